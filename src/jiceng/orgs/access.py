@@ -1,0 +1,165 @@
+"""The one place that decides what a user may see and change.
+
+A user's scope is a region subtree or one unit (PRODUCT.md, "Who uses it"). Every view, API
+endpoint and admin page asks here, through `visible()` or `get_for_user()`. Out of scope is
+"not found" (404), never "forbidden", so that existence does not leak.
+
+Apps register how a model sits in the tree with `register(Model, rule)`: a rule turns a
+`Scope` into a `Q` over that model.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from jiceng.regions.models import Grid, Region
+
+from .models import PartyOrg, Person, Post, RoleCode, Unit, User
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user's scope covers. `path` is a region subtree; `unit_id` narrows to one unit."""
+
+    everything: bool = False
+    path: str | None = None
+    unit_id: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.everything and self.path is None
+
+
+def scope_of(user) -> Scope:
+    if not user or not user.is_authenticated or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True)
+    if user.scope_unit_id:
+        unit = user.scope_unit
+        return Scope(path=unit.region.path, unit_id=unit.pk)
+    if user.scope_region_id:
+        return Scope(path=user.scope_region.path)
+    return Scope()
+
+
+Rule = Callable[[Scope], Q]
+_RULES: dict[type[Model], Rule] = {}
+
+
+def register(model: type[Model], rule: Rule) -> None:
+    _RULES[model] = rule
+
+
+def scope_q(scope: Scope, model: type[Model]) -> Q:
+    if scope.everything:
+        return Q()
+    if scope.empty:
+        return NOTHING
+    return _RULES[model](scope)
+
+
+def visible(user, queryset: QuerySet | type[Model]) -> QuerySet:
+    """The part of `queryset` inside the user's scope."""
+    if not isinstance(queryset, QuerySet):
+        queryset = queryset._default_manager.all()
+    return queryset.filter(scope_q(scope_of(user), queryset.model))
+
+
+def get_for_user(user, queryset: QuerySet | type[Model], **lookup) -> Model:
+    """One object inside the user's scope, or Http404 whether it exists elsewhere or not."""
+    try:
+        return visible(user, queryset).get(**lookup)
+    except (queryset.model if isinstance(queryset, QuerySet) else queryset).DoesNotExist:
+        raise Http404("不存在或无权查看") from None
+    except (ValueError, TypeError):
+        raise Http404("不存在或无权查看") from None
+
+
+def is_visible(user, obj: Model) -> bool:
+    return visible(user, type(obj)).filter(pk=obj.pk).exists()
+
+
+def can_manage_master_data(user) -> bool:
+    """Administrators maintain regions, units, people and accounts, inside their scope."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.has_role(RoleCode.ADMIN)
+
+
+def can_manage_catalogs(user) -> bool:
+    """Prefecture-wide tables (unit types, categories, deadlines) belong to administrators
+    whose scope is the whole prefecture."""
+    if not can_manage_master_data(user):
+        return False
+    if user.is_superuser:
+        return True
+    region = user.scope_region
+    return region is not None and region.level in ("province", "prefecture")
+
+
+def region_in_scope(user, region: Region | None) -> bool:
+    return region is not None and is_visible(user, region)
+
+
+# How each master-data model sits in the tree. A unit scope sees its own unit, what is tied
+# to that unit, and the map (regions and grids) of the unit's area.
+
+
+def _region_rule(scope: Scope) -> Q:
+    return Q(path__startswith=scope.path)
+
+
+def _grid_rule(scope: Scope) -> Q:
+    return Q(region__path__startswith=scope.path)
+
+
+def _unit_rule(scope: Scope) -> Q:
+    if scope.unit_id:
+        return Q(pk=scope.unit_id)
+    return Q(region__path__startswith=scope.path)
+
+
+def _party_org_rule(scope: Scope) -> Q:
+    if scope.unit_id:
+        return Q(unit_id=scope.unit_id)
+    return Q(region__path__startswith=scope.path) | Q(unit__region__path__startswith=scope.path)
+
+
+def _post_rule(scope: Scope) -> Q:
+    if scope.unit_id:
+        return Q(unit_id=scope.unit_id) | Q(party_org__unit_id=scope.unit_id)
+    return (
+        Q(unit__region__path__startswith=scope.path)
+        | Q(party_org__region__path__startswith=scope.path)
+        | Q(party_org__unit__region__path__startswith=scope.path)
+        | Q(grid__region__path__startswith=scope.path)
+    )
+
+
+def _person_rule(scope: Scope) -> Q:
+    posts = Post.objects.filter(_post_rule(scope), person=OuterRef("pk"))
+    if scope.unit_id:
+        return Q(Exists(posts))
+    return Q(region__path__startswith=scope.path) | Q(Exists(posts))
+
+
+def _user_rule(scope: Scope) -> Q:
+    if scope.unit_id:
+        return Q(scope_unit_id=scope.unit_id)
+    return Q(scope_region__path__startswith=scope.path) | Q(
+        scope_unit__region__path__startswith=scope.path
+    )
+
+
+register(Region, _region_rule)
+register(Grid, _grid_rule)
+register(Unit, _unit_rule)
+register(PartyOrg, _party_org_rule)
+register(Post, _post_rule)
+register(Person, _person_rule)
+register(User, _user_rule)

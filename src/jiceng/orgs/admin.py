@@ -1,0 +1,233 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from . import access
+from .models import PartyOrg, Person, Post, Role, Unit, UnitType, User
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """An admin page that shows and changes only what is inside the user's scope.
+
+    Lists are filtered by `access.visible`; choices of related objects are too, so an object
+    cannot be moved out of scope; an object outside the scope answers 404.
+    """
+
+    def get_queryset(self, request):
+        return access.visible(request.user, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("不存在或无权查看")
+        return obj
+
+    def has_module_permission(self, request):
+        return access.can_manage_master_data(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_manage_master_data(request.user)
+
+    has_add_permission = has_view_permission
+    has_change_permission = has_view_permission
+    has_delete_permission = has_view_permission
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _limit_to_scope(field, request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return _limit_to_scope(field, request)
+
+
+class ScopedInline(admin.TabularInline):
+    extra = 0
+
+    def get_queryset(self, request):
+        return access.visible(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_manage_master_data(request.user)
+
+    has_add_permission = has_view_permission
+    has_change_permission = has_view_permission
+    has_delete_permission = has_view_permission
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return _limit_to_scope(field, request)
+
+
+def _limit_to_scope(field, request):
+    if field is not None and field.queryset.model in access._RULES:
+        field.queryset = access.visible(request.user, field.queryset)
+    return field
+
+
+class CatalogAdmin(admin.ModelAdmin):
+    """Tables shared by the whole prefecture: everyone who manages data reads them; only an
+    administrator of the whole prefecture changes them."""
+
+    def has_module_permission(self, request):
+        return access.can_manage_master_data(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_manage_master_data(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can_manage_catalogs(request.user)
+
+    def has_add_permission(self, request):
+        return access.can_manage_catalogs(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can_manage_catalogs(request.user)
+
+
+@admin.register(UnitType)
+class UnitTypeAdmin(CatalogAdmin):
+    list_display = ["name", "code", "category", "sort"]
+    list_filter = ["category"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Role)
+class RoleAdmin(CatalogAdmin):
+    list_display = ["name", "code"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # roles are fixed by the product; their rows come from a migration
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UnitPostInline(ScopedInline):
+    model = Post
+    fk_name = "unit"
+    fields = ["person", "kind", "started_on", "ended_on"]
+    autocomplete_fields = ["person"]
+    verbose_name_plural = "本单位人员"
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin):
+    list_display = ["name", "code", "type", "region", "phone", "is_active"]
+    list_filter = ["type__category", "type", "is_active"]
+    search_fields = ["name", "code", "region__name"]
+    autocomplete_fields = ["region"]
+    list_select_related = ["type", "region"]
+    inlines = [UnitPostInline]
+
+
+@admin.register(PartyOrg)
+class PartyOrgAdmin(ScopedAdmin):
+    list_display = ["name", "kind", "parent", "region", "unit", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "region__name", "unit__name"]
+    autocomplete_fields = ["parent", "region", "unit"]
+    list_select_related = ["parent", "region", "unit"]
+
+
+class PersonPostInline(ScopedInline):
+    model = Post
+    fk_name = "person"
+    fields = ["kind", "unit", "party_org", "grid", "source", "started_on", "ended_on"]
+    autocomplete_fields = ["unit", "party_org", "grid"]
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    list_display = ["name", "code", "gender", "ethnicity", "region", "phone", "is_party_member"]
+    list_filter = ["gender", "is_party_member", "posts__kind"]
+    search_fields = ["name", "code", "phone"]
+    autocomplete_fields = ["region"]
+    list_select_related = ["region"]
+    inlines = [PersonPostInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+
+class ScopeFormMixin:
+    """The scope rules of an account form: one scope, and never a scope-less account made by a
+    scoped administrator (it would vanish from their own view)."""
+
+    request_user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        region, unit = cleaned.get("scope_region"), cleaned.get("scope_unit")
+        if region and unit:
+            raise ValidationError("管辖区划与所属单位只能选其一")
+        user = self.request_user
+        if user is not None and not user.is_superuser and not (region or unit):
+            raise ValidationError("请选择管辖区划或所属单位")
+        return cleaned
+
+
+class AccountCreationForm(ScopeFormMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "person", "roles", "scope_region", "scope_unit"]
+
+
+class AccountChangeForm(ScopeFormMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class AccountAdmin(ScopedAdmin, DjangoUserAdmin):
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+    list_display = ["username", "person", "role_names", "scope_region", "scope_unit", "is_active"]
+    list_filter = ["roles", "is_active"]
+    search_fields = ["username", "person__name", "first_name", "last_name"]
+    autocomplete_fields = ["person", "scope_region", "scope_unit"]
+    filter_horizontal = ["roles"]
+    list_select_related = ["person", "scope_region", "scope_unit"]
+    ordering = ["username"]
+    add_fieldsets = [
+        (None, {"fields": ["username", "usable_password", "password1", "password2"]}),
+        ("人员、角色与管辖范围", {"fields": ["person", "roles", "scope_region", "scope_unit"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.add_fieldsets
+        fieldsets = [
+            (None, {"fields": ["username", "password"]}),
+            ("人员、角色与管辖范围", {"fields": ["person", "roles", "scope_region", "scope_unit"]}),
+            ("状态", {"fields": ["is_active", "last_login", "date_joined"]}),
+        ]
+        if request.user.is_superuser:
+            fieldsets.append(("超级管理员", {"fields": ["is_superuser"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["last_login", "date_joined"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+    @admin.display(description="角色")
+    def role_names(self, obj):
+        return "、".join(role.name for role in obj.roles.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("roles")
+
+    def user_change_password(self, request, id, form_url=""):
+        # The password page looks the account up itself; keep it inside the scope too.
+        access.get_for_user(request.user, User, pk=id)
+        return super().user_change_password(request, id, form_url)

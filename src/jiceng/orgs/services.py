@@ -1,0 +1,60 @@
+"""Every change to units, people and accounts that does not go through the admin's forms.
+
+Each change is one transaction, checks the actor's scope through `access`, validates the
+model, and writes an entry in the admin history (LogEntry), the audit trail of master data.
+"""
+
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.db import transaction
+
+from jiceng.core.errors import Forbidden
+
+from . import access
+from .models import Unit, User
+
+UNIT_EDITABLE = {"name", "phone", "address", "is_active"}
+
+
+def _log(actor: User, obj, action: int, message: str) -> None:
+    LogEntry.objects.log_actions(
+        user_id=actor.pk,
+        queryset=[obj],
+        action_flag=action,
+        change_message=message,
+        single_object=True,
+    )
+
+
+def _require_manager(actor: User) -> None:
+    if not access.can_manage_master_data(actor):
+        raise Forbidden("not_permitted", "只有管理员可以修改基础数据")
+
+
+def update_unit(actor: User, unit_id: int, **changes) -> Unit:
+    """Change a unit's name, phone, address or active flag."""
+    _require_manager(actor)
+    unknown = set(changes) - UNIT_EDITABLE
+    if unknown:
+        raise Forbidden("field_not_editable", f"不能修改字段：{'、'.join(sorted(unknown))}")
+    with transaction.atomic():
+        unit = access.get_for_user(actor, Unit.objects.select_for_update(), pk=unit_id)
+        changed = [field for field, value in changes.items() if getattr(unit, field) != value]
+        for field in changed:
+            setattr(unit, field, changes[field])
+        unit.full_clean()
+        if changed:
+            unit.save(update_fields=changed)
+            _log(actor, unit, CHANGE, f"修改了 {'、'.join(changed)}")
+    return unit
+
+
+def create_unit(actor: User, **fields) -> Unit:
+    _require_manager(actor)
+    with transaction.atomic():
+        unit = Unit(**fields)
+        unit.full_clean()
+        if not access.region_in_scope(actor, unit.region):
+            raise Forbidden("out_of_scope", "所属区划不在您的管辖范围内", status=404)
+        unit.save()
+        _log(actor, unit, ADDITION, "新增单位")
+    return unit
