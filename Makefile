@@ -1,0 +1,53 @@
+# jiceng: `make demo` and `make test` are all a fresh machine needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+JICENG := $(VENV)/bin/jiceng
+PYTEST := $(VENV)/bin/pytest
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo test lint format serve clean
+
+install: $(VENV)/.installed node_modules/.package-lock.json
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "jiceng needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev,prod]'
+	@touch $@
+
+# Front-end libraries come from the npm registry, never from a CDN, and are never committed.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+demo: install
+	$(JICENG) migrate --noinput -v0
+	$(JICENG) seed-demo
+	$(JICENG) collectstatic --noinput -v0
+	@echo
+	@echo "基层治理平台演示：http://$(HOST):$(PORT)/  （账号见上方；Ctrl-C 停止）"
+	$(JICENG) runserver $(HOST):$(PORT)
+
+serve: install
+	$(JICENG) migrate --noinput -v0
+	$(JICENG) runserver $(HOST):$(PORT)
+
+# pytest's exit status 5 means no test ran: that is a failure of the suite, said plainly.
+test: install
+	@$(PYTEST) $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: no tests ran; that is a failure"; exit 1; fi; \
+	exit $$status
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from jiceng.demo import seed
+from jiceng.orgs.models import Person, Unit
+from jiceng.regions.models import Grid
+
+
+class Command(BaseCommand):
+    help = "建立演示数据：真实区划、各县市部门、社区物业、网格、人员和各角色账号。可重复运行。"
+
+    def handle(self, **options):
+        logins = seed(stdout=self.stdout)
+        self.stdout.write(
+            f"单位 {Unit.objects.count()} 个，网格 {Grid.objects.count()} 个，"
+            f"人员 {Person.objects.count()} 人。"
+        )
+        self.stdout.write(self.style.SUCCESS("演示账号（用户名 / 密码 / 角色 / 管辖范围）："))
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username:<11} {login.password:<16} {login.role:<4} {login.scope}"
+            )

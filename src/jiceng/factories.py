@@ -1,0 +1,151 @@
+"""Factory helpers: the tests' small world and the demo prefecture are built with these.
+
+Plain functions with sensible defaults; every argument can be given. They save through the
+ORM and validate nothing beyond the database constraints, like fixtures.
+"""
+
+import itertools
+import random
+
+from jiceng.core import names
+from jiceng.orgs.models import PartyOrg, Person, Post, Role, Unit, UnitType, User
+from jiceng.regions.models import Grid, Kind, Level, Region
+
+_serial = itertools.count(1)
+_rng = random.Random(20261125)
+
+
+def region(
+    code: str, name: str, level: str, parent: Region | None = None, kind: str = ""
+) -> Region:
+    obj, _ = Region.objects.update_or_create(
+        code=code, defaults={"name": name, "level": level, "parent": parent, "kind": kind}
+    )
+    return obj
+
+
+def grid(area: Region, number: int = 1, households: int | None = None) -> Grid:
+    obj, _ = Grid.objects.get_or_create(
+        code=f"{area.code}-{number:02d}",
+        defaults={"name": f"第{number}网格", "region": area, "households": households},
+    )
+    return obj
+
+
+def unit(
+    area: Region, type_code: str = "community", name: str | None = None, code: str | None = None
+) -> Unit:
+    unit_type = UnitType.objects.get(code=type_code)
+    return Unit.objects.create(
+        code=code or f"{area.code}-{type_code}-{next(_serial)}",
+        name=name or f"{area.name}{unit_type.name}",
+        type=unit_type,
+        region=area,
+    )
+
+
+def party_org(
+    name: str,
+    kind: str = "党支部",
+    area: Region | None = None,
+    unit: Unit | None = None,
+    parent: PartyOrg | None = None,
+) -> PartyOrg:
+    return PartyOrg.objects.create(name=name, kind=kind, region=area, unit=unit, parent=parent)
+
+
+def person(area: Region, name: str | None = None, phone: str | None = None, **fields) -> Person:
+    made = names.person(_rng)
+    return Person.objects.create(
+        code=fields.pop("code", None) or f"P{next(_serial):07d}",
+        name=name or made["name"],
+        gender=fields.pop("gender", made["gender"]),
+        ethnicity=fields.pop("ethnicity", made["ethnicity"]),
+        phone=names.mobile(_rng) if phone is None else phone,
+        region=area,
+        **fields,
+    )
+
+
+def post(who: Person, kind: str, **place) -> Post:
+    return Post.objects.create(person=who, kind=kind, **place)
+
+
+def account(
+    username: str,
+    roles: list[str] = (),  # type: ignore[assignment]
+    scope_region: Region | None = None,
+    scope_unit: Unit | None = None,
+    who: Person | None = None,
+    password: str = "test-password",
+    superuser: bool = False,
+) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        person=who,
+        scope_region=scope_region,
+        scope_unit=scope_unit,
+        is_superuser=superuser,
+    )
+    user.roles.set(Role.objects.filter(code__in=roles))
+    return user
+
+
+def small_world() -> dict:
+    """A few real places of 昌吉州 with one of everything, for tests.
+
+    Two communities of 建国路街道 (嘉顺社区 and 建国社区) and one village of 玛纳斯县, each with
+    a unit, a party branch, a grid and people, and a department of 昌吉市.
+    """
+    xj = region("650000000000", "新疆维吾尔自治区", Level.PROVINCE)
+    cj = region("652300000000", "昌吉回族自治州", Level.PREFECTURE, xj)
+    cjs = region("652301000000", "昌吉市", Level.COUNTY, cj)
+    jgl = region("652301004000", "建国路街道", Level.TOWNSHIP, cjs, Kind.STREET)
+    jiashun = region("652301004012", "嘉顺社区居委会", Level.VILLAGE, jgl, Kind.COMMUNITY)
+    jianguo = region("652301004001", "建国社区居委会", Level.VILLAGE, jgl, Kind.COMMUNITY)
+    mns = region("652324000000", "玛纳斯县", Level.COUNTY, cj)
+    bjd = region("652324102000", "包家店镇", Level.TOWNSHIP, mns, Kind.TOWN)
+    bjd_village = region("652324102200", "包家店村村民委员会", Level.VILLAGE, bjd, Kind.VILLAGE)
+
+    world = {
+        "xinjiang": xj,
+        "changji": cj,
+        "changji_city": cjs,
+        "jianguolu": jgl,
+        "jiashun": jiashun,
+        "jianguo": jianguo,
+        "manas": mns,
+        "baojiadian": bjd,
+        "baojiadian_village": bjd_village,
+    }
+    street_committee = party_org("建国路街道党工委", "党委", area=jgl)
+    for key, area, type_code in [
+        ("jiashun", jiashun, "community"),
+        ("jianguo", jianguo, "community"),
+        ("baojiadian_village", bjd_village, "village"),
+    ]:
+        u = unit(area, type_code, name=area.name.replace("居委会", "").replace("村民委员会", ""))
+        branch = party_org(
+            f"{u.name}党支部",
+            area=area,
+            parent=street_committee if area.parent_id == jgl.pk else None,
+        )
+        g = grid(area, 1)
+        secretary = person(area)
+        post(secretary, "书记", party_org=branch, source="内选" if type_code == "village" else "")
+        worker = person(area)
+        post(worker, "网格员", grid=g, unit=u)
+        world[f"{key}_unit"] = u
+        world[f"{key}_branch"] = branch
+        world[f"{key}_grid"] = g
+        world[f"{key}_secretary"] = secretary
+        world[f"{key}_grid_worker"] = worker
+    zjj = unit(cjs, "zjj", name="昌吉市住建局")
+    world["changji_zjj"] = zjj
+    property_company = unit(jiashun, "property", name="嘉顺物业服务有限公司")
+    world["jiashun_property"] = property_company
+    world["jiashun_property_branch"] = party_org(
+        "嘉顺物业党支部", area=jiashun, unit=property_company, parent=street_committee
+    )
+    return world

@@ -1,0 +1,39 @@
+from django.test import Client
+
+
+def test_the_front_page_speaks_chinese(db):
+    page = Client().get("/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<html lang="zh-Hans">' in html
+    assert "昌吉州基层治理平台" in html and "接诉即办" in html
+
+
+def test_the_login_page_and_a_wrong_password(db, users):
+    client = Client()
+    assert "工作人员登录" in client.get("/login/").content.decode()
+    response = client.post("/login/", {"username": "bob", "password": "wrong"})
+    assert "和密码。注意，两者都区分大小写" in response.content.decode()
+    response = client.post("/login/", {"username": "bob", "password": "test-password"})
+    assert response.status_code == 302
+
+
+def test_the_workbench_shows_the_scope_and_what_is_in_it(login):
+    html = login("bob").get("/").content.decode()
+    assert "我的工作台" in html and "管理员" in html
+    assert "嘉顺社区居委会及其下级" in html
+
+
+def test_the_admin_is_in_chinese(login):
+    html = login("alice").get("/admin/").content.decode()
+    assert "基础数据管理" in html and "承办单位" in html and "行政区划" in html
+
+
+def test_the_404_page_does_not_tell_whether_the_thing_exists(login, world):
+    response = login("bob").get(f"/units/{world['jianguo_unit'].pk}/")
+    assert response.status_code == 404
+    assert "不存在，或不在您的管辖范围内" in response.content.decode()
+
+
+def test_health_check(db):
+    assert Client().get("/healthz").json() == {"status": "ok"}

@@ -1,0 +1,36 @@
+from django.core.management import call_command
+from django.test import Client
+
+from jiceng.demo import DEMO_ACCOUNTS
+from jiceng.orgs.models import PartyOrg, Person, Post, Unit, User
+from jiceng.regions.models import Grid, Region
+
+
+def counts():
+    return [m.objects.count() for m in (Region, Unit, PartyOrg, Grid, Person, Post, User)]
+
+
+def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys):
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+    out = capsys.readouterr().out
+    region, _, _, grid, person, post, user = first
+    assert region == 1041
+    assert grid > 1500 and person > 4000 and post > person
+    # Departments in every county; property companies with their party branches.
+    for county in Region.objects.filter(level="county"):
+        assert Unit.objects.filter(region=county, type__category="department").count() >= 9
+    property_branch = PartyOrg.objects.filter(unit__type__category="property").first()
+    assert property_branch.region.kind == "社区"
+    assert Person.objects.filter(posts__source="回引").exists()
+    # One login per role, with its password printed.
+    assert user == len(DEMO_ACCOUNTS) == 8
+    for username, *_ in DEMO_ACCOUNTS:
+        password = f"{username}-2026"
+        assert f"{username}" in out and password in out
+        assert Client().login(username=username, password=password)
+    handler = User.objects.get(username="handler")
+    assert handler.scope_unit.name == "嘉顺社区居委会"
+    assert handler.person.posts.filter(unit=handler.scope_unit, kind="承办人").exists()
