@@ -37,3 +37,18 @@ def test_the_404_page_does_not_tell_whether_the_thing_exists(login, world):
 
 def test_health_check(db):
     assert Client().get("/healthz").json() == {"status": "ok"}
+
+
+def test_an_administrator_signs_in_to_the_admin_without_the_staff_flag(users):
+    client = Client()
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "bob", "password": "test-password"}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/orgs/unit/").status_code == 200
+
+
+def test_a_handler_is_told_why_the_admin_refuses_them(users):
+    response = Client().post("/admin/login/", {"username": "dave", "password": "test-password"})
+    assert response.status_code == 200
+    assert "此账号没有管理员角色" in response.content.decode()

@@ -1,4 +1,19 @@
+from django import forms
 from django.contrib.admin import AdminSite
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class AdminLoginForm(AuthenticationForm):
+    """Admin sign-in decided by roles: administrators enter, whatever Django's staff flag says."""
+
+    def confirm_login_allowed(self, user):
+        from jiceng.orgs.access import can_manage_master_data
+
+        super().confirm_login_allowed(user)
+        if not can_manage_master_data(user):
+            raise forms.ValidationError(
+                "此账号没有管理员角色，不能进入基础数据管理。", code="no_admin_role"
+            )
 
 
 class JicengAdminSite(AdminSite):
@@ -7,6 +22,7 @@ class JicengAdminSite(AdminSite):
     site_header = "基层治理平台 · 基础数据管理"
     site_title = "基础数据管理"
     index_title = "基础数据"
+    login_form = AdminLoginForm
 
     def has_permission(self, request) -> bool:
         from jiceng.orgs.access import can_manage_master_data
