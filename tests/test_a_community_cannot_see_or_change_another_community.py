@@ -118,3 +118,13 @@ def test_a_unit_cannot_be_moved_into_the_neighbours_region(login, world):
     assert "选择一个有效的选项" in response.content.decode()
     unit.refresh_from_db()
     assert unit.region == world["jiashun"]
+
+
+def test_admin_autocomplete_offers_only_regions_in_scope(login, world):
+    response = login("bob").get(
+        "/admin/autocomplete/",
+        {"app_label": "orgs", "model_name": "unit", "field_name": "region", "term": "社区"},
+    )
+    assert response.status_code == 200
+    names = {item["text"] for item in response.json()["results"]}
+    assert names == {"嘉顺社区居委会"}
