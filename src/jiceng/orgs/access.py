@@ -55,6 +55,11 @@ def register(model: type[Model], rule: Rule) -> None:
     _RULES[model] = rule
 
 
+def is_scoped(model: type[Model]) -> bool:
+    """Whether rows of `model` belong to places in the tree (and so to scopes)."""
+    return model in _RULES
+
+
 def scope_q(scope: Scope, model: type[Model]) -> Q:
     if scope.everything:
         return Q()

@@ -62,7 +62,7 @@ class ScopedInline(admin.TabularInline):
 
 
 def _limit_to_scope(field, request):
-    if field is not None and field.queryset.model in access._RULES:
+    if field is not None and access.is_scoped(field.queryset.model):
         field.queryset = access.visible(request.user, field.queryset)
     return field
 

@@ -78,7 +78,7 @@ class Region(models.Model):
             if self.level != Level.PROVINCE:
                 raise ValidationError({"parent": "除省级外，区划须有上级"})
             return
-        if self.pk and self.parent.path.startswith(self.path or "\0"):
+        if self.pk and self.path and self.parent.path.startswith(self.path):
             raise ValidationError({"parent": "上级不能是本区划或其下级"})
         expected = PARENT_LEVEL.get(self.level)
         if expected and self.parent.level != expected:

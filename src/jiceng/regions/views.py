@@ -23,11 +23,8 @@ def region_root(request):
 def region_detail(request, code: str):
     user = request.user
     region = access.get_for_user(user, Region.objects.select_related("parent"), code=code)
-    ancestors = [
-        r
-        for r in Region.objects.filter(code__in=region.ancestor_codes()).order_by("path")
-        if access.is_visible(user, r)
-    ]
+    ancestors = access.visible(user, Region.objects.filter(code__in=region.ancestor_codes()))
+    ancestors = ancestors.order_by("path")
     context = {
         "region": region,
         "ancestors": ancestors,
