@@ -5,7 +5,14 @@
 - carol: administrator of 建国社区 only (bob's neighbour)
 - dave: handler scoped to the unit 嘉顺社区居委会
 - erin: dispatcher of 昌吉市 (no administrator role)
+- frank: a second handler of 嘉顺社区居委会 (dave's colleague)
+- gina: handler of 建国社区居委会
+- ivan: intake operator of 昌吉市
+- sam: supervisor of 昌吉市
+- zoe: handler of 昌吉市住建局
 """
+
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -20,7 +27,25 @@ def fast_passwords(settings):
 
 @pytest.fixture
 def world(db):
+    known_calendar()
     return factories.small_world()
+
+
+def known_calendar():
+    """Deadlines need a known calendar. If these tests outlive `chinesecalendar`'s knowledge
+    of the current year, treat this year as entered (weekdays work, weekends rest)."""
+    import chinese_calendar
+    from django.utils import timezone
+
+    from jiceng.tickets.models import CalendarYear
+
+    today = timezone.localdate()
+    years = [today.year] + ([today.year + 1] if today.month == 12 else [])
+    for y in years:
+        try:
+            chinese_calendar.is_workday(date(y, 6, 1))
+        except NotImplementedError:
+            CalendarYear.objects.get_or_create(year=y, defaults={"note": "测试用"})
 
 
 @pytest.fixture
@@ -31,6 +56,11 @@ def users(world):
         "carol": factories.account("carol", ["admin"], scope_region=world["jianguo"]),
         "dave": factories.account("dave", ["handler"], scope_unit=world["jiashun_unit"]),
         "erin": factories.account("erin", ["dispatcher"], scope_region=world["changji_city"]),
+        "frank": factories.account("frank", ["handler"], scope_unit=world["jiashun_unit"]),
+        "gina": factories.account("gina", ["handler"], scope_unit=world["jianguo_unit"]),
+        "ivan": factories.account("ivan", ["intake"], scope_region=world["changji_city"]),
+        "sam": factories.account("sam", ["supervisor"], scope_region=world["changji_city"]),
+        "zoe": factories.account("zoe", ["handler"], scope_unit=world["changji_zjj"]),
     }
 
 

@@ -34,7 +34,7 @@ def test_api_lists_hold_only_bobs_own_community(login, world, users):
     assert world["jianguo_secretary"].pk not in {p["id"] for p in people["items"]}
     assert world["jiashun_secretary"].pk in {p["id"] for p in people["items"]}
     accounts = bob.get("/api/v1/accounts").json()
-    assert {a["username"] for a in accounts["items"]} == {"bob", "dave"}
+    assert {a["username"] for a in accounts["items"]} == {"bob", "dave", "frank"}
 
 
 def test_api_cannot_change_the_neighbours_unit(login, neighbour):

@@ -149,3 +149,33 @@ def small_world() -> dict:
         "嘉顺物业党支部", area=jiashun, unit=property_company, parent=street_committee
     )
     return world
+
+
+def ticket(
+    area: Region,
+    *,
+    at=None,
+    title: str = "楼道灯不亮",
+    content: str | None = None,
+    channel: str = "hotline",
+    urgency: str = "normal",
+    category=None,
+    phone: str = "13800138000",
+    **fields,
+):
+    """A received ticket, taken in through the service layer as the system."""
+    from jiceng.tickets import services
+
+    intake = services.Intake(
+        title=title,
+        content=content or f"{area.name}{title}，请尽快处理。",
+        region=area,
+        channel=channel,
+        urgency=urgency,
+        category=category,
+        requester_name=fields.pop("requester_name", "张女士"),
+        requester_phone=phone,
+        **fields,
+    )
+    made, _ = services.receive(None, intake, at=at)
+    return made

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "jiceng.core",
     "jiceng.regions",
     "jiceng.orgs",
+    "jiceng.tickets",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too (not Django's shared in-memory database), so that concurrent
+    # tests see SQLite's real locking, as a deployment does.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(DATABASES["default"]["NAME"]).with_name("test-jiceng.sqlite3"))
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
@@ -174,6 +180,19 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Uploads above this go to a temporary file; photos are capped at 5 MB by the services.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# Notifications: the outbox is sent by `jiceng send-notifications` through this backend
+# (jiceng.tickets.notify.LogBackend or .EmailBackend; an SMS backend plugs in the same way).
+JICENG_NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "jiceng.tickets.notify.LogBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiceng@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -1,0 +1,92 @@
+"""Who may see a ticket, and who may make each change (STYLE.md, habit 3).
+
+Seeing follows the scope (`orgs.access`): a region scope sees the tickets of its places and of
+the units inside it; a unit scope sees the tickets its unit handles, co-handles or was
+whistled to. Acting needs a role too; `check()` is asked by every service.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from jiceng.core.errors import Forbidden
+from jiceng.orgs import access
+from jiceng.orgs.access import Scope, get_for_user, visible
+from jiceng.orgs.models import RoleCode
+
+from .models import Meeting, Ticket, TicketUnit
+
+R = RoleCode
+
+# Which roles may take each action (the ticket must also be visible to the user).
+ACTION_ROLES: dict[str, set[str]] = {
+    "receive": {R.INTAKE, R.DISPATCHER, R.GRID_WORKER},
+    "dispatch": {R.DISPATCHER},
+    "redispatch": {R.DISPATCHER},
+    "uphold_return": {R.DISPATCHER},
+    "reject_return": {R.DISPATCHER},
+    "decide_extension": {R.DISPATCHER},
+    "merge": {R.DISPATCHER},
+    "reopen": {R.DISPATCHER},
+    "close": {R.DISPATCHER, R.INTAKE},
+    "callback": {R.INTAKE, R.DISPATCHER},
+    "supervise": {R.SUPERVISOR, R.DISPATCHER},
+    "whistle": {R.DISPATCHER, R.HANDLER},
+    "whistle_report": {R.HANDLER},
+    "accept": {R.HANDLER, R.GRID_WORKER},
+    "return": {R.HANDLER, R.GRID_WORKER},
+    "request_extension": {R.HANDLER, R.GRID_WORKER},
+    "reply": {R.HANDLER, R.GRID_WORKER},
+    "note": {R.HANDLER, R.GRID_WORKER, R.DISPATCHER, R.SUPERVISOR},
+    "read_phone": {R.INTAKE, R.DISPATCHER, R.HANDLER, R.GRID_WORKER},
+}
+
+# Actions only the unit holding the ticket may take (a unit-scoped user of the main unit).
+MAIN_UNIT_ONLY = {"accept", "return", "request_extension", "reply"}
+
+
+def _ticket_rule(scope: Scope) -> Q:
+    if scope.unit_id:
+        shared = TicketUnit.objects.filter(ticket=OuterRef("pk"), unit_id=scope.unit_id)
+        return Q(main_unit_id=scope.unit_id) | Q(Exists(shared))
+    return Q(region__path__startswith=scope.path) | Q(
+        main_unit__region__path__startswith=scope.path
+    )
+
+
+def _meeting_rule(scope: Scope) -> Q:
+    if scope.unit_id:
+        return Q(pk__in=[])
+    return Q(region__path__startswith=scope.path)
+
+
+access.register(Ticket, _ticket_rule)
+access.register(Meeting, _meeting_rule)
+
+
+def visible_tickets(user):
+    return visible(user, Ticket)
+
+
+def get_ticket_for_user(user, pk, queryset=None) -> Ticket:
+    return get_for_user(user, queryset if queryset is not None else Ticket.objects.all(), pk=pk)
+
+
+def may(user, action: str, ticket: Ticket | None = None) -> bool:
+    """Whether `user`'s roles allow `action` (on `ticket`, which the caller found in scope)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if not user.has_role(*ACTION_ROLES[action]):
+        return False
+    if action in MAIN_UNIT_ONLY and ticket is not None:
+        return user.scope_unit_id is not None and user.scope_unit_id == ticket.main_unit_id
+    if action == "whistle_report" and ticket is not None:
+        return user.scope_unit_id is not None
+    if action == "whistle" and ticket is not None and not user.has_role(R.DISPATCHER):
+        return user.scope_unit_id is not None and user.scope_unit_id == ticket.main_unit_id
+    return True
+
+
+def check(user, action: str, ticket: Ticket | None = None) -> None:
+    if not may(user, action, ticket):
+        raise Forbidden("not_permitted", "您的角色无权执行此操作")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TicketsConfig(AppConfig):
+    name = "jiceng.tickets"
+    verbose_name = "接诉即办"
+
+    def ready(self):
+        from . import access  # noqa: F401  (registers the ticket scope rules)

@@ -1,0 +1,513 @@
+"""Tickets (工单) and their events, with the tables that drive them: categories, deadlines,
+holidays and the engine's settings.
+
+Nothing here changes a ticket's state: `services.py` does, one function per change.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from jiceng.orgs.models import Unit
+from jiceng.regions.models import Grid, Region
+
+from .states import PUBLIC_STATUS, STATUS_LABELS, PublicStatus, Status
+
+
+class Category(models.Model):
+    """A node of the category tree (一级/二级/三级分类). Its code is the Open311 service_code."""
+
+    code = models.CharField("编码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级分类",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    level = models.PositiveSmallIntegerField("层级", default=1)
+    full_name = models.CharField("全称", max_length=200, editable=False)
+    default_unit_type = models.ForeignKey(
+        "orgs.UnitType",
+        verbose_name="默认承办单位类型",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "诉求分类"
+        verbose_name_plural = "诉求分类"
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="category_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.name
+
+    def save(self, *args, **kwargs):
+        self.level = self.parent.level + 1 if self.parent_id else 1
+        self.full_name = f"{self.parent.full_name}/{self.name}" if self.parent_id else self.name
+        super().save(*args, **kwargs)
+
+    def lineage(self) -> list["Category"]:
+        """This category and its ancestors, nearest first."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", "紧急"
+    NORMAL = "normal", "一般"
+    COMPLEX = "complex", "复杂"
+
+
+class TimeUnit(models.TextChoices):
+    WORK_HOURS = "work_hours", "工作小时"
+    WORK_DAYS = "work_days", "工作日"
+    CLOCK_HOURS = "clock_hours", "自然小时（不扣除节假日）"
+
+
+class DeadlineRule(models.Model):
+    """Accept-by and reply-by for one category (or all, when empty) and one urgency.
+
+    The most specific rule wins: the ticket's category, then its ancestors, then the rule
+    without a category.
+    """
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name="分类",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text="留空表示适用于所有分类",
+    )
+    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices)
+    accept_amount = models.DecimalField(
+        "接单时限", max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    accept_unit = models.CharField("接单时限单位", max_length=12, choices=TimeUnit.choices)
+    reply_amount = models.DecimalField(
+        "答复时限", max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    reply_unit = models.CharField("答复时限单位", max_length=12, choices=TimeUnit.choices)
+
+    class Meta:
+        verbose_name = "办理时限"
+        verbose_name_plural = "办理时限"
+        ordering = ["category__code", "urgency"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "urgency"], name="deadline_rule_unique"),
+            models.UniqueConstraint(
+                fields=["urgency"],
+                condition=models.Q(category__isnull=True),
+                name="deadline_rule_default_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or '全部分类'}·{self.get_urgency_display()}"
+
+
+class Holiday(models.Model):
+    """One day that differs from the weekly rhythm: a holiday, or a 调休 working weekend day.
+
+    Entered by an administrator for years `chinesecalendar` does not know yet, or to correct it.
+    """
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("上班", help_text="勾选表示调休上班；不勾选表示放假")
+    name = models.CharField("名称", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name or ''}{'上班' if self.is_workday else '放假'}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and 调休 days the holiday table lists in full."""
+
+    year = models.PositiveSmallIntegerField(
+        "年份", primary_key=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    note = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "已录入完整安排的年份"
+        verbose_name_plural = "已录入完整安排的年份"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年"
+
+
+class EngineSettings(models.Model):
+    """The engine's tunable numbers, one row (pk=1): working hours, escalation, 三率 weights."""
+
+    day_start = models.TimeField("上班时间", default="09:00")
+    day_end = models.TimeField("下班时间", default="18:00")
+    escalate_after_days = models.PositiveSmallIntegerField(
+        "超时升级（工作日）", default=3, help_text="答复时限过后再超过这么多个工作日，升级督办"
+    )
+    weight_response = models.DecimalField(
+        "响应率权重", max_digits=4, decimal_places=3, default=Decimal("0.10")
+    )
+    weight_solved = models.DecimalField(
+        "解决率权重", max_digits=4, decimal_places=3, default=Decimal("0.45")
+    )
+    weight_satisfied = models.DecimalField(
+        "满意率权重", max_digits=4, decimal_places=3, default=Decimal("0.45")
+    )
+    credit_satisfied = models.DecimalField(
+        "“满意”计入满意率", max_digits=4, decimal_places=3, default=Decimal("1")
+    )
+    credit_basic = models.DecimalField(
+        "“基本满意”计入满意率", max_digits=4, decimal_places=3, default=Decimal("1")
+    )
+    credit_unsatisfied = models.DecimalField(
+        "“不满意”计入满意率", max_digits=4, decimal_places=3, default=Decimal("0")
+    )
+
+    class Meta:
+        verbose_name = "接诉即办设置"
+        verbose_name_plural = "接诉即办设置"
+
+    def __str__(self) -> str:
+        return "接诉即办设置"
+
+    def clean(self):
+        if self.day_start and self.day_end and self.day_start >= self.day_end:
+            raise ValidationError({"day_end": "下班时间必须晚于上班时间"})
+        total = (
+            (self.weight_response or 0) + (self.weight_solved or 0) + (self.weight_satisfied or 0)
+        )
+        if total != 1:
+            raise ValidationError("三项权重之和必须等于 1")
+
+    @classmethod
+    def current(cls) -> "EngineSettings":
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Channel(models.TextChoices):
+    HOTLINE = "hotline", "热线"
+    WEB = "web", "网上"
+    GRID = "grid", "网格员巡查"
+    MEETING = "meeting", "民情恳谈"
+    OPEN311 = "open311", "Open311"
+    IMPORT = "import", "导入"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "满意", "满意"
+    BASIC = "基本满意", "基本满意"
+    UNSATISFIED = "不满意", "不满意"
+
+
+class Meeting(models.Model):
+    """A 民情恳谈 meeting: where, when, who chaired it; the matters raised become tickets."""
+
+    region = models.ForeignKey(Region, verbose_name="地点（区划）", on_delete=models.PROTECT)
+    held_at = models.DateTimeField("召开时间")
+    place = models.CharField("地点", max_length=200, blank=True)
+    host = models.CharField("主持人", max_length=50, blank=True)
+    attendees = models.PositiveIntegerField("参会人数", null=True, blank=True)
+    summary = models.TextField("会议纪要", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "民情恳谈会"
+        verbose_name_plural = "民情恳谈会"
+        ordering = ["-held_at"]
+
+    def __str__(self) -> str:
+        return f"{self.region.name}民情恳谈会（{self.held_at:%Y-%m-%d}）"
+
+
+STATUS_CHOICES = [(s.value, STATUS_LABELS[s]) for s in Status]
+
+
+class Ticket(models.Model):
+    """One resident request (诉求/工单)."""
+
+    number = models.CharField("工单编号", max_length=40, unique=True)
+    tracking_code = models.CharField("查询码", max_length=12, unique=True)
+    channel = models.CharField("来源渠道", max_length=10, choices=Channel.choices)
+    requester_name = models.CharField("诉求人", max_length=50, blank=True)
+    requester_phone = models.CharField("联系电话", max_length=20, blank=True)
+    title = models.CharField("标题", max_length=100)
+    content = models.TextField("诉求内容")
+    category = models.ForeignKey(
+        Category,
+        verbose_name="分类",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    urgency = models.CharField(
+        "紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="tickets"
+    )
+    grid = models.ForeignKey(
+        Grid, verbose_name="网格", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    address = models.CharField("详细地址", max_length=200, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=STATUS_CHOICES, default=Status.RECEIVED
+    )
+    main_unit = models.ForeignKey(
+        Unit,
+        verbose_name="主办单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="main_tickets",
+    )
+    received_at = models.DateTimeField("受理时间", db_index=True)
+    accept_by = models.DateTimeField("接单时限", null=True, blank=True)
+    reply_by = models.DateTimeField("答复时限", null=True, blank=True)
+    accepted_at = models.DateTimeField("接单时间", null=True, blank=True)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    reply = models.TextField("答复内容", blank=True)
+    solved = models.BooleanField("是否解决", null=True, blank=True)
+    satisfaction = models.CharField(
+        "满意度", max_length=6, choices=Satisfaction.choices, blank=True
+    )
+    is_supervised = models.BooleanField("督办", default=False)
+    overdue_at = models.DateTimeField("标记超时", null=True, blank=True)
+    escalated_at = models.DateTimeField("超时升级", null=True, blank=True)
+    extension_requested_until = models.DateTimeField("申请延期至", null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name="重复于",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name="民情恳谈会",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "工单"
+        verbose_name_plural = "工单"
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "reply_by"], name="ticket_status_reply_by"),
+            models.Index(fields=["main_unit", "status"], name="ticket_unit_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def public_status(self) -> PublicStatus:
+        if self.status == Status.MERGED and self.duplicate_of_id:
+            return self.duplicate_of.public_status
+        return PUBLIC_STATUS[Status(self.status)]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[Status(self.status)]
+
+
+class TicketUnit(models.Model):
+    """A unit on a ticket besides the main one: a co-handler (协办) or a whistled department."""
+
+    class Role(models.TextChoices):
+        CO = "co", "协办"
+        WHISTLE = "whistle", "吹哨报到"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("角色", max_length=10, choices=Role.choices)
+    report_by = models.DateTimeField("报到时限", null=True, blank=True)
+    reported_at = models.DateTimeField("报到时间", null=True, blank=True)
+    report = models.TextField("报到情况", blank=True)
+
+    class Meta:
+        verbose_name = "协办与吹哨单位"
+        verbose_name_plural = "协办与吹哨单位"
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "unit", "role"], name="ticket_unit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}（{self.get_role_display()}）"
+
+
+def photo_path(instance: "TicketPhoto", filename: str) -> str:
+    return f"tickets/{instance.ticket.received_at:%Y/%m}/{instance.ticket.tracking_code}-{filename}"
+
+
+class TicketPhoto(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField("照片", upload_to=photo_path)
+    content_type = models.CharField("类型", max_length=30)
+    size = models.PositiveIntegerField("大小（字节）")
+
+    class Meta:
+        verbose_name = "照片"
+        verbose_name_plural = "照片"
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class TicketEvent(models.Model):
+    """One change of a ticket: who, when, from, to, why. The audit trail and the only source
+    of the 三率.
+
+    `unit` is the unit the event is about (dispatched to, accepted by, returned by, the main
+    unit at a callback). `due_at` is the deadline an assigning event sets (accept-by).
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("动作", max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField("操作人（显示）", max_length=60, blank=True)
+    at = models.DateTimeField("时间")
+    from_status = models.CharField("原状态", max_length=12, blank=True)
+    to_status = models.CharField("新状态", max_length=12)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="涉及单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_at = models.DateTimeField("时限", null=True, blank=True)
+    reason = models.TextField("理由", blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "工单事件"
+        verbose_name_plural = "工单事件"
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["action", "at"], name="event_action_at"),
+            models.Index(fields=["ticket", "action"], name="event_ticket_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class IntakeKey(models.Model):
+    """An `Idempotency-Key` a client sent with a new ticket: a retry finds the same ticket."""
+
+    client = models.CharField(max_length=80)
+    key = models.CharField(max_length=200)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "key"], name="intake_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.client}:{self.key}"
+
+
+class Notification(models.Model):
+    """The outbox: a message waiting to be sent by `jiceng send-notifications`."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    kind = models.CharField("类型", max_length=20)
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    recipient = models.CharField("接收人", max_length=200, blank=True)
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    last_error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "created_at"], name="notification_state")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class PhoneRead(models.Model):
+    """A look at a resident's full phone number: who, when, which ticket, from where."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="phone_reads")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    via = models.CharField("途径", max_length=40)
+
+    class Meta:
+        verbose_name = "号码查看记录"
+        verbose_name_plural = "号码查看记录"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.ticket_id} {self.at:%Y-%m-%d %H:%M}"

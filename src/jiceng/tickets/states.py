@@ -1,0 +1,111 @@
+"""The ticket's states and the one table of what may follow what (STYLE.md, habit 1).
+
+Pure: no Django import. `ACTIONS` names every change a person can make, the states it may start
+from and the state it leads to (`None`: the state does not change, as for a note). The services
+check this table and nothing else; the table test walks every pair.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    RECEIVED = "received"  # 已受理，待派单
+    DISPATCHED = "dispatched"  # 已派单，待接单
+    RETURNED = "returned"  # 已退单，待派单员裁定
+    IN_PROGRESS = "in_progress"  # 办理中
+    REPLIED = "replied"  # 已答复，待回访
+    REVIEW = "review"  # 回访未解决或不满意，待研判（重办或办结）
+    CLOSED = "closed"  # 已办结
+    MERGED = "merged"  # 作为重复件并入另一工单
+
+
+STATUS_LABELS = {
+    Status.RECEIVED: "待派单",
+    Status.DISPATCHED: "待接单",
+    Status.RETURNED: "退单待审",
+    Status.IN_PROGRESS: "办理中",
+    Status.REPLIED: "待回访",
+    Status.REVIEW: "回访未满意待研判",
+    Status.CLOSED: "已办结",
+    Status.MERGED: "已合并",
+}
+
+
+class PublicStatus(StrEnum):
+    """The three words a resident sees (STYLE.md, habit 2)."""
+
+    ACCEPTED = "已受理"
+    HANDLING = "办理中"
+    DONE = "已办结"
+
+
+PUBLIC_STATUS = {
+    Status.RECEIVED: PublicStatus.ACCEPTED,
+    Status.DISPATCHED: PublicStatus.ACCEPTED,
+    Status.RETURNED: PublicStatus.ACCEPTED,
+    Status.IN_PROGRESS: PublicStatus.HANDLING,
+    Status.REVIEW: PublicStatus.HANDLING,
+    Status.REPLIED: PublicStatus.DONE,
+    Status.CLOSED: PublicStatus.DONE,
+    Status.MERGED: PublicStatus.DONE,  # shown through the ticket it was merged into
+}
+
+OPEN = frozenset(Status) - {Status.CLOSED, Status.MERGED}
+HANDLING = frozenset({Status.DISPATCHED, Status.RETURNED, Status.IN_PROGRESS})
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str  # Chinese name, shown in the history and in error messages
+    sources: frozenset[Status]
+    target: Status | None  # None: stays where it is
+
+
+def _a(label: str, sources, target: Status | None) -> Action:
+    return Action(label, frozenset(sources), target)
+
+
+ACTIONS: dict[str, Action] = {
+    "receive": _a("受理", [], Status.RECEIVED),  # creation; never from another state
+    "dispatch": _a("派单", [Status.RECEIVED], Status.DISPATCHED),
+    "redispatch": _a("改派", [Status.DISPATCHED, Status.IN_PROGRESS], Status.DISPATCHED),
+    "accept": _a("接单", [Status.DISPATCHED], Status.IN_PROGRESS),
+    "return": _a("退单", [Status.DISPATCHED], Status.RETURNED),
+    "uphold_return": _a("同意退单并改派", [Status.RETURNED], Status.DISPATCHED),
+    "reject_return": _a("驳回退单", [Status.RETURNED], Status.DISPATCHED),
+    "request_extension": _a("申请延期", [Status.IN_PROGRESS], None),
+    "decide_extension": _a("审批延期", [Status.IN_PROGRESS], None),
+    "supervise": _a("督办", OPEN, None),
+    "whistle": _a("吹哨", HANDLING, None),
+    "whistle_report": _a("吹哨报到", OPEN, None),
+    "note": _a("办理记录", OPEN, None),
+    "reply": _a("答复", [Status.IN_PROGRESS], Status.REPLIED),
+    "callback": _a("回访", [Status.REPLIED], None),  # → CLOSED or REVIEW, by the answer
+    "reopen": _a("重办", [Status.REVIEW], Status.IN_PROGRESS),
+    "close": _a("办结", [Status.REPLIED, Status.REVIEW], Status.CLOSED),
+    "merge": _a("合并重复件", [Status.RECEIVED, Status.DISPATCHED, Status.RETURNED], Status.MERGED),
+    "overdue": _a("超时", OPEN, None),  # written by the sweep
+    "escalate": _a("超时升级", OPEN, None),  # written by the sweep
+}
+
+# Events that give the ticket to a unit: the unit "keeps" the ticket from the last of them.
+ASSIGNING = frozenset({"dispatch", "redispatch", "uphold_return"})
+
+# The transition table in the shape of django-oscar's pipeline: status -> reachable statuses.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    status: frozenset(
+        {a.target for a in ACTIONS.values() if status in a.sources and a.target is not None}
+        | ({Status.CLOSED, Status.REVIEW} if status == Status.REPLIED else set())
+    )
+    for status in Status
+}
+
+
+def allowed(action: str, status: Status | str) -> bool:
+    return Status(status) in ACTIONS[action].sources
+
+
+def target(action: str, status: Status | str) -> Status:
+    act = ACTIONS[action]
+    return act.target if act.target is not None else Status(status)
