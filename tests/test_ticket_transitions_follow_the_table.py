@@ -55,6 +55,7 @@ def run(action: str, ticket: Ticket, world, root, zoe=None):
         "whistle": lambda: services.whistle(root, ticket, [world["jianguo_unit"]], "需协助", at=at),
         "whistle_report": lambda: services.whistle_report(zoe, ticket, "已到场查看", at=at),
         "note": lambda: services.note(root, ticket, "已联系物业", at=at),
+        "attach": lambda: services.attach_photos(root, ticket, [png()], at=at),
         "reply": lambda: services.reply(root, ticket, "已更换楼道灯泡", at=at),
         "callback": lambda: services.callback(
             root, ticket, solved=True, satisfaction=Satisfaction.SATISFIED, at=at
@@ -66,6 +67,12 @@ def run(action: str, ticket: Ticket, world, root, zoe=None):
         ),
     }
     return calls[action]
+
+
+def png():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")
 
 
 PEOPLE_ACTIONS = [a for a in states.ACTIONS if a not in {"receive", "overdue", "escalate"}]

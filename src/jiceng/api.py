@@ -13,13 +13,59 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from jiceng.core.errors import ServiceError
+from jiceng.orgs.tokens import TokenAuth
 
-api = NinjaAPI(
+ERROR_STATUSES = {
+    400: "请求不正确",
+    401: "未登录或令牌无效（not_authenticated）",
+    403: "无权执行此操作（not_permitted、csrf_failed）",
+    404: "不存在或不在管辖范围内（not_found）",
+    409: "与工单当前状态冲突（invalid_transition 等）",
+    422: "输入不合法（invalid、malformed），errors 列出各字段",
+}
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string", "description": "稳定的机器可读错误码"},
+        "message": {"type": "string", "description": "中文说明"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+class JicengAPI(NinjaAPI):
+    """Every operation can answer with the error statuses above; the document says so."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": text, **ref})
+        return schema
+
+
+api = JicengAPI(
     title="jiceng 基层治理 API",
     version="1",
-    description="接诉即办与基层党组织考评。所有数据按账号的管辖范围过滤；范围外的对象返回 404。",
+    description=(
+        "接诉即办与基层党组织考评。所有数据按账号的管辖范围过滤；范围外的对象返回 404。"
+        "浏览器使用登录会话（需 CSRF 令牌）；程序使用 `Authorization: Bearer <令牌>`，"
+        "令牌由 `jiceng create-token 用户名` 生成。"
+    ),
     urls_namespace="api",
-    auth=django_auth,
+    auth=[TokenAuth(), django_auth],
 )
 
 
@@ -62,10 +108,25 @@ def malformed(request, exc: NinjaValidationError):
     return error(request, 422, "malformed", "请求格式不正确", errors=errors)
 
 
+HTTP_CODES = {
+    400: ("bad_request", "请求不正确"),
+    403: ("not_permitted", "无权执行此操作"),
+    404: ("not_found", "不存在或无权查看"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    429: ("too_many_requests", "请求过于频繁，请稍后再试"),
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return error(request, exc.status_code, "http_error", str(exc))
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return error(
+            request, 403, "csrf_failed", "CSRF 校验失败：请刷新页面后重试，或使用 API 令牌"
+        )
+    code, message = HTTP_CODES.get(exc.status_code, ("http_error", str(exc)))
+    return error(request, exc.status_code, code, message)
 
 
 api.add_router("/", "jiceng.orgs.api.router")
 api.add_router("/regions", "jiceng.regions.api.router")
+api.add_router("/", "jiceng.tickets.api.router")

@@ -36,6 +36,7 @@ ACTION_ROLES: dict[str, set[str]] = {
     "request_extension": {R.HANDLER, R.GRID_WORKER},
     "reply": {R.HANDLER, R.GRID_WORKER},
     "note": {R.HANDLER, R.GRID_WORKER, R.DISPATCHER, R.SUPERVISOR},
+    "attach": {R.INTAKE, R.DISPATCHER, R.HANDLER, R.GRID_WORKER},
     "read_phone": {R.INTAKE, R.DISPATCHER, R.HANDLER, R.GRID_WORKER},
 }
 

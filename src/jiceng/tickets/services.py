@@ -906,6 +906,36 @@ def note(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
 
 
 @transaction.atomic
+def attach_photos(actor, ticket, files: list, *, at: datetime | None = None) -> Ticket:
+    """Add photos to an open ticket: at most three in all, each checked for size and type."""
+    ticket = _lock(actor, ticket, "attach")
+    files = list(files or [])
+    if not files:
+        raise ValidationError({"files": "请选择要上传的照片"})
+    if ticket.photos.count() + len(files) > MAX_PHOTOS:
+        raise ValidationError({"files": f"每件工单最多 {MAX_PHOTOS} 张照片"})
+    problems = [p for p in (photo_problem(f) for f in files) if p]
+    if problems:
+        raise ValidationError({"files": problems})
+    at, old = _now(at), ticket.status
+    for upload in files:
+        TicketPhoto.objects.create(
+            ticket=ticket, image=upload, content_type=_photo_type(upload), size=upload.size
+        )
+    ticket.save(update_fields=["updated_at"])
+    _event(
+        ticket,
+        "attach",
+        actor,
+        old,
+        at=at,
+        reason=f"上传照片 {len(files)} 张",
+        data={"photos": len(files)},
+    )
+    return ticket
+
+
+@transaction.atomic
 def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
     """办结答复: the unit's answer to the resident; the ticket waits for the callback."""
     ticket = _lock(actor, ticket, "reply")

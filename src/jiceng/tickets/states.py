@@ -80,6 +80,7 @@ ACTIONS: dict[str, Action] = {
     "whistle": _a("吹哨", HANDLING, None),
     "whistle_report": _a("吹哨报到", OPEN, None),
     "note": _a("办理记录", OPEN, None),
+    "attach": _a("上传照片", OPEN, None),
     "reply": _a("答复", [Status.IN_PROGRESS], Status.REPLIED),
     "callback": _a("回访", [Status.REPLIED], None),  # → CLOSED or REVIEW, by the answer
     "reopen": _a("重办", [Status.REVIEW], Status.IN_PROGRESS),

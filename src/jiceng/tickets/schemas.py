@@ -1,0 +1,266 @@
+"""JSON shapes of the tickets API (STYLE.md, habit 4)."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from jiceng.core.text import mask_phone
+
+from .models import Ticket, TicketEvent
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    full_name: str
+    level: int
+    parent_code: str | None
+
+    @staticmethod
+    def resolve_parent_code(obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class TicketIn(Schema):
+    title: str = Field("", max_length=100, description="标题；留空时取诉求内容的前 30 字")
+    content: str = Field(..., description="诉求内容")
+    region_code: str = Field(..., description="所在区划的 12 位代码")
+    requester_name: str = Field("", max_length=50)
+    requester_phone: str = Field("", max_length=20)
+    category_code: str | None = None
+    urgency: str = Field("normal", description="urgent 紧急 / normal 一般 / complex 复杂")
+    channel: str = Field("hotline", description="hotline 热线 / web 网上 / grid 网格员巡查")
+    grid_code: str | None = None
+    address: str = Field("", max_length=200)
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+
+
+class MatterIn(Schema):
+    title: str = ""
+    content: str
+    region_code: str | None = Field(None, description="留空则为恳谈会所在区划")
+    requester_name: str = ""
+    requester_phone: str = ""
+    category_code: str | None = None
+    urgency: str = "normal"
+    address: str = ""
+
+
+class MeetingIn(Schema):
+    region_code: str
+    held_at: datetime
+    place: str = ""
+    host: str = ""
+    attendees: int | None = Field(None, ge=0)
+    summary: str = ""
+    matters: list[MatterIn]
+
+
+class MeetingOut(Schema):
+    id: int
+    region_code: str = Field(..., alias="region.code")
+    held_at: datetime
+    place: str
+    host: str
+    attendees: int | None
+    summary: str
+    tickets: list[str]
+
+    @staticmethod
+    def resolve_tickets(obj) -> list[str]:
+        return [t.number for t in obj.tickets.order_by("id")]
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    tracking_code: str
+    channel: str
+    title: str
+    content: str
+    category: CategoryOut | None
+    urgency: str
+    region_code: str = Field(..., alias="region.code")
+    region_name: str = Field(..., alias="region.full_name")
+    grid_code: str | None
+    address: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    status: str
+    status_label: str
+    public_status: str
+    main_unit: UnitRef | None
+    co_units: list[UnitRef]
+    whistled_units: list[UnitRef]
+    requester_name: str
+    requester_phone: str = Field(..., description="已脱敏；完整号码见 /tickets/{id}/phone（留痕）")
+    received_at: datetime
+    accept_by: datetime | None
+    reply_by: datetime | None
+    accepted_at: datetime | None
+    replied_at: datetime | None
+    closed_at: datetime | None
+    reply: str
+    solved: bool | None
+    satisfaction: str
+    is_supervised: bool
+    is_overdue: bool
+    is_escalated: bool
+    extension_requested_until: datetime | None
+    duplicate_of: str | None
+    photos: list[str]
+
+    @staticmethod
+    def resolve_grid_code(obj: Ticket) -> str | None:
+        return obj.grid.code if obj.grid_id else None
+
+    @staticmethod
+    def resolve_requester_phone(obj: Ticket) -> str:
+        return mask_phone(obj.requester_phone)
+
+    @staticmethod
+    def resolve_co_units(obj: Ticket) -> list:
+        return [tu.unit for tu in obj.units.all() if tu.role == "co"]
+
+    @staticmethod
+    def resolve_whistled_units(obj: Ticket) -> list:
+        return [tu.unit for tu in obj.units.all() if tu.role == "whistle"]
+
+    @staticmethod
+    def resolve_is_overdue(obj: Ticket) -> bool:
+        return obj.overdue_at is not None
+
+    @staticmethod
+    def resolve_is_escalated(obj: Ticket) -> bool:
+        return obj.escalated_at is not None
+
+    @staticmethod
+    def resolve_duplicate_of(obj: Ticket) -> str | None:
+        return obj.duplicate_of.number if obj.duplicate_of_id else None
+
+    @staticmethod
+    def resolve_photos(obj: Ticket) -> list[str]:
+        return [p.image.url for p in obj.photos.all()]
+
+
+class TicketBrief(Schema):
+    id: int
+    number: str
+    title: str
+    status: str
+    status_label: str
+    urgency: str
+    channel: str
+    region_name: str = Field(..., alias="region.name")
+    main_unit: UnitRef | None
+    received_at: datetime
+    accept_by: datetime | None
+    reply_by: datetime | None
+    is_supervised: bool
+    is_overdue: bool
+
+    @staticmethod
+    def resolve_is_overdue(obj: Ticket) -> bool:
+        return obj.overdue_at is not None
+
+
+class EventOut(Schema):
+    id: int
+    action: str
+    action_label: str
+    actor: str = Field(..., alias="actor_label")
+    at: datetime
+    from_status: str
+    to_status: str
+    unit: UnitRef | None
+    due_at: datetime | None
+    reason: str
+    data: dict
+
+    @staticmethod
+    def resolve_action_label(obj: TicketEvent) -> str:
+        from .states import ACTIONS
+
+        return ACTIONS[obj.action].label if obj.action in ACTIONS else obj.action
+
+
+class PhoneOut(Schema):
+    phone: str
+
+
+class DispatchIn(Schema):
+    unit_id: int
+    category_code: str | None = None
+    urgency: str | None = None
+    co_unit_ids: list[int] | None = None
+    reason: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class TextIn(Schema):
+    text: str
+
+
+class ExtensionIn(Schema):
+    until: datetime
+    reason: str
+
+
+class DecisionIn(Schema):
+    approve: bool
+    reason: str = ""
+
+
+class WhistleIn(Schema):
+    unit_ids: list[int]
+    reason: str
+    hours: float = Field(8, gt=0, le=240, description="报到时限（工作小时）")
+
+
+class ReportIn(Schema):
+    report: str
+
+
+class CallbackIn(Schema):
+    solved: bool
+    satisfaction: str = Field(..., description="满意 / 基本满意 / 不满意")
+    remark: str = ""
+
+
+class MergeIn(Schema):
+    into_id: int
+    reason: str = ""
+
+
+class RateRow(Schema):
+    rank: int | None
+    key: str
+    name: str
+    dispatched: int
+    on_time: int
+    response_rate: float | None
+    callbacks: int
+    solved: int
+    solved_rate: float | None
+    satisfied: float
+    satisfied_rate: float | None
+    score: float | None
+    partial: bool
+
+
+class RatesOut(Schema):
+    period: str
+    by: str
+    weights: dict
+    rows: list[RateRow]
