@@ -10,6 +10,8 @@ public pages); the callers of those paths are responsible for who may trigger th
 """
 
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,9 +60,25 @@ def _now(at: datetime | None) -> datetime:
     return at or timezone.now()
 
 
+_system_label: ContextVar[str] = ContextVar("system_label", default="系统")
+_notifications_on: ContextVar[bool] = ContextVar("notifications_on", default=True)
+
+
+@contextmanager
+def as_system(label: str, *, notify: bool = True):
+    """Changes made without an actor inside this block are signed `label` (such as 台账导入);
+    with `notify=False` they queue no notifications (history is not news)."""
+    label_token, notify_token = _system_label.set(label), _notifications_on.set(notify)
+    try:
+        yield
+    finally:
+        _system_label.reset(label_token)
+        _notifications_on.reset(notify_token)
+
+
 def _label(actor) -> str:
     if actor is None:
-        return "系统"
+        return _system_label.get()
     return str(actor)
 
 
@@ -102,6 +120,8 @@ def _notify(
     recipient: str = "",
     dedupe_key: str | None = None,
 ) -> None:
+    if not _notifications_on.get():
+        return
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return
     Notification.objects.create(
@@ -283,19 +303,48 @@ def new_code(length: int = 8) -> str:
 
 
 def _insert_ticket(fields: dict, at: datetime) -> Ticket:
-    """Insert with a fresh number and tracking code, retrying the rare collision."""
+    """Insert with a fresh tracking code (and number, unless given), retrying a collision."""
+    given = bool(fields.get("number"))
     for _ in range(5):
-        local = timezone.localtime(at)
-        fields["number"] = fields.get("number") or f"{local:%Y%m%d}{secrets.randbelow(10**6):06d}"
+        if not given:
+            local = timezone.localtime(at)
+            fields["number"] = f"{local:%Y%m%d}{secrets.randbelow(10**6):06d}"
         fields["tracking_code"] = new_code()
         try:
             with transaction.atomic():
                 return Ticket.objects.create(**fields)
         except IntegrityError:
-            if Ticket.objects.filter(number=fields["number"]).exists():
-                fields["number"] = ""
-            continue
+            if given and Ticket.objects.filter(number=fields["number"]).exists():
+                raise ServiceError(
+                    "duplicate_number", f"工单编号 {fields['number']} 已存在", status=409
+                ) from None
     raise ServiceError("code_exhausted", "工单编号生成失败，请重试", status=503)
+
+
+RESTART_FIELDS = {
+    "main_unit": None,
+    "accept_by": None,
+    "reply_by": None,
+    "accepted_at": None,
+    "replied_at": None,
+    "closed_at": None,
+    "reply": "",
+    "solved": None,
+    "satisfaction": "",
+    "is_supervised": False,
+    "overdue_at": None,
+    "escalated_at": None,
+    "extension_requested_until": None,
+    "duplicate_of": None,
+}
+
+
+def _restart(ticket: Ticket, fields: dict) -> Ticket:
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    for name, value in {**fields, **RESTART_FIELDS}.items():
+        setattr(ticket, name, value)
+    ticket.save()
+    return ticket
 
 
 def receive(
@@ -307,11 +356,15 @@ def receive(
     client: str = "",
     idempotency_key: str = "",
     actor_label: str = "",
+    number: str = "",
+    existing: Ticket | None = None,
 ) -> tuple[Ticket, bool]:
     """Take in a new request. Returns (ticket, created).
 
     With an `idempotency_key`, a retry by the same `client` returns the first ticket and
-    `created=False`, however often and however concurrently it is sent.
+    `created=False`, however often and however concurrently it is sent. An import gives the
+    ledger's `number`, and `existing` to take a ticket in again from the start (its events
+    already removed by the caller).
     """
     if actor is not None:
         access.check(actor, "receive")
@@ -326,27 +379,28 @@ def receive(
     at = _now(at)
     try:
         with transaction.atomic():
-            ticket = _insert_ticket(
-                {
-                    "channel": intake.channel,
-                    "requester_name": clean["requester_name"],
-                    "requester_phone": clean["requester_phone"],
-                    "title": clean["title"],
-                    "content": clean["content"],
-                    "category": intake.category,
-                    "urgency": intake.urgency,
-                    "region": intake.region,
-                    "grid": intake.grid,
-                    "address": (intake.address or "").strip(),
-                    "latitude": clean["lat"],
-                    "longitude": clean["lon"],
-                    "received_at": at,
-                    "meeting": meeting,
-                    "created_by": actor,
-                    "status": Status.RECEIVED,
-                },
-                at,
-            )
+            fields = {
+                "channel": intake.channel,
+                "requester_name": clean["requester_name"],
+                "requester_phone": clean["requester_phone"],
+                "title": clean["title"],
+                "content": clean["content"],
+                "category": intake.category,
+                "urgency": intake.urgency,
+                "region": intake.region,
+                "grid": intake.grid,
+                "address": (intake.address or "").strip(),
+                "latitude": clean["lat"],
+                "longitude": clean["lon"],
+                "received_at": at,
+                "meeting": meeting,
+                "created_by": actor,
+                "status": Status.RECEIVED,
+            }
+            if existing is not None:
+                ticket = _restart(existing, fields)
+            else:
+                ticket = _insert_ticket({**fields, "number": number}, at)
             for upload in clean["photos"]:
                 TicketPhoto.objects.create(
                     ticket=ticket, image=upload, content_type=_photo_type(upload), size=upload.size
