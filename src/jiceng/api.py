@@ -6,6 +6,7 @@ Errors are JSON with a stable machine `code` and a Chinese `message`:
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -115,6 +116,13 @@ HTTP_CODES = {
     405: ("method_not_allowed", "不支持该请求方法"),
     429: ("too_many_requests", "请求过于频繁，请稍后再试"),
 }
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request, exc):
+    # A number too large for the database (an id of 10**30, say) names nothing that exists.
+    return error(request, 422, "out_of_range", "输入的数值超出范围")
 
 
 @api.exception_handler(HttpError)

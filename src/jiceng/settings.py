@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "jiceng.regions",
     "jiceng.orgs",
     "jiceng.tickets",
+    "jiceng.open311",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Notifications: the outbox is sent by `jiceng send-notifications` through this backend
 # (jiceng.tickets.notify.LogBackend or .EmailBackend; an SMS backend plugs in the same way).
 JICENG_NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "jiceng.tickets.notify.LogBackend")
+# Open311 GeoReport v2: reads are public, as the specification has them (public fields only);
+# set OPEN311_PUBLIC_READ=false to require an api_key and limit reads to the key's region.
+OPEN311_PUBLIC_READ = env_bool("OPEN311_PUBLIC_READ", True)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from jiceng.api import api
 from jiceng.core import views as core_views
@@ -16,6 +16,7 @@ urlpatterns = [
     path("units/<int:unit_id>/", region_views.unit_detail, name="unit-detail"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("jiceng.open311.urls")),
 ]
 
 handler404 = "jiceng.core.views.not_found"

@@ -1,7 +1,8 @@
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from jiceng.core.errors import Forbidden
+from jiceng.core.pagination import Page
 from jiceng.core.text import mask_phone
 
 from . import services
@@ -124,7 +125,7 @@ def _units(request):
 
 
 @router.get("/units", response=list[UnitOut], summary="承办单位（管辖范围内）")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_units(request, region: str | None = None, category: str | None = None, q: str = ""):
     units = _units(request)
     if region:
@@ -157,7 +158,7 @@ def _people(request):
 
 
 @router.get("/people", response=list[PersonOut], summary="人员（管辖范围内）")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_people(request, q: str = "", post: str | None = None):
     people = _people(request)
     if q:
@@ -173,7 +174,7 @@ def get_person(request, person_id: int):
 
 
 @router.get("/party-orgs", response=list[PartyOrgOut], summary="党组织（管辖范围内）")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_party_orgs(request, kind: str | None = None):
     orgs = visible(request.user, PartyOrg.objects.select_related("region"))
     if kind:
@@ -191,7 +192,7 @@ def _accounts(request):
 
 
 @router.get("/accounts", response=list[AccountOut], summary="账号（管辖范围内）")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_accounts(request):
     return _accounts(request).order_by("username")
 

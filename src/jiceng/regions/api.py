@@ -1,6 +1,7 @@
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from jiceng.core.pagination import Page
 from jiceng.orgs.access import get_for_user, visible
 
 from .models import Grid, Region
@@ -34,7 +35,7 @@ class GridOut(Schema):
 
 
 @router.get("", response=list[RegionOut], summary="区划列表（管辖范围内）")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_regions(request, parent: str | None = None, level: str | None = None, q: str = ""):
     regions = visible(request.user, Region.objects.select_related("parent"))
     if parent:
@@ -52,7 +53,7 @@ def get_region(request, code: str):
 
 
 @router.get("/{code}/grids", response=list[GridOut], summary="区划内的网格")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_grids(request, code: str):
     region = get_for_user(request.user, Region, code=code)
     return visible(request.user, Grid.objects.select_related("region")).filter(

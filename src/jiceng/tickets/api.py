@@ -5,9 +5,10 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import File, Header, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.pagination import Page
 from jiceng.regions.models import Grid, Region
 
 from . import metrics, selectors, services
@@ -81,7 +82,7 @@ def _grid(code: str | None) -> Grid | None:
 
 
 @router.get("/categories", response=list[CategoryOut], summary="诉求分类")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_categories(request, parent: str | None = None, level: int | None = None, q: str = ""):
     categories = Category.objects.filter(is_active=True).select_related("parent")
     if parent:
@@ -94,7 +95,7 @@ def list_categories(request, parent: str | None = None, level: int | None = None
 
 
 @router.get("/tickets", response=list[TicketBrief], summary="工单列表（管辖范围内）")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_tickets(
     request,
     status: str | None = None,

@@ -358,6 +358,7 @@ def receive(
     actor_label: str = "",
     number: str = "",
     existing: Ticket | None = None,
+    extra: dict | None = None,
 ) -> tuple[Ticket, bool]:
     """Take in a new request. Returns (ticket, created).
 
@@ -414,7 +415,7 @@ def receive(
                 "",
                 at=at,
                 actor_label=actor_label,
-                data={"channel": intake.channel},
+                data={"channel": intake.channel, **(extra or {})},
             )
     except IntegrityError:
         if key:  # the same key raced us and won: answer with its ticket

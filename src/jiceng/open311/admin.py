@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from jiceng.orgs.admin import CatalogAdmin
+
+from .models import Open311Key
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(CatalogAdmin):
+    list_display = ["name", "region", "prefix", "is_active", "created_at"]
+    fields = ["name", "region", "is_active"]
+
+    def has_add_permission(self, request):
+        return False  # keys are issued by `jiceng create-open311-key`, which shows the key once
