@@ -6,7 +6,7 @@ PYTEST := $(VENV)/bin/pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint format serve clean
+.PHONY: install demo test lint format serve clean bench
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 
@@ -51,3 +51,9 @@ format: install
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .ruff_cache
+
+# Intake speed and the monthly 三率 ranking over 1M tickets, on PostgreSQL (BENCH_DATABASE_URL,
+# default postgres://postgres@127.0.0.1:5432/jiceng_bench). Writes bench/results.json and
+# docs/benchmarks.md. The first run generates the 1M tickets (a few minutes); later runs reuse them.
+bench: install
+	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)

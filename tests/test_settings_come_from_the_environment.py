@@ -13,7 +13,12 @@ def test_a_postgres_url_becomes_a_postgresql_database():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("jiceng", "jc", "p@ss")
     assert (config["HOST"], config["PORT"]) == ("db.local", "5433")
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+
+
+def test_postgres_jit_is_off_unless_the_url_says_otherwise():
+    url = "postgres://jc@db.local/jiceng?options=-c%20jit%3Don"
+    assert database_from_url(url)["OPTIONS"] == {"options": "-c jit=on"}
 
 
 def test_a_sqlite_url_names_a_file():

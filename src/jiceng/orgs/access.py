@@ -108,7 +108,11 @@ def can_manage_catalogs(user) -> bool:
 
 
 def region_in_scope(user, region: Region | None) -> bool:
-    return region is not None and is_visible(user, region)
+    """Whether `region` lies in the user's region subtree (a unit scope: its unit's area)."""
+    if region is None or not region.path:
+        return False
+    scope = scope_of(user)
+    return scope.everything or (scope.path is not None and region.path.startswith(scope.path))
 
 
 # How each master-data model sits in the tree. A unit scope sees its own unit, what is tied

@@ -13,7 +13,7 @@ from jiceng.regions.models import Grid, Region
 
 from . import metrics, selectors, services
 from .access import get_ticket_for_user, visible_tickets
-from .models import Category, Ticket, TicketEvent
+from .models import Category, Ticket, TicketEvent, TicketPhoto, TicketUnit
 from .schemas import (
     CallbackIn,
     CategoryOut,
@@ -148,7 +148,15 @@ def create_ticket(
     ticket, created = services.receive(
         request.user, intake, client=f"user:{request.user.pk}", idempotency_key=idempotency_key
     )
-    return Status(201 if created else 200, _fresh(request, ticket.pk))
+    if not created:  # a retry: answer with the ticket as it is now
+        return Status(200, _fresh(request, ticket.pk))
+    # A new ticket carries what we just gave it, and has no co-units or API photos yet:
+    # answer without reading anything back (this is the hottest path of the API).
+    ticket._prefetched_objects_cache = {
+        "units": TicketUnit.objects.none(),
+        "photos": TicketPhoto.objects.none(),
+    }
+    return Status(201, ticket)
 
 
 @router.get("/tickets/{ticket_id}", response=TicketOut, summary="一件工单")

@@ -302,23 +302,11 @@ def new_code(length: int = 8) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-def _insert_ticket(fields: dict, at: datetime) -> Ticket:
-    """Insert with a fresh tracking code (and number, unless given), retrying a collision."""
-    given = bool(fields.get("number"))
-    for _ in range(5):
-        if not given:
-            local = timezone.localtime(at)
-            fields["number"] = f"{local:%Y%m%d}{secrets.randbelow(10**6):06d}"
-        fields["tracking_code"] = new_code()
-        try:
-            with transaction.atomic():
-                return Ticket.objects.create(**fields)
-        except IntegrityError:
-            if given and Ticket.objects.filter(number=fields["number"]).exists():
-                raise ServiceError(
-                    "duplicate_number", f"工单编号 {fields['number']} 已存在", status=409
-                ) from None
-    raise ServiceError("code_exhausted", "工单编号生成失败，请重试", status=503)
+def _codes(fields: dict, at: datetime, given: bool) -> None:
+    """A fresh tracking code, and a number unless the caller gave one (a ledger's)."""
+    if not given:
+        fields["number"] = f"{timezone.localtime(at):%Y%m%d}{secrets.randbelow(10**6):06d}"
+    fields["tracking_code"] = new_code()
 
 
 RESTART_FIELDS = {
@@ -372,60 +360,73 @@ def receive(
     key = (idempotency_key or "").strip()
     if len(key) > 200:
         raise ValidationError({"idempotency_key": "Idempotency-Key 不能超过 200 个字符"})
-    if key:
-        found = IntakeKey.objects.filter(client=client, key=key).select_related("ticket").first()
-        if found:
-            return found.ticket, False
     clean = _validate_intake(actor, intake)
     at = _now(at)
-    try:
-        with transaction.atomic():
-            fields = {
-                "channel": intake.channel,
-                "requester_name": clean["requester_name"],
-                "requester_phone": clean["requester_phone"],
-                "title": clean["title"],
-                "content": clean["content"],
-                "category": intake.category,
-                "urgency": intake.urgency,
-                "region": intake.region,
-                "grid": intake.grid,
-                "address": (intake.address or "").strip(),
-                "latitude": clean["lat"],
-                "longitude": clean["lon"],
-                "received_at": at,
-                "meeting": meeting,
-                "created_by": actor,
-                "status": Status.RECEIVED,
-            }
-            if existing is not None:
-                ticket = _restart(existing, fields)
-            else:
-                ticket = _insert_ticket({**fields, "number": number}, at)
-            for upload in clean["photos"]:
-                TicketPhoto.objects.create(
-                    ticket=ticket, image=upload, content_type=_photo_type(upload), size=upload.size
+    fields = {
+        "channel": intake.channel,
+        "requester_name": clean["requester_name"],
+        "requester_phone": clean["requester_phone"],
+        "title": clean["title"],
+        "content": clean["content"],
+        "category": intake.category,
+        "urgency": intake.urgency,
+        "region": intake.region,
+        "grid": intake.grid,
+        "address": (intake.address or "").strip(),
+        "latitude": clean["lat"],
+        "longitude": clean["lon"],
+        "received_at": at,
+        "meeting": meeting,
+        "created_by": actor,
+        "status": Status.RECEIVED,
+        "number": number,
+    }
+    # No look-up of the key first: the unique (client, key) row decides, so a retry costs a
+    # rolled-back insert and a first request costs nothing. A clash of a random number or
+    # tracking code (rare) is retried with new ones.
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                if existing is not None:
+                    ticket = _restart(existing, fields)
+                else:
+                    _codes(fields, at, given=bool(number))
+                    ticket = Ticket.objects.create(**fields)
+                for upload in clean["photos"]:
+                    TicketPhoto.objects.create(
+                        ticket=ticket,
+                        image=upload,
+                        content_type=_photo_type(upload),
+                        size=upload.size,
+                    )
+                if key:
+                    IntakeKey.objects.create(client=client, key=key, ticket=ticket)
+                _event(
+                    ticket,
+                    "receive",
+                    actor,
+                    "",
+                    at=at,
+                    actor_label=actor_label,
+                    data={"channel": intake.channel, **(extra or {})},
                 )
-            if key:
-                IntakeKey.objects.create(client=client, key=key, ticket=ticket)
-            _event(
-                ticket,
-                "receive",
-                actor,
-                "",
-                at=at,
-                actor_label=actor_label,
-                data={"channel": intake.channel, **(extra or {})},
-            )
-    except IntegrityError:
-        if key:  # the same key raced us and won: answer with its ticket
-            found = (
-                IntakeKey.objects.filter(client=client, key=key).select_related("ticket").first()
-            )
-            if found:
-                return found.ticket, False
-        raise
-    return ticket, True
+            return ticket, True
+        except IntegrityError:
+            if key:  # the same key came first (a retry, or a racing twin): its ticket
+                found = (
+                    IntakeKey.objects.filter(client=client, key=key)
+                    .select_related("ticket")
+                    .first()
+                )
+                if found:
+                    return found.ticket, False
+            if number and Ticket.objects.filter(number=number).exists():
+                raise ServiceError(
+                    "duplicate_number", f"工单编号 {number} 已存在", status=409
+                ) from None
+            if existing is not None:
+                raise
+    raise ServiceError("code_exhausted", "工单编号生成失败，请重试", status=503)
 
 
 def record_meeting(

@@ -1,0 +1,599 @@
+"""`make bench`: intake speed and the monthly 三率 ranking over 1,000,000 tickets, on PostgreSQL.
+
+Writes bench/results.json and the table in docs/benchmarks.md. Uses its own database
+(BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/jiceng_bench), which it
+creates, migrates and seeds with the demo prefecture. The 1M tickets are generated in SQL
+once and kept for later runs.
+
+    python bench/run.py [--tickets 1000000] [--http-seconds 20] [--skip-http]
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jiceng_bench"
+PERIOD = "2026-06"
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def say(*args) -> None:
+    print(*args, flush=True)
+
+
+# --- preparing ------------------------------------------------------------------------------
+
+
+def prepare() -> dict:
+    from django.core.management import call_command
+
+    from jiceng import factories
+    from jiceng.orgs.models import Unit, User
+    from jiceng.regions.models import Region
+
+    call_command("migrate", verbosity=0)
+    if not Unit.objects.exists():
+        say("seeding the demo prefecture …")
+        call_command("seed_demo", verbosity=0)
+    user = User.objects.filter(username="bench-intake").first()
+    if user is None:
+        user = factories.account(
+            "bench-intake", ["intake"], scope_region=Region.objects.get(code="652300000000")
+        )
+    return {"user": user, "units": Unit.objects.count()}
+
+
+# --- intake ---------------------------------------------------------------------------------
+
+
+def bench_service_intake(user, n: int) -> dict:
+    from jiceng.regions.models import Region
+    from jiceng.tickets import services
+
+    villages = list(Region.objects.filter(level="village").order_by("code")[:200])
+    times = []
+    started = time.perf_counter()
+    for i in range(n):
+        intake = services.Intake(
+            title="基准测试：楼道灯不亮",
+            content=f"基准测试诉求 {i}：3号楼楼道灯不亮，请尽快维修。",
+            region=villages[i % len(villages)],
+            requester_phone="13800138000",
+        )
+        t0 = time.perf_counter()
+        services.receive(user, intake, client="bench", idempotency_key=uuid.uuid4().hex)
+        times.append((time.perf_counter() - t0) * 1000)
+    total = time.perf_counter() - started
+    return {
+        "tickets": n,
+        "per_second": round(n / total, 1),
+        "p50_ms": round(percentile(times, 50), 2),
+        "p95_ms": round(percentile(times, 95), 2),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(url: str, workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "jiceng.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(150):
+        try:
+            conn = HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def bench_http_intake(url: str, user, seconds: int, workers: int, connections: int) -> dict:
+    """POST /api/v1/tickets over loopback: wrk (Debian package `wrk`) when present, else a
+    Python load generator (which itself takes CPU from the server on a small machine)."""
+    from jiceng.orgs.tokens import create_token
+    from jiceng.regions.models import Region
+
+    token = create_token(user, "bench")
+    codes = list(
+        Region.objects.filter(level="village").order_by("code").values_list("code", flat=True)[:200]
+    )
+    server, port = start_gunicorn(url, workers)
+    try:
+        if shutil.which("wrk"):
+            out = subprocess.run(
+                [
+                    "wrk",
+                    "-t2",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
+                    "-s",
+                    str(ROOT / "bench" / "intake.lua"),
+                    f"http://127.0.0.1:{port}",
+                    "--",
+                    token,
+                    ",".join(codes),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            data = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+            result = {
+                "load_generator": "wrk",
+                "requests": data["requests"],
+                "per_second": round(data["requests"] / data["seconds"], 1),
+                "p50_ms": round(data["p50_ms"], 2),
+                "p95_ms": round(data["p95_ms"], 2),
+                "failures": data["non_2xx"] + data["socket_errors"],
+            }
+        else:
+            result = python_load(port, token, codes, seconds, connections)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return {"gunicorn_workers": workers, "connections": connections, "seconds": seconds, **result}
+
+
+def python_load(port: int, token: str, codes: list[str], seconds: int, connections: int) -> dict:
+    latencies: list[float] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(n: int) -> None:
+        conn = HTTPConnection("127.0.0.1", port, timeout=30)
+        i = 0
+        while time.perf_counter() < deadline:
+            i += 1
+            body = json.dumps(
+                {
+                    "title": "基准测试：楼道灯不亮",
+                    "content": f"基准测试诉求 {n}-{i}",
+                    "region_code": codes[i % len(codes)],
+                    "requester_phone": "13800138000",
+                },
+                ensure_ascii=False,
+            ).encode()
+            headers = {
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": uuid.uuid4().hex,
+            }
+            t0 = time.perf_counter()
+            try:
+                conn.request("POST", "/api/v1/tickets", body, headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except OSError:
+                conn.close()
+                conn = HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            with lock:
+                latencies.append((time.perf_counter() - t0) * 1000)
+                if status != 201:
+                    failures.append(status)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    total = time.perf_counter() - started
+    return {
+        "load_generator": "python threads (wrk not installed)",
+        "requests": len(latencies),
+        "per_second": round(len(latencies) / total, 1),
+        "p50_ms": round(percentile(latencies, 50), 2),
+        "p95_ms": round(percentile(latencies, 95), 2),
+        "failures": len(failures),
+    }
+
+
+# --- 1,000,000 tickets ----------------------------------------------------------------------
+
+GENERATE = """
+SELECT setseed(0.20261125);
+CREATE TEMP TABLE bench_units AS
+  SELECT row_number() OVER (ORDER BY id) AS rn, id, region_id FROM orgs_unit WHERE is_active;
+CREATE TEMP TABLE bench_rows AS
+  SELECT g,
+         1 + floor(random() * (SELECT count(*) FROM bench_units))::int AS k,
+         timestamptz '2025-12-01 00:00+08' + random() * interval '365 days' AS r,
+         random() AS p_accept, random() * 40 AS accept_hours, random() AS p_reply,
+         random() AS p_callback, random() AS p_solved, random() AS p_happy
+  FROM generate_series(1, %(n)s) AS g;
+INSERT INTO tickets_ticket (
+  number, tracking_code, channel, requester_name, requester_phone, title, content, urgency,
+  region_id, address, status, main_unit_id, received_at, accept_by, reply_by, accepted_at,
+  replied_at, closed_at, reply, solved, satisfaction, is_supervised, updated_at)
+SELECT 'B' || lpad(g::text, 9, '0'), 'B' || lpad(to_hex(g), 9, '0'), 'hotline', '', '',
+       '基准测试工单', '基准测试工单内容', 'normal', u.region_id, '',
+       CASE WHEN p_accept > 0.9 THEN 'dispatched'
+            WHEN p_reply > 0.85 THEN 'in_progress'
+            WHEN p_callback > 0.8 THEN 'replied'
+            WHEN p_solved > 0.8 OR p_happy > 0.9 THEN 'review'
+            ELSE 'closed' END,
+       u.id, r, r + interval '1 hour' + interval '1 day', r + interval '1 hour' + interval '5 days',
+       CASE WHEN p_accept <= 0.9 THEN r + interval '1 hour' + accept_hours * interval '1 hour' END,
+       CASE WHEN p_accept <= 0.9 AND p_reply <= 0.85 THEN r + interval '3 days' END,
+       CASE WHEN p_accept <= 0.9 AND p_reply <= 0.85 AND p_callback <= 0.8 THEN r + interval '4 days' END,
+       '', CASE WHEN p_accept <= 0.9 AND p_reply <= 0.85 AND p_callback <= 0.8 THEN p_solved <= 0.8 END,
+       CASE WHEN p_accept > 0.9 OR p_reply > 0.85 OR p_callback > 0.8 THEN ''
+            WHEN p_happy <= 0.6 THEN '满意' WHEN p_happy <= 0.9 THEN '基本满意' ELSE '不满意' END,
+       false, r
+FROM bench_rows JOIN bench_units u ON u.rn = k;
+"""
+
+EVENTS = [
+    ("receive", "received_at", "NULL", "NULL", "''", "'received'", "'{}'::jsonb", "TRUE"),
+    (
+        "dispatch",
+        "received_at + interval '1 hour'",
+        "main_unit_id",
+        "accept_by",
+        "'received'",
+        "'dispatched'",
+        "'{}'::jsonb",
+        "TRUE",
+    ),
+    (
+        "accept",
+        "accepted_at",
+        "main_unit_id",
+        "NULL",
+        "'dispatched'",
+        "'in_progress'",
+        "'{}'::jsonb",
+        "accepted_at IS NOT NULL",
+    ),
+    (
+        "reply",
+        "replied_at",
+        "main_unit_id",
+        "reply_by",
+        "'in_progress'",
+        "'replied'",
+        "'{}'::jsonb",
+        "replied_at IS NOT NULL",
+    ),
+    (
+        "callback",
+        "closed_at",
+        "main_unit_id",
+        "NULL",
+        "'replied'",
+        "status",
+        "jsonb_build_object('solved', solved, 'satisfaction', satisfaction)",
+        "closed_at IS NOT NULL",
+    ),
+]
+
+
+def ensure_million(n: int) -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM tickets_ticket WHERE number LIKE 'B%%'")
+        have = cur.fetchone()[0]
+        if have >= n:
+            cur.execute("SELECT count(*) FROM tickets_ticketevent")
+            return {"tickets": have, "events": cur.fetchone()[0], "generated_seconds": None}
+        say(f"generating {n:,} tickets and their events in SQL …")
+        t0 = time.perf_counter()
+        cur.execute(
+            "DELETE FROM tickets_ticketevent WHERE ticket_id IN "
+            "(SELECT id FROM tickets_ticket WHERE number LIKE 'B%%')"
+        )
+        cur.execute("DELETE FROM tickets_ticket WHERE number LIKE 'B%%'")
+        cur.execute(GENERATE, {"n": n})
+        for action, at, unit, due, old, new, data, where in EVENTS:
+            cur.execute(f"""
+                INSERT INTO tickets_ticketevent
+                  (ticket_id, action, actor_label, at, from_status, to_status, unit_id, due_at,
+                   reason, data)
+                SELECT id, '{action}', '基准测试', {at}, {old}, {new}, {unit}, {due}, '', {data}
+                FROM tickets_ticket WHERE number LIKE 'B%%' AND {where}
+                ORDER BY id
+            """)
+        # as autovacuum would soon: statistics, and the visibility map for index-only scans
+        cur.execute("VACUUM ANALYZE tickets_ticket")
+        cur.execute("VACUUM ANALYZE tickets_ticketevent")
+        cur.execute("SELECT count(*) FROM tickets_ticketevent")
+        events = cur.fetchone()[0]
+        return {
+            "tickets": n,
+            "events": events,
+            "generated_seconds": round(time.perf_counter() - t0, 1),
+        }
+
+
+RAW_RANKING = """
+WITH bounds AS (SELECT %(start)s::timestamptz AS s, %(end)s::timestamptz AS e),
+assigned AS (
+  SELECT ev.unit_id,
+         count(*) AS dispatched,
+         count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM tickets_ticketevent a
+           WHERE a.ticket_id = ev.ticket_id AND a.action = 'accept' AND a.unit_id = ev.unit_id
+             AND a.id > ev.id AND a.at <= ev.due_at)) AS on_time
+  FROM tickets_ticketevent ev, bounds
+  WHERE ev.action IN ('dispatch', 'redispatch', 'uphold_return') AND ev.at >= bounds.s AND ev.at < bounds.e
+    AND NOT EXISTS (
+      SELECT 1 FROM tickets_ticketevent l
+      WHERE l.ticket_id = ev.ticket_id AND l.action IN ('dispatch', 'redispatch', 'uphold_return')
+        AND l.id > ev.id)
+  GROUP BY ev.unit_id),
+answered AS (
+  SELECT ev.unit_id, count(*) AS callbacks,
+         count(*) FILTER (WHERE (ev.data -> 'solved') = 'true'::jsonb) AS solved,
+         count(*) FILTER (WHERE ev.data ->> 'satisfaction' = '满意') AS s1,
+         count(*) FILTER (WHERE ev.data ->> 'satisfaction' = '基本满意') AS s2,
+         count(*) FILTER (WHERE ev.data ->> 'satisfaction' = '不满意') AS s3
+  FROM tickets_ticketevent ev, bounds
+  WHERE ev.action = 'callback' AND ev.at >= bounds.s AND ev.at < bounds.e
+    AND NOT EXISTS (
+      SELECT 1 FROM tickets_ticketevent l
+      WHERE l.ticket_id = ev.ticket_id AND l.action = 'callback' AND l.id > ev.id AND l.at < bounds.e)
+  GROUP BY ev.unit_id),
+rates AS (
+  SELECT coalesce(a.unit_id, c.unit_id) AS unit_id,
+         coalesce(a.dispatched, 0) AS dispatched, coalesce(a.on_time, 0) AS on_time,
+         coalesce(c.callbacks, 0) AS callbacks, coalesce(c.solved, 0) AS solved,
+         100.0 * a.on_time / nullif(a.dispatched, 0) AS response_rate,
+         100.0 * c.solved / nullif(c.callbacks, 0) AS solved_rate,
+         100.0 * (%(c1)s * c.s1 + %(c2)s * c.s2 + %(c3)s * c.s3) / nullif(c.callbacks, 0) AS satisfied_rate
+  FROM assigned a FULL OUTER JOIN answered c ON a.unit_id = c.unit_id),
+scored AS (
+  SELECT *,
+    (coalesce(%(w1)s * response_rate, 0) + coalesce(%(w2)s * solved_rate, 0) + coalesce(%(w3)s * satisfied_rate, 0))
+    / nullif((CASE WHEN response_rate IS NULL THEN 0 ELSE %(w1)s END)
+           + (CASE WHEN solved_rate IS NULL THEN 0 ELSE %(w2)s END)
+           + (CASE WHEN satisfied_rate IS NULL THEN 0 ELSE %(w3)s END), 0) AS score
+  FROM rates)
+SELECT u.code, u.name, s.dispatched, s.on_time, s.callbacks, s.solved,
+       round(s.response_rate, 2), round(s.solved_rate, 2), round(s.satisfied_rate, 2),
+       round(s.score, 2), rank() OVER (ORDER BY round(s.score, 2) DESC NULLS LAST) AS rank
+FROM scored s JOIN orgs_unit u ON u.id = s.unit_id
+ORDER BY rank, u.code
+"""
+
+
+def bench_ranking(runs: int) -> dict:
+    from django.db import connection
+
+    from jiceng.tickets import metrics, selectors
+
+    start, end = metrics.period_bounds(PERIOD)
+    w = selectors.weights()
+    params = {
+        "start": start,
+        "end": end,
+        "w1": w.response,
+        "w2": w.solved,
+        "w3": w.satisfied,
+        "c1": w.credit["满意"],
+        "c2": w.credit["基本满意"],
+        "c3": w.credit["不满意"],
+    }
+
+    def orm():
+        return selectors.ranking(PERIOD)
+
+    def raw():
+        with connection.cursor() as cur:
+            cur.execute(RAW_RANKING, params)
+            return cur.fetchall()
+
+    def timed(fn):
+        fn()  # warm the cache once
+        samples = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            result = fn()
+            samples.append(time.perf_counter() - t0)
+        return result, samples
+
+    orm_rows, orm_times = timed(orm)
+    raw_rows, raw_times = timed(raw)
+    ours = {r.key: (r.dispatched, r.on_time, r.callbacks, r.solved, r.score) for r in orm_rows}
+    theirs = {
+        code: (d, o, c, s, None if score is None else float(score))
+        for code, _, d, o, c, s, _, _, _, score, _ in raw_rows
+    }
+    same = ours.keys() == theirs.keys() and all(
+        ours[k][:4] == theirs[k][:4]
+        and (ours[k][4] is None) == (theirs[k][4] is None)
+        and (ours[k][4] is None or abs(ours[k][4] - theirs[k][4]) <= 0.011)
+        for k in ours
+    )
+    orm_median, raw_median = statistics.median(orm_times), statistics.median(raw_times)
+    return {
+        "period": PERIOD,
+        "units_ranked": len(orm_rows),
+        "tickets_in_period": sum(r.dispatched for r in orm_rows),
+        "orm_seconds_median": round(orm_median, 3),
+        "orm_seconds_max": round(max(orm_times), 3),
+        "raw_sql_seconds_median": round(raw_median, 3),
+        "ratio_orm_to_raw": round(orm_median / raw_median, 2),
+        "same_numbers": same,
+        "runs": runs,
+    }
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def args_seconds(h: dict) -> str:
+    return f"{h.get('seconds', 20)} s"
+
+
+def write_report(results: dict) -> None:
+    (ROOT / "bench").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2) + "\n"
+    )
+    s, h, r, m = (
+        results["service_intake"],
+        results.get("http_intake"),
+        results["ranking"],
+        results["dataset"],
+    )
+    lines = [
+        "# Benchmarks",
+        "",
+        "Measured by `make bench` (`bench/run.py`) on PostgreSQL; the raw numbers are in",
+        "`bench/results.json`. Re-run it after a change that touches intake or the 三率.",
+        "",
+        f"- Run: {results['ran_at']} on {results['machine']['cpus']} CPUs, Python "
+        f"{results['machine']['python']}, {results['machine']['postgres']}",
+        f"- Data: {m['tickets']:,} tickets with {m['events']:,} events over 12 months, "
+        f"{results['units']:,} units (the demo prefecture)",
+        "",
+        "| measure | target | result |",
+        "|---|---|---|",
+        f"| intake through the service layer | – | {s['per_second']} tickets/s (p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms) |",
+    ]
+    if h:
+        lines.append(
+            f"| intake over HTTP (gunicorn {h['gunicorn_workers']} workers, {h['connections']} "
+            f"connections from {h['load_generator']} on loopback) | ≥ 300 tickets/s | {h['per_second']} tickets/s, "
+            f"median of {h['rounds']} rounds of {args_seconds(h)} (range {h['per_second_min']}–{h['per_second_max']}; "
+            f"p50 {h['p50_ms']} ms, p95 {h['p95_ms']} ms, {h['failures']} failures) |"
+        )
+    lines += [
+        f"| monthly 三率 ranking ({r['period']}, {r['units_ranked']} units, "
+        f"{r['tickets_in_period']:,} tickets dispatched in the month) | ≤ 1 s | "
+        f"{r['orm_seconds_median']} s median of {r['runs']} (max {r['orm_seconds_max']} s) |",
+        f"| the same numbers in one raw SQL statement | – | {r['raw_sql_seconds_median']} s median |",
+        f"| ranking ÷ raw SQL | ≤ 1.5× | {r['ratio_orm_to_raw']}× (same numbers: {'yes' if r['same_numbers'] else 'NO'}) |",
+        "",
+    ]
+    notes = ROOT / "bench" / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text().strip(), ""]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--service-tickets", type=int, default=2000)
+    parser.add_argument("--http-seconds", type=int, default=20)
+    parser.add_argument("--http-rounds", type=int, default=3, help="report the median round")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--connections", type=int, default=6)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args()
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    ensure_database(url)
+    setup_django(url)
+    from django.db import connection
+
+    ready = prepare()
+    with connection.cursor() as cur:
+        cur.execute("SHOW server_version")
+        pg = "PostgreSQL " + cur.fetchone()[0]
+    results = {
+        "ran_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "postgres": pg},
+        "units": ready["units"],
+    }
+    say("intake through the services …")
+    results["service_intake"] = bench_service_intake(ready["user"], args.service_tickets)
+    say(results["service_intake"])
+    if not args.skip_http:
+        say("intake over HTTP …")
+        rounds = [
+            bench_http_intake(url, ready["user"], args.http_seconds, args.workers, args.connections)
+            for _ in range(args.http_rounds)
+        ]
+        rates = [r["per_second"] for r in rounds]
+        best = sorted(rounds, key=lambda r: r["per_second"])[len(rounds) // 2]  # the median round
+        results["http_intake"] = {
+            **best,
+            "rounds": len(rounds),
+            "per_second_min": min(rates),
+            "per_second_max": max(rates),
+        }
+        say(results["http_intake"])
+    results["dataset"] = ensure_million(args.tickets)
+    say(results["dataset"])
+    say("the monthly ranking …")
+    results["ranking"] = bench_ranking(args.runs)
+    say(results["ranking"])
+    write_report(results)
+    say("wrote bench/results.json and docs/benchmarks.md")
+
+
+if __name__ == "__main__":
+    main()
