@@ -103,9 +103,12 @@ def test_the_filters_of_get_requests(world, client, key, users):
     open_one = Ticket.objects.get(number=file_request(client, key).json()[0]["service_request_id"])
     closed = factories.ticket(world["jiashun"])
     services.merge(users["erin"], closed, open_one, "重复")
-    numbers = lambda q: {
-        r["service_request_id"] for r in client.get(f"/open311/v2/requests.json?{q}").json()
-    }  # noqa: E731
+
+    def numbers(q):
+        return {
+            r["service_request_id"] for r in client.get(f"/open311/v2/requests.json?{q}").json()
+        }
+
     assert numbers("status=open") == {open_one.number}
     assert numbers("status=closed") == {closed.number}
     assert numbers("service_code=01") == {open_one.number}  # a group code covers its children
