@@ -1,13 +1,20 @@
+from datetime import timedelta
+
 from django.core.management import call_command
 from django.test import Client
 
 from jiceng.demo import DEMO_ACCOUNTS
 from jiceng.orgs.models import PartyOrg, Person, Post, Unit, User
 from jiceng.regions.models import Grid, Region
+from jiceng.tickets import selectors
+from jiceng.tickets.models import Ticket, TicketEvent
 
 
 def counts():
-    return [m.objects.count() for m in (Region, Unit, PartyOrg, Grid, Person, Post, User)]
+    return [
+        m.objects.count()
+        for m in (Region, Unit, PartyOrg, Grid, Person, Post, User, Ticket, TicketEvent)
+    ]
 
 
 def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys):
@@ -16,7 +23,7 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys):
     call_command("seed_demo")
     assert counts() == first
     out = capsys.readouterr().out
-    region, _, _, grid, person, post, user = first
+    region, _, _, grid, person, post, user, tickets, events = first
     assert region == 1041
     assert grid > 1500 and person > 4000 and post > person
     # Departments in every county; property companies with their party branches.
@@ -31,6 +38,18 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys):
         password = f"{username}-2026"
         assert f"{username}" in out and password in out
         assert Client().login(username=username, password=password)
+    # Half a year of tickets, handled through the services: every stage is represented and
+    # the 三率 of last month can be computed.
+    assert tickets > 500 and events > 4 * tickets
+    statuses = set(Ticket.objects.values_list("status", flat=True))
+    assert {"received", "in_progress", "replied", "closed"} <= statuses
+    assert TicketEvent.objects.filter(action="return").exists()
+    assert TicketEvent.objects.filter(action="reopen").exists()
+    last_month = Ticket.objects.order_by("-received_at").first().received_at.replace(
+        day=1
+    ) - timedelta(days=1)
+    rows = selectors.ranking(f"{last_month:%Y-%m}")
+    assert len(rows) > 30 and all(r.score is not None for r in rows)
     handler = User.objects.get(username="handler")
     assert handler.scope_unit.name == "嘉顺社区居委会"
     assert handler.person.posts.filter(unit=handler.scope_unit, kind="承办人").exists()

@@ -3,16 +3,20 @@ from django.core.management.base import BaseCommand
 from jiceng.demo import seed
 from jiceng.orgs.models import Person, Unit
 from jiceng.regions.models import Grid
+from jiceng.tickets import demo as ticket_demo
+from jiceng.tickets.models import Ticket
 
 
 class Command(BaseCommand):
-    help = "建立演示数据：真实区划、各县市部门、社区物业、网格、人员和各角色账号。可重复运行。"
+    help = "建立演示数据：真实区划、各县市部门、社区物业、网格、人员、各角色账号和近半年的工单。可重复运行。"
 
     def handle(self, **options):
         logins = seed(stdout=self.stdout)
+        self.stdout.write("生成近半年的演示工单（经由办理服务，逐件派单、接单、答复、回访）……")
+        ticket_demo.seed(stdout=self.stdout)
         self.stdout.write(
             f"单位 {Unit.objects.count()} 个，网格 {Grid.objects.count()} 个，"
-            f"人员 {Person.objects.count()} 人。"
+            f"人员 {Person.objects.count()} 人，工单 {Ticket.objects.count()} 件。"
         )
         self.stdout.write(self.style.SUCCESS("演示账号（用户名 / 密码 / 角色 / 管辖范围）："))
         for login in logins:

@@ -1,5 +1,6 @@
 import csv
 import json
+import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -82,17 +83,38 @@ class Command(BaseCommand):
     def _table(self, rows, period):
         out = self.stdout
         out.write(f"{period} 三率排名（{len(rows)} 个）")
+        widths = [4, 24, 6, 8, 6, 8, 8, 8]
         out.write(
-            f"{'排名':>4} {'名称':<20} {'派单':>5} {'响应率':>7} {'回访':>5} {'解决率':>7} {'满意率':>7} {'综合':>7}"
+            _line(["排名", "名称", "派单", "响应率", "回访", "解决率", "满意率", "综合"], widths)
         )
         for r in rows:
-            out.write(
-                f"{_cell(r.rank):>4} {r.name[:20]:<20} {r.dispatched:>5} {_cell(r.response_rate):>7} "
-                f"{r.callbacks:>5} {_cell(r.solved_rate):>7} {_cell(r.satisfied_rate):>7} "
-                f"{_cell(r.score):>7}{' *' if r.partial else ''}"
-            )
+            cells = [
+                _cell(r.rank),
+                r.name,
+                r.dispatched,
+                _cell(r.response_rate),
+                r.callbacks,
+                _cell(r.solved_rate),
+                _cell(r.satisfied_rate),
+                _cell(r.score),
+            ]
+            out.write(_line(cells, widths) + (" *" if r.partial else ""))
         if any(r.partial for r in rows):
             out.write("* 数据不全：部分比率无分母，综合得分按其余比率的权重折算")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _line(cells, widths) -> str:
+    """Columns that line up in a terminal, counting a Chinese character as two."""
+    parts = []
+    for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+        text = str(cell)
+        pad = " " * max(0, width - _width(text))
+        parts.append(text + pad if i == 1 else pad + text)
+    return " ".join(parts)
 
 
 def _cell(value) -> str:
