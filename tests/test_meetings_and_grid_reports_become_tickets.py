@@ -2,6 +2,7 @@
 a ticket too, and a small matter settled on the spot is closed at once with its history."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from jiceng import factories
 from jiceng.tickets import services
@@ -92,3 +93,35 @@ def test_photos_are_checked_for_type_size_and_count(world, users, login):
     assert ticket.photos.count() == 0
     ok = ivan.post(url, {"files": [SimpleUploadedFile("ok.png", PNG, "image/png")]})
     assert ok.status_code == 200 and len(ok.json()["photos"]) == 1
+
+
+def test_a_grid_worker_reports_through_the_api_and_sees_the_report(world, login):
+    worker = factories.account("wang", ["grid_worker"], scope_unit=world["jiashun_unit"])
+    client = Client()
+    client.force_login(worker)
+    response = client.post(
+        "/api/v1/grid-reports",
+        {"content": "6号楼前路灯杆倾斜", "grid_code": world["jiashun_grid"].code},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    ticket = response.json()
+    assert ticket["channel"] == "grid" and ticket["status"] == "received"
+    assert client.get(f"/api/v1/tickets/{ticket['id']}").status_code == 200
+    # the neighbouring community's handler does not see it
+    assert login("gina").get(f"/api/v1/tickets/{ticket['id']}").status_code == 404
+    missing = client.post(
+        "/api/v1/grid-reports", {"content": "x", "grid_code": ""}, content_type="application/json"
+    )
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "grid_code"
+    closed = client.post(
+        "/api/v1/grid-reports",
+        {
+            "content": "楼道堆物",
+            "grid_code": world["jiashun_grid"].code,
+            "handled_on_spot": True,
+            "result": "已当场清理",
+        },
+        content_type="application/json",
+    )
+    assert closed.json()["status"] == "closed" and closed.json()["main_unit"]["name"] == "嘉顺社区"

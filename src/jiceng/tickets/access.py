@@ -46,8 +46,14 @@ MAIN_UNIT_ONLY = {"accept", "return", "request_extension", "reply"}
 
 def _ticket_rule(scope: Scope) -> Q:
     if scope.unit_id:
+        # what the unit handles, co-handles or was whistled to, and what its own people filed
+        # (a grid worker's patrol reports before they are dispatched)
         shared = TicketUnit.objects.filter(ticket=OuterRef("pk"), unit_id=scope.unit_id)
-        return Q(main_unit_id=scope.unit_id) | Q(Exists(shared))
+        return (
+            Q(main_unit_id=scope.unit_id)
+            | Q(Exists(shared))
+            | Q(created_by__scope_unit_id=scope.unit_id)
+        )
     return Q(region__path__startswith=scope.path) | Q(
         main_unit__region__path__startswith=scope.path
     )

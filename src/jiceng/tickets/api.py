@@ -21,6 +21,7 @@ from .schemas import (
     DispatchIn,
     EventOut,
     ExtensionIn,
+    GridReportIn,
     MeetingIn,
     MeetingOut,
     MergeIn,
@@ -329,6 +330,28 @@ def close(request, ticket_id: int, payload: ReasonIn):
 def merge(request, ticket_id: int, payload: MergeIn):
     services.merge(request.user, _ticket(request, ticket_id), payload.into_id, payload.reason)
     return _fresh(request, ticket_id)
+
+
+@router.post("/grid-reports", response={201: TicketOut}, summary="网格员巡查上报（可现场办结）")
+def create_grid_report(request, payload: GridReportIn):
+    grid = _grid(payload.grid_code)
+    if grid is None:
+        raise ValidationError({"grid_code": "请填写巡查所在网格"})
+    intake = services.Intake(
+        title=payload.title,
+        content=payload.content,
+        region=grid.region,
+        grid=grid,
+        address=payload.address,
+        category=_category(payload.category_code),
+        urgency=payload.urgency,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+    )
+    ticket = services.report_from_grid(
+        request.user, intake, handled_on_spot=payload.handled_on_spot, result=payload.result
+    )
+    return Status(201, _fresh(request, ticket.pk))
 
 
 @router.post("/meetings", response={201: MeetingOut}, summary="录入民情恳谈会及其诉求")

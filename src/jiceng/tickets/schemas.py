@@ -43,6 +43,19 @@ class TicketIn(Schema):
     longitude: Decimal | None = Field(None, ge=-180, le=180)
 
 
+class GridReportIn(Schema):
+    title: str = Field("", max_length=100)
+    content: str
+    grid_code: str = Field(..., description="巡查所在网格的编码")
+    address: str = Field("", max_length=200)
+    category_code: str | None = None
+    urgency: str = "normal"
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+    handled_on_spot: bool = Field(False, description="小事现场办结：直接派给本单位并办结")
+    result: str = Field("", description="现场处置情况（现场办结时必填）")
+
+
 class MatterIn(Schema):
     title: str = ""
     content: str
