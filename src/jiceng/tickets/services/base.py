@@ -1,0 +1,145 @@
+"""The machinery every ticket change shares: the row lock and table check, the event row,
+the outbox, and signing changes made by the system itself."""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+
+from jiceng.core.errors import ServiceError
+from jiceng.orgs import access as org_access
+from jiceng.orgs.models import Unit
+
+from .. import access, states
+from ..models import (
+    Notification,
+    Ticket,
+    TicketEvent,
+)
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+def _now(at: datetime | None) -> datetime:
+    return at or timezone.now()
+
+
+_system_label: ContextVar[str] = ContextVar("system_label", default="系统")
+_notifications_on: ContextVar[bool] = ContextVar("notifications_on", default=True)
+
+
+@contextmanager
+def as_system(label: str, *, notify: bool = True):
+    """Changes made without an actor inside this block are signed `label` (such as 台账导入);
+    with `notify=False` they queue no notifications (history is not news)."""
+    label_token, notify_token = _system_label.set(label), _notifications_on.set(notify)
+    try:
+        yield
+    finally:
+        _system_label.reset(label_token)
+        _notifications_on.reset(notify_token)
+
+
+def _label(actor) -> str:
+    if actor is None:
+        return _system_label.get()
+    return str(actor)
+
+
+def _event(
+    ticket: Ticket,
+    action: str,
+    actor,
+    old: str,
+    *,
+    at,
+    unit=None,
+    due_at=None,
+    reason: str = "",
+    data: dict | None = None,
+    actor_label: str = "",
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        action=action,
+        actor=actor,
+        actor_label=actor_label or _label(actor),
+        at=at,
+        from_status=old,
+        to_status=ticket.status,
+        unit=unit,
+        due_at=due_at,
+        reason=reason,
+        data=data or {},
+    )
+
+
+def _notify(
+    kind: str,
+    ticket: Ticket | None,
+    subject: str,
+    body: str,
+    *,
+    unit=None,
+    recipient: str = "",
+    dedupe_key: str | None = None,
+) -> None:
+    if not _notifications_on.get():
+        return
+    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return
+    Notification.objects.create(
+        kind=kind,
+        ticket=ticket,
+        unit=unit,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _lock(actor, ticket: Ticket | int, action: str) -> Ticket:
+    """The ticket, locked for this transaction, after the scope, role and table checks."""
+    pk = ticket.pk if isinstance(ticket, Ticket) else ticket
+    if actor is not None and not access.visible_tickets(actor).filter(pk=pk).exists():
+        raise Http404("不存在或无权查看")
+    try:
+        locked = Ticket.objects.select_for_update().get(pk=pk)
+    except Ticket.DoesNotExist:
+        raise Http404("不存在或无权查看") from None
+    if actor is not None:
+        access.check(actor, action, locked)
+    if not states.allowed(action, locked.status):
+        act = states.ACTIONS[action]
+        raise Conflict(
+            "invalid_transition",
+            f"工单当前状态为“{locked.status_label}”，不能{act.label}",
+            status_now=locked.status,
+        )
+    return locked
+
+
+def _required_text(value: str, field: str, label: str, minimum: int = 2) -> str:
+    value = (value or "").strip()
+    if len(value) < minimum:
+        raise ValidationError({field: f"请填写{label}（至少 {minimum} 个字）"})
+    return value
+
+
+def _unit_for(actor, unit: Unit | int | None, field: str = "unit") -> Unit:
+    if unit is None:
+        raise ValidationError({field: "请选择承办单位"})
+    pk = unit.pk if isinstance(unit, Unit) else unit
+    qs = Unit.objects.filter(pk=pk, is_active=True)
+    if actor is not None:
+        qs = org_access.visible(actor, qs)
+    found = qs.select_related("region").first()
+    if found is None:
+        raise ValidationError({field: "承办单位不存在、已停用或不在您的管辖范围内"})
+    return found

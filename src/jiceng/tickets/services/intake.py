@@ -1,0 +1,426 @@
+"""Taking requests in: the API, the hotline, 民情恳谈 meetings, grid workers' patrols, photos."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jiceng.core.errors import ServiceError
+from jiceng.orgs import access as org_access
+from jiceng.regions.models import Grid, Region
+
+from .. import access
+from ..models import (
+    Category,
+    Channel,
+    IntakeKey,
+    Meeting,
+    Ticket,
+    TicketPhoto,
+    Urgency,
+)
+from ..states import Status
+from .base import (
+    _event,
+    _lock,
+    _now,
+    _required_text,
+)
+
+# --- intake -------------------------------------------------------------------------------
+
+MAX_PHOTOS = 3
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_SIGNATURES = {
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+
+
+@dataclass
+class Intake:
+    """What a new request says. Validated by `receive`; field names match the API's."""
+
+    title: str
+    content: str
+    region: Region | None
+    channel: str = Channel.HOTLINE
+    requester_name: str = ""
+    requester_phone: str = ""
+    category: Category | None = None
+    urgency: str = Urgency.NORMAL
+    grid: Grid | None = None
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    photos: tuple = ()
+
+
+def _validate_intake(actor, intake: Intake) -> dict:
+    errors: dict[str, list[str]] = {}
+
+    def fail(field, message):
+        errors.setdefault(field, []).append(message)
+
+    title = (intake.title or "").strip()
+    content = (intake.content or "").strip()
+    if not content:
+        fail("content", "请填写诉求内容")
+    elif len(content) > 5000:
+        fail("content", "诉求内容不能超过 5000 字")
+    if not title:
+        title = content[:30]
+    if len(title) > 100:
+        fail("title", "标题不能超过 100 字")
+    if intake.channel not in Channel.values:
+        fail("channel", "来源渠道不正确")
+    phone = (intake.requester_phone or "").strip().replace(" ", "").replace("-", "")
+    if phone and not (
+        phone.isdigit()
+        and (
+            (len(phone) == 11 and phone.startswith("1"))
+            or (10 <= len(phone) <= 12 and phone.startswith("0"))
+        )
+    ):
+        fail("requester_phone", "请填写 11 位手机号或带区号的固定电话")
+    if len((intake.requester_name or "").strip()) > 50:
+        fail("requester_name", "姓名不能超过 50 字")
+    if intake.urgency not in Urgency.values:
+        fail("urgency", "紧急程度只能是 紧急、一般 或 复杂")
+    region = intake.region
+    if region is None:
+        fail("region", "请选择诉求所在的区划")
+    elif actor is not None and not org_access.region_in_scope(actor, region):
+        fail("region", "该区划不在您的管辖范围内")
+    if (
+        intake.grid is not None
+        and region is not None
+        and not intake.grid.region.path.startswith(region.path)
+    ):
+        fail("grid", "网格不在所选区划内")
+    if intake.category is not None and not intake.category.is_active:
+        fail("category", "该分类已停用")
+    if len(intake.address or "") > 200:
+        fail("address", "地址不能超过 200 字")
+    lat, lon = intake.latitude, intake.longitude
+    if (lat is None) != (lon is None):
+        fail("latitude", "经纬度须同时填写")
+    elif lat is not None:
+        if not (-90 <= float(lat) <= 90):
+            fail("latitude", "纬度应在 -90 到 90 之间")
+        if not (-180 <= float(lon) <= 180):
+            fail("longitude", "经度应在 -180 到 180 之间")
+    photos = list(intake.photos or ())
+    if len(photos) > MAX_PHOTOS:
+        fail("photos", f"最多上传 {MAX_PHOTOS} 张照片")
+    for upload in photos[:MAX_PHOTOS]:
+        problem = photo_problem(upload)
+        if problem:
+            fail("photos", problem)
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title,
+        "content": content,
+        "requester_phone": phone,
+        "requester_name": (intake.requester_name or "").strip(),
+        "lat": None if lat is None else round(float(lat), 6),
+        "lon": None if lon is None else round(float(lon), 6),
+        "photos": photos,
+    }
+
+
+def photo_problem(upload) -> str:
+    """Why an uploaded file is not an acceptable photo, or ''."""
+    size = getattr(upload, "size", None) or 0
+    name = getattr(upload, "name", "照片")
+    if size > MAX_PHOTO_BYTES:
+        return f"{name}：照片不能超过 5 MB"
+    if size == 0:
+        return f"{name}：文件是空的"
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in PHOTO_SIGNATURES) and not (
+        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    ):
+        return f"{name}：只接受 JPEG、PNG 或 WebP 格式的照片"
+    return ""
+
+
+def _photo_type(upload) -> str:
+    head = upload.read(16)
+    upload.seek(0)
+    for sig, kind in PHOTO_SIGNATURES.items():
+        if head.startswith(sig):
+            return kind
+    return "image/webp"
+
+
+def new_code(length: int = 8) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def _codes(fields: dict, at: datetime, given: bool) -> None:
+    """A fresh tracking code, and a number unless the caller gave one (a ledger's)."""
+    if not given:
+        fields["number"] = f"{timezone.localtime(at):%Y%m%d}{secrets.randbelow(10**6):06d}"
+    fields["tracking_code"] = new_code()
+
+
+RESTART_FIELDS = {
+    "main_unit": None,
+    "accept_by": None,
+    "reply_by": None,
+    "accepted_at": None,
+    "replied_at": None,
+    "closed_at": None,
+    "reply": "",
+    "solved": None,
+    "satisfaction": "",
+    "is_supervised": False,
+    "overdue_at": None,
+    "escalated_at": None,
+    "extension_requested_until": None,
+    "duplicate_of": None,
+}
+
+
+def _restart(ticket: Ticket, fields: dict) -> Ticket:
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    for name, value in {**fields, **RESTART_FIELDS}.items():
+        setattr(ticket, name, value)
+    ticket.save()
+    return ticket
+
+
+def receive(
+    actor,
+    intake: Intake,
+    *,
+    at: datetime | None = None,
+    meeting: Meeting | None = None,
+    client: str = "",
+    idempotency_key: str = "",
+    actor_label: str = "",
+    number: str = "",
+    existing: Ticket | None = None,
+    extra: dict | None = None,
+) -> tuple[Ticket, bool]:
+    """Take in a new request. Returns (ticket, created).
+
+    With an `idempotency_key`, a retry by the same `client` returns the first ticket and
+    `created=False`, however often and however concurrently it is sent. An import gives the
+    ledger's `number`, and `existing` to take a ticket in again from the start (its events
+    already removed by the caller).
+    """
+    if actor is not None:
+        access.check(actor, "receive")
+    key = (idempotency_key or "").strip()
+    if len(key) > 200:
+        raise ValidationError({"idempotency_key": "Idempotency-Key 不能超过 200 个字符"})
+    clean = _validate_intake(actor, intake)
+    at = _now(at)
+    fields = {
+        "channel": intake.channel,
+        "requester_name": clean["requester_name"],
+        "requester_phone": clean["requester_phone"],
+        "title": clean["title"],
+        "content": clean["content"],
+        "category": intake.category,
+        "urgency": intake.urgency,
+        "region": intake.region,
+        "grid": intake.grid,
+        "address": (intake.address or "").strip(),
+        "latitude": clean["lat"],
+        "longitude": clean["lon"],
+        "received_at": at,
+        "meeting": meeting,
+        "created_by": actor,
+        "status": Status.RECEIVED,
+        "number": number,
+    }
+    # No look-up of the key first: the unique (client, key) row decides, so a retry costs a
+    # rolled-back insert and a first request costs nothing. A clash of a random number or
+    # tracking code (rare) is retried with new ones.
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                if existing is not None:
+                    ticket = _restart(existing, fields)
+                else:
+                    _codes(fields, at, given=bool(number))
+                    ticket = Ticket.objects.create(**fields)
+                for upload in clean["photos"]:
+                    TicketPhoto.objects.create(
+                        ticket=ticket,
+                        image=upload,
+                        content_type=_photo_type(upload),
+                        size=upload.size,
+                    )
+                if key:
+                    IntakeKey.objects.create(client=client, key=key, ticket=ticket)
+                _event(
+                    ticket,
+                    "receive",
+                    actor,
+                    "",
+                    at=at,
+                    actor_label=actor_label,
+                    data={"channel": intake.channel, **(extra or {})},
+                )
+            return ticket, True
+        except IntegrityError:
+            if key:  # the same key came first (a retry, or a racing twin): its ticket
+                found = (
+                    IntakeKey.objects.filter(client=client, key=key)
+                    .select_related("ticket")
+                    .first()
+                )
+                if found:
+                    return found.ticket, False
+            if number and Ticket.objects.filter(number=number).exists():
+                raise ServiceError(
+                    "duplicate_number", f"工单编号 {number} 已存在", status=409
+                ) from None
+            if existing is not None:
+                raise
+    raise ServiceError("code_exhausted", "工单编号生成失败，请重试", status=503)
+
+
+def record_meeting(
+    actor,
+    *,
+    region: Region | None,
+    held_at: datetime | None,
+    matters: list[Intake],
+    place: str = "",
+    host: str = "",
+    attendees: int | None = None,
+    summary: str = "",
+) -> Meeting:
+    """Record a 民情恳谈 meeting and turn each matter raised into a ticket, all or nothing."""
+    if actor is not None:
+        access.check(actor, "receive")
+    errors: dict[str, list[str]] = {}
+    if region is None:
+        errors["region"] = ["请选择恳谈会所在的区划"]
+    elif actor is not None and not org_access.region_in_scope(actor, region):
+        errors["region"] = ["该区划不在您的管辖范围内"]
+    if held_at is None:
+        errors["held_at"] = ["请填写召开时间"]
+    elif held_at > timezone.now() + timedelta(hours=1):
+        errors["held_at"] = ["召开时间不能晚于现在"]
+    if not matters:
+        errors["matters"] = ["请至少录入一项群众诉求"]
+    if attendees is not None and attendees < 0:
+        errors["attendees"] = ["参会人数不能为负数"]
+    for i, matter in enumerate(matters):
+        matter.channel = Channel.MEETING
+        if matter.region is None:
+            matter.region = region
+        try:
+            _validate_intake(actor, matter)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors[f"matters.{i}.{field}"] = messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            region=region,
+            held_at=held_at,
+            place=place.strip(),
+            host=host.strip(),
+            attendees=attendees,
+            summary=summary.strip(),
+            recorded_by=actor,
+        )
+        for matter in matters:
+            receive(actor, matter, meeting=meeting)
+    return meeting
+
+
+def report_from_grid(
+    actor, intake: Intake, *, handled_on_spot: bool = False, result: str = ""
+) -> Ticket:
+    """A grid worker's patrol finding. A small matter handled on the spot is received,
+    dispatched to the worker's own unit, accepted, answered and closed in one go."""
+    access.check(actor, "receive")
+    if actor.scope_unit_id is None and handled_on_spot:
+        raise ValidationError({"handled_on_spot": "只有所属单位的网格员可以现场办结"})
+    if handled_on_spot:
+        result = _required_text(result, "result", "现场处置情况")
+    intake.channel = Channel.GRID
+    with transaction.atomic():
+        ticket, _ = receive(actor, intake)
+        if not handled_on_spot:
+            return ticket
+        at = ticket.received_at
+        unit = actor.scope_unit
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        ticket.status, ticket.main_unit, ticket.accept_by = Status.DISPATCHED, unit, at
+        ticket.reply_by = at
+        ticket.save(update_fields=["status", "main_unit", "accept_by", "reply_by", "updated_at"])
+        _event(
+            ticket,
+            "dispatch",
+            actor,
+            Status.RECEIVED,
+            at=at,
+            unit=unit,
+            due_at=at,
+            data={"on_spot": True, "reply_by": at.isoformat()},
+        )
+        ticket.status, ticket.accepted_at = Status.IN_PROGRESS, at
+        ticket.save(update_fields=["status", "accepted_at", "updated_at"])
+        _event(ticket, "accept", actor, Status.DISPATCHED, at=at, unit=unit, data={"on_time": True})
+        ticket.status, ticket.replied_at, ticket.reply = Status.REPLIED, at, result
+        ticket.save(update_fields=["status", "replied_at", "reply", "updated_at"])
+        _event(
+            ticket,
+            "reply",
+            actor,
+            Status.IN_PROGRESS,
+            at=at,
+            unit=unit,
+            reason=result,
+            data={"on_time": True},
+        )
+        ticket.status, ticket.closed_at = Status.CLOSED, at
+        ticket.save(update_fields=["status", "closed_at", "updated_at"])
+        _event(ticket, "close", actor, Status.REPLIED, at=at, unit=unit, reason="网格员现场办结")
+    return ticket
+
+
+@transaction.atomic
+def attach_photos(actor, ticket, files: list, *, at: datetime | None = None) -> Ticket:
+    """Add photos to an open ticket: at most three in all, each checked for size and type."""
+    ticket = _lock(actor, ticket, "attach")
+    files = list(files or [])
+    if not files:
+        raise ValidationError({"files": "请选择要上传的照片"})
+    if ticket.photos.count() + len(files) > MAX_PHOTOS:
+        raise ValidationError({"files": f"每件工单最多 {MAX_PHOTOS} 张照片"})
+    problems = [p for p in (photo_problem(f) for f in files) if p]
+    if problems:
+        raise ValidationError({"files": problems})
+    at, old = _now(at), ticket.status
+    for upload in files:
+        TicketPhoto.objects.create(
+            ticket=ticket, image=upload, content_type=_photo_type(upload), size=upload.size
+        )
+    ticket.save(update_fields=["updated_at"])
+    _event(
+        ticket,
+        "attach",
+        actor,
+        old,
+        at=at,
+        reason=f"上传照片 {len(files)} 张",
+        data={"photos": len(files)},
+    )
+    return ticket

@@ -1,0 +1,141 @@
+"""`jiceng sweep`: overdue marks, reminders and escalation, each done exactly once."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .. import deadlines, states
+from ..models import (
+    EngineSettings,
+    Notification,
+    Ticket,
+    TicketUnit,
+)
+from ..states import Status
+from .base import _event, _notify, _now
+
+# --- the sweep --------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    overdue: int = 0
+    escalated: int = 0
+    whistle_reminders: int = 0
+
+
+def sweep(now: datetime | None = None) -> SweepResult:
+    """Mark overdue tickets, remind, and escalate the long overdue.
+
+    Each row is claimed with a conditional UPDATE inside its own transaction, so two sweeps at
+    once (or one run twice) do each piece of work exactly once.
+    """
+    now = _now(now)
+    result = SweepResult()
+    config = EngineSettings.current()
+    calendar = deadlines.load_calendar(config)
+
+    late_accept = Ticket.objects.filter(
+        status=Status.DISPATCHED, accept_by__lt=now, overdue_at__isnull=True
+    )
+    late_reply = Ticket.objects.filter(
+        status=Status.IN_PROGRESS, reply_by__lt=now, overdue_at__isnull=True
+    )
+    for clock, qs in (("accept", late_accept), ("reply", late_reply)):
+        for pk in list(qs.values_list("pk", flat=True)):
+            with transaction.atomic():
+                if not Ticket.objects.filter(pk=pk, overdue_at__isnull=True).update(overdue_at=now):
+                    continue
+                ticket = Ticket.objects.select_related("main_unit").get(pk=pk)
+                due = ticket.accept_by if clock == "accept" else ticket.reply_by
+                _event(
+                    ticket,
+                    "overdue",
+                    None,
+                    ticket.status,
+                    at=now,
+                    unit=ticket.main_unit,
+                    due_at=due,
+                    data={"clock": clock},
+                )
+                _notify(
+                    "overdue",
+                    ticket,
+                    f"工单超时：{ticket.title}",
+                    f"工单 {ticket.number} 已超过{'接单' if clock == 'accept' else '答复'}时限"
+                    f"（{timezone.localtime(due):%Y-%m-%d %H:%M}），请尽快办理。",
+                    unit=ticket.main_unit,
+                    dedupe_key=f"overdue:{pk}:{clock}:{due.isoformat()}",
+                )
+                result.overdue += 1
+
+    candidates = Ticket.objects.filter(
+        status__in=[Status.DISPATCHED, Status.IN_PROGRESS],
+        overdue_at__isnull=False,
+        escalated_at__isnull=True,
+    ).values_list("pk", "status", "accept_by", "reply_by")
+    for pk, status, accept_by, reply_by in list(candidates):
+        due = accept_by if status == Status.DISPATCHED else reply_by
+        if due is None:
+            continue
+        try:
+            line = calendar.add_working_hours(
+                due, config.escalate_after_days * calendar.hours_per_day
+            )
+        except deadlines.CalendarUnknown:
+            continue
+        if line > now:
+            continue
+        with transaction.atomic():
+            if not Ticket.objects.filter(pk=pk, escalated_at__isnull=True).update(
+                escalated_at=now, is_supervised=True
+            ):
+                continue
+            ticket = Ticket.objects.select_related("main_unit").get(pk=pk)
+            _event(
+                ticket,
+                "escalate",
+                None,
+                ticket.status,
+                at=now,
+                unit=ticket.main_unit,
+                due_at=due,
+                reason=f"超过时限 {config.escalate_after_days} 个工作日，自动升级督办",
+            )
+            _notify(
+                "escalate",
+                ticket,
+                f"超时升级督办：{ticket.title}",
+                f"工单 {ticket.number}（{ticket.main_unit}）超时超过 {config.escalate_after_days} 个工作日，已升级督办。",
+                unit=ticket.main_unit,
+                recipient="督办员",
+                dedupe_key=f"escalate:{pk}:{due.isoformat()}",
+            )
+            result.escalated += 1
+
+    late_calls = TicketUnit.objects.filter(
+        role=TicketUnit.Role.WHISTLE,
+        reported_at__isnull=True,
+        report_by__lt=now,
+        ticket__status__in=states.OPEN,
+    ).select_related("ticket", "unit")
+    for call in list(late_calls):
+        key = f"whistle:{call.pk}:{call.report_by.isoformat()}"
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    Notification.objects.create(
+                        kind="whistle_overdue",
+                        ticket=call.ticket,
+                        unit=call.unit,
+                        subject=f"吹哨报到超时：{call.ticket.title}",
+                        body=f"贵单位应于 {timezone.localtime(call.report_by):%Y-%m-%d %H:%M} 前就工单 "
+                        f"{call.ticket.number} 报到，至今未报到。",
+                        dedupe_key=key,
+                    )
+            except IntegrityError:
+                continue
+            result.whistle_reminders += 1
+    return result

@@ -1,0 +1,620 @@
+"""The workflow after intake: dispatch, accept, return and its ruling, extensions, 督办,
+吹哨, notes, the reply, the callback, 重办, close and merge; and logged phone reads."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from jiceng.orgs.models import Unit
+
+from .. import access, deadlines, states
+from ..models import (
+    Category,
+    PhoneRead,
+    Satisfaction,
+    Ticket,
+    TicketUnit,
+    Urgency,
+)
+from ..states import Status
+from .base import Conflict, _event, _lock, _notify, _now, _required_text, _unit_for
+
+# --- dispatching ------------------------------------------------------------------------------
+
+
+def _assign(
+    actor,
+    ticket: Ticket,
+    action: str,
+    unit: Unit,
+    *,
+    at,
+    category,
+    urgency,
+    co_units,
+    reason: str,
+    data: dict | None = None,
+) -> Ticket:
+    old = ticket.status
+    if category is not None:
+        ticket.category = category
+    if urgency is not None:
+        if urgency not in Urgency.values:
+            raise ValidationError({"urgency": "紧急程度只能是 紧急、一般 或 复杂"})
+        ticket.urgency = urgency
+    accept_by, reply_by = deadlines.deadlines(ticket.category, ticket.urgency, at)
+    ticket.main_unit = unit
+    ticket.status = states.target(action, old)
+    ticket.accept_by, ticket.reply_by = accept_by, reply_by
+    ticket.accepted_at = None
+    ticket.overdue_at = ticket.escalated_at = None
+    ticket.extension_requested_until = None
+    ticket.save(
+        update_fields=[
+            "category",
+            "urgency",
+            "main_unit",
+            "status",
+            "accept_by",
+            "reply_by",
+            "accepted_at",
+            "overdue_at",
+            "escalated_at",
+            "extension_requested_until",
+            "updated_at",
+        ]
+    )
+    co_ids = []
+    if co_units is not None:
+        TicketUnit.objects.filter(ticket=ticket, role=TicketUnit.Role.CO).delete()
+        for co in co_units:
+            co = _unit_for(actor, co, "co_units")
+            if co.pk == unit.pk:
+                raise ValidationError({"co_units": "协办单位不能与主办单位相同"})
+            TicketUnit.objects.get_or_create(ticket=ticket, unit=co, role=TicketUnit.Role.CO)
+            co_ids.append(co.pk)
+    _event(
+        ticket,
+        action,
+        actor,
+        old,
+        at=at,
+        unit=unit,
+        due_at=accept_by,
+        reason=reason,
+        data={
+            "reply_by": reply_by.isoformat(),
+            "urgency": ticket.urgency,
+            "category": ticket.category.code if ticket.category_id else None,
+            "co_units": co_ids,
+            **(data or {}),
+        },
+    )
+    _notify(
+        "dispatched",
+        ticket,
+        f"新工单待接单：{ticket.title}",
+        f"工单 {ticket.number} 已派至{unit.name}，请于 {timezone.localtime(accept_by):%Y-%m-%d %H:%M} 前接单。",
+        unit=unit,
+    )
+    return ticket
+
+
+@transaction.atomic
+def dispatch(
+    actor,
+    ticket,
+    unit,
+    *,
+    category: Category | None = None,
+    urgency: str | None = None,
+    co_units=None,
+    reason: str = "",
+    at: datetime | None = None,
+) -> Ticket:
+    ticket = _lock(actor, ticket, "dispatch")
+    unit = _unit_for(actor, unit)
+    return _assign(
+        actor,
+        ticket,
+        "dispatch",
+        unit,
+        at=_now(at),
+        category=category,
+        urgency=urgency,
+        co_units=co_units,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def redispatch(
+    actor,
+    ticket,
+    unit,
+    *,
+    reason: str,
+    category: Category | None = None,
+    urgency: str | None = None,
+    co_units=None,
+    at: datetime | None = None,
+) -> Ticket:
+    ticket = _lock(actor, ticket, "redispatch")
+    unit = _unit_for(actor, unit)
+    reason = _required_text(reason, "reason", "改派理由")
+    if unit.pk == ticket.main_unit_id:
+        raise ValidationError({"unit": "改派的单位与当前承办单位相同"})
+    return _assign(
+        actor,
+        ticket,
+        "redispatch",
+        unit,
+        at=_now(at),
+        category=category,
+        urgency=urgency,
+        co_units=co_units,
+        reason=reason,
+        data={"previous_unit": ticket.main_unit_id},
+    )
+
+
+@transaction.atomic
+def accept(actor, ticket, *, at: datetime | None = None) -> Ticket:
+    ticket = _lock(actor, ticket, "accept")
+    at, old = _now(at), ticket.status
+    ticket.status, ticket.accepted_at = Status.IN_PROGRESS, at
+    ticket.overdue_at = ticket.escalated_at = None
+    ticket.save(update_fields=["status", "accepted_at", "overdue_at", "escalated_at", "updated_at"])
+    _event(
+        ticket,
+        "accept",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        data={"on_time": ticket.accept_by is None or at <= ticket.accept_by},
+    )
+    return ticket
+
+
+@transaction.atomic
+def return_ticket(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
+    """退单: the unit says the ticket is not theirs; the dispatcher rules on it."""
+    ticket = _lock(actor, ticket, "return")
+    reason = _required_text(reason, "reason", "退单理由", 4)
+    at, old = _now(at), ticket.status
+    ticket.status = Status.RETURNED
+    ticket.save(update_fields=["status", "updated_at"])
+    _event(ticket, "return", actor, old, at=at, unit=ticket.main_unit, reason=reason)
+    return ticket
+
+
+@transaction.atomic
+def uphold_return(
+    actor,
+    ticket,
+    unit,
+    *,
+    reason: str = "",
+    category: Category | None = None,
+    urgency: str | None = None,
+    co_units=None,
+    at: datetime | None = None,
+) -> Ticket:
+    """The return was right: dispatch elsewhere. The returning unit is not charged."""
+    ticket = _lock(actor, ticket, "uphold_return")
+    unit = _unit_for(actor, unit)
+    if unit.pk == ticket.main_unit_id:
+        raise ValidationError({"unit": "同意退单时须改派给其他单位"})
+    return _assign(
+        actor,
+        ticket,
+        "uphold_return",
+        unit,
+        at=_now(at),
+        category=category,
+        urgency=urgency,
+        co_units=co_units,
+        reason=reason.strip(),
+        data={"returned_by": ticket.main_unit_id},
+    )
+
+
+@transaction.atomic
+def reject_return(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
+    """The return was wrong: the ticket goes back to the same unit, with its first deadline."""
+    ticket = _lock(actor, ticket, "reject_return")
+    reason = _required_text(reason, "reason", "驳回理由")
+    at, old = _now(at), ticket.status
+    ticket.status = Status.DISPATCHED
+    ticket.save(update_fields=["status", "updated_at"])
+    _event(
+        ticket,
+        "reject_return",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        due_at=ticket.accept_by,
+        reason=reason,
+    )
+    _notify(
+        "return_rejected",
+        ticket,
+        f"退单被驳回：{ticket.title}",
+        f"工单 {ticket.number} 的退单申请被驳回，请尽快接单。理由：{reason}",
+        unit=ticket.main_unit,
+    )
+    return ticket
+
+
+# --- handling ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_extension(
+    actor, ticket, until: datetime | None, reason: str, *, at: datetime | None = None
+) -> Ticket:
+    ticket = _lock(actor, ticket, "request_extension")
+    reason = _required_text(reason, "reason", "延期理由", 4)
+    if until is None:
+        raise ValidationError({"until": "请填写申请延期到的时间"})
+    if ticket.extension_requested_until is not None:
+        raise Conflict("extension_pending", "已有一项延期申请待审批")
+    if ticket.reply_by and until <= ticket.reply_by:
+        raise ValidationError({"until": "延期后的时限必须晚于现在的答复时限"})
+    at, old = _now(at), ticket.status
+    ticket.extension_requested_until = until
+    ticket.save(update_fields=["extension_requested_until", "updated_at"])
+    _event(
+        ticket,
+        "request_extension",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        due_at=until,
+        reason=reason,
+    )
+    return ticket
+
+
+@transaction.atomic
+def decide_extension(
+    actor, ticket, approve: bool, reason: str = "", *, at: datetime | None = None
+) -> Ticket:
+    ticket = _lock(actor, ticket, "decide_extension")
+    if ticket.extension_requested_until is None:
+        raise Conflict("no_extension_pending", "没有待审批的延期申请")
+    if not approve:
+        reason = _required_text(reason, "reason", "不同意延期的理由")
+    at, old = _now(at), ticket.status
+    until = ticket.extension_requested_until
+    fields = ["extension_requested_until", "updated_at"]
+    if approve:
+        ticket.reply_by = until
+        ticket.overdue_at = ticket.escalated_at = None
+        fields += ["reply_by", "overdue_at", "escalated_at"]
+    ticket.extension_requested_until = None
+    ticket.save(update_fields=fields)
+    _event(
+        ticket,
+        "decide_extension",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        due_at=until,
+        reason=reason.strip(),
+        data={"approved": approve},
+    )
+    _notify(
+        "extension",
+        ticket,
+        f"延期申请{'已批准' if approve else '未批准'}：{ticket.title}",
+        f"工单 {ticket.number} 的延期申请{'已批准，答复时限延至' if approve else '未批准，答复时限仍为'}"
+        f" {timezone.localtime(ticket.reply_by):%Y-%m-%d %H:%M}。{reason}",
+        unit=ticket.main_unit,
+    )
+    return ticket
+
+
+@transaction.atomic
+def supervise(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
+    """督办: flag the ticket for close watch and tell the unit."""
+    ticket = _lock(actor, ticket, "supervise")
+    reason = _required_text(reason, "reason", "督办意见")
+    if ticket.is_supervised:
+        raise Conflict("already_supervised", "该工单已在督办中")
+    at, old = _now(at), ticket.status
+    ticket.is_supervised = True
+    ticket.save(update_fields=["is_supervised", "updated_at"])
+    _event(ticket, "supervise", actor, old, at=at, unit=ticket.main_unit, reason=reason)
+    if ticket.main_unit_id:
+        _notify(
+            "supervise",
+            ticket,
+            f"督办：{ticket.title}",
+            f"工单 {ticket.number} 被督办：{reason}",
+            unit=ticket.main_unit,
+        )
+    return ticket
+
+
+DEFAULT_WHISTLE_HOURS = 8  # one working day
+
+
+@transaction.atomic
+def whistle(
+    actor,
+    ticket,
+    units: list,
+    reason: str,
+    *,
+    hours: float = DEFAULT_WHISTLE_HOURS,
+    at: datetime | None = None,
+) -> Ticket:
+    """吹哨: call named departments in; each must report within `hours` working hours."""
+    ticket = _lock(actor, ticket, "whistle")
+    reason = _required_text(reason, "reason", "吹哨事由")
+    if not units:
+        raise ValidationError({"units": "请选择需要报到的部门"})
+    if not (0 < float(hours) <= 240):
+        raise ValidationError({"hours": "报到时限应在 0 到 240 个工作小时之间"})
+    at, old = _now(at), ticket.status
+    report_by = deadlines.add(deadlines.load_calendar(), at, hours, "work_hours")
+    called = []
+    for item in units:
+        unit = _unit_for(actor, item, "units")
+        if unit.pk == ticket.main_unit_id:
+            raise ValidationError({"units": "不能向主办单位自身吹哨"})
+        if TicketUnit.objects.filter(
+            ticket=ticket, unit=unit, role=TicketUnit.Role.WHISTLE, reported_at__isnull=True
+        ).exists():
+            raise ValidationError({"units": f"{unit.name} 已被吹哨，尚未报到"})
+        TicketUnit.objects.update_or_create(
+            ticket=ticket,
+            unit=unit,
+            role=TicketUnit.Role.WHISTLE,
+            defaults={"report_by": report_by, "reported_at": None, "report": ""},
+        )
+        called.append(unit)
+        _notify(
+            "whistle",
+            ticket,
+            f"吹哨报到：{ticket.title}",
+            f"工单 {ticket.number} 需要贵单位于 {timezone.localtime(report_by):%Y-%m-%d %H:%M} 前报到。事由：{reason}",
+            unit=unit,
+        )
+    ticket.save(update_fields=["updated_at"])
+    _event(
+        ticket,
+        "whistle",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        due_at=report_by,
+        reason=reason,
+        data={"units": [u.pk for u in called]},
+    )
+    return ticket
+
+
+@transaction.atomic
+def whistle_report(actor, ticket, report: str, *, at: datetime | None = None) -> Ticket:
+    ticket = _lock(actor, ticket, "whistle_report")
+    report = _required_text(report, "report", "报到情况")
+    call = (
+        TicketUnit.objects.select_for_update()
+        .filter(
+            ticket=ticket,
+            unit_id=actor.scope_unit_id,
+            role=TicketUnit.Role.WHISTLE,
+            reported_at__isnull=True,
+        )
+        .first()
+    )
+    if call is None:
+        raise Conflict("not_whistled", "贵单位没有待报到的吹哨")
+    at, old = _now(at), ticket.status
+    call.reported_at, call.report = at, report
+    call.save(update_fields=["reported_at", "report"])
+    ticket.save(update_fields=["updated_at"])
+    _event(
+        ticket,
+        "whistle_report",
+        actor,
+        old,
+        at=at,
+        unit=call.unit,
+        due_at=call.report_by,
+        reason=report,
+        data={"on_time": call.report_by is None or at <= call.report_by},
+    )
+    return ticket
+
+
+@transaction.atomic
+def note(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
+    ticket = _lock(actor, ticket, "note")
+    text = _required_text(text, "text", "办理记录")
+    at, old = _now(at), ticket.status
+    ticket.save(update_fields=["updated_at"])
+    unit = actor.scope_unit if actor is not None and actor.scope_unit_id else ticket.main_unit
+    _event(ticket, "note", actor, old, at=at, unit=unit, reason=text)
+    return ticket
+
+
+@transaction.atomic
+def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
+    """办结答复: the unit's answer to the resident; the ticket waits for the callback."""
+    ticket = _lock(actor, ticket, "reply")
+    text = _required_text(text, "text", "答复内容", 5)
+    at, old = _now(at), ticket.status
+    ticket.status, ticket.replied_at, ticket.reply = Status.REPLIED, at, text
+    ticket.overdue_at = ticket.escalated_at = None
+    ticket.save(
+        update_fields=["status", "replied_at", "reply", "overdue_at", "escalated_at", "updated_at"]
+    )
+    _event(
+        ticket,
+        "reply",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        due_at=ticket.reply_by,
+        reason=text,
+        data={"on_time": ticket.reply_by is None or at <= ticket.reply_by},
+    )
+    return ticket
+
+
+@transaction.atomic
+def callback(
+    actor,
+    ticket,
+    *,
+    solved: bool | None,
+    satisfaction: str,
+    remark: str = "",
+    at: datetime | None = None,
+    by_resident: bool = False,
+) -> Ticket:
+    """回访: solved or not, and 满意/基本满意/不满意. A good answer closes the ticket; a bad one
+    puts it up for 重办 or a reasoned close."""
+    ticket = _lock(actor, ticket, "callback")
+    errors = {}
+    if solved is None:
+        errors["solved"] = ["请选择问题是否解决"]
+    if satisfaction not in Satisfaction.values:
+        errors["satisfaction"] = ["满意度只能是 满意、基本满意 或 不满意"]
+    if errors:
+        raise ValidationError(errors)
+    at, old = _now(at), ticket.status
+    good = bool(solved) and satisfaction != Satisfaction.UNSATISFIED
+    ticket.status = Status.CLOSED if good else Status.REVIEW
+    ticket.solved, ticket.satisfaction = bool(solved), satisfaction
+    fields = ["status", "solved", "satisfaction", "updated_at"]
+    if good:
+        ticket.closed_at = at
+        fields.append("closed_at")
+    ticket.save(update_fields=fields)
+    _event(
+        ticket,
+        "callback",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        reason=remark.strip(),
+        actor_label="诉求人本人" if by_resident else "",
+        data={"solved": bool(solved), "satisfaction": satisfaction, "by_resident": by_resident},
+    )
+    if not good and ticket.main_unit_id:
+        _notify(
+            "callback_unsatisfied",
+            ticket,
+            f"回访未解决或不满意：{ticket.title}",
+            f"工单 {ticket.number} 回访结果：{'已解决' if solved else '未解决'}，{satisfaction}。",
+            unit=ticket.main_unit,
+        )
+    return ticket
+
+
+@transaction.atomic
+def reopen(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
+    """重办: back to the same unit with a fresh reply-by."""
+    ticket = _lock(actor, ticket, "reopen")
+    reason = _required_text(reason, "reason", "重办理由")
+    at, old = _now(at), ticket.status
+    rule = deadlines.rule_for(ticket.category, ticket.urgency)
+    ticket.reply_by = deadlines.add(
+        deadlines.load_calendar(), at, rule.reply_amount, rule.reply_unit
+    )
+    ticket.status = Status.IN_PROGRESS
+    ticket.replied_at = None
+    ticket.overdue_at = ticket.escalated_at = None
+    ticket.save(
+        update_fields=[
+            "status",
+            "reply_by",
+            "replied_at",
+            "overdue_at",
+            "escalated_at",
+            "updated_at",
+        ]
+    )
+    _event(
+        ticket,
+        "reopen",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        due_at=ticket.reply_by,
+        reason=reason,
+    )
+    _notify(
+        "reopen",
+        ticket,
+        f"工单重办：{ticket.title}",
+        f"工单 {ticket.number} 回访未解决或不满意，需重新办理。{reason}",
+        unit=ticket.main_unit,
+    )
+    return ticket
+
+
+@transaction.atomic
+def close(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
+    ticket = _lock(actor, ticket, "close")
+    reason = _required_text(reason, "reason", "办结说明")
+    at, old = _now(at), ticket.status
+    ticket.status, ticket.closed_at = Status.CLOSED, at
+    ticket.save(update_fields=["status", "closed_at", "updated_at"])
+    _event(ticket, "close", actor, old, at=at, unit=ticket.main_unit, reason=reason)
+    return ticket
+
+
+@transaction.atomic
+def merge(actor, ticket, into, reason: str = "", *, at: datetime | None = None) -> Ticket:
+    """Merge a duplicate into the ticket that carries on."""
+    into_pk = into.pk if isinstance(into, Ticket) else into
+    if actor is not None and not access.visible_tickets(actor).filter(pk=into_pk).exists():
+        raise ValidationError({"into": "目标工单不存在或不在您的管辖范围内"})
+    ticket = _lock(actor, ticket, "merge")
+    if into_pk == ticket.pk:
+        raise ValidationError({"into": "不能与自身合并"})
+    target = Ticket.objects.select_for_update().get(pk=into_pk)
+    if target.status == Status.MERGED:
+        raise ValidationError({"into": "目标工单本身已被合并，请选择它所并入的工单"})
+    at, old = _now(at), ticket.status
+    ticket.status, ticket.duplicate_of, ticket.closed_at = Status.MERGED, target, at
+    ticket.save(update_fields=["status", "duplicate_of", "closed_at", "updated_at"])
+    _event(
+        ticket,
+        "merge",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        reason=reason.strip(),
+        data={"into": target.pk, "into_number": target.number},
+    )
+    return ticket
+
+
+# --- personal data ----------------------------------------------------------------------------
+
+
+def read_phone(actor, ticket, via: str) -> str:
+    """The full phone number, for a role that needs it; the look is logged."""
+    if not access.visible_tickets(actor).filter(pk=ticket.pk).exists():
+        raise Http404("不存在或无权查看")
+    access.check(actor, "read_phone", ticket)
+    PhoneRead.objects.create(user=actor, ticket=ticket, via=via[:40])
+    return ticket.requester_phone
