@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "jiceng.orgs",
     "jiceng.tickets",
     "jiceng.open311",
+    "jiceng.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Notifications: the outbox is sent by `jiceng send-notifications` through this backend
 # (jiceng.tickets.notify.LogBackend or .EmailBackend; an SMS backend plugs in the same way).
 JICENG_NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "jiceng.tickets.notify.LogBackend")
+# The address residents' links point to (in the message that carries a unit's reply).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Abuse limits of the public request form: requests per phone number, and per place
+# (village or community plus the typed address), in any hour.
+PUBLIC_LIMIT_PER_PHONE_HOUR = int(os.environ.get("PUBLIC_LIMIT_PER_PHONE_HOUR", "3"))
+PUBLIC_LIMIT_PER_ADDRESS_HOUR = int(os.environ.get("PUBLIC_LIMIT_PER_ADDRESS_HOUR", "5"))
+
 # Open311 GeoReport v2: reads are public, as the specification has them (public fields only);
 # set OPEN311_PUBLIC_READ=false to require an api_key and limit reads to the key's region.
 OPEN311_PUBLIC_READ = env_bool("OPEN311_PUBLIC_READ", True)

@@ -4,7 +4,10 @@ from django.urls import include, path
 
 from jiceng.api import api
 from jiceng.core import views as core_views
+from jiceng.dashboards import views as dashboard_views
 from jiceng.regions import views as region_views
+from jiceng.tickets import views as ticket_views
+from jiceng.tickets import workbench
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,6 +17,21 @@ urlpatterns = [
     path("regions/", region_views.region_root, name="region-root"),
     path("regions/<str:code>/", region_views.region_detail, name="region-detail"),
     path("units/<int:unit_id>/", region_views.unit_detail, name="unit-detail"),
+    # residents: no account
+    path("submit/", ticket_views.submit, name="submit"),
+    path("submit/places/", ticket_views.places, name="places"),
+    path("submitted/<str:code>/", ticket_views.submitted, name="submitted"),
+    path("track/", ticket_views.lookup, name="lookup"),
+    path("track/<str:code>/", ticket_views.track, name="track-ticket"),
+    path("track/<str:code>/rate/", ticket_views.rate, name="rate-ticket"),
+    # staff
+    path("work/tickets/", workbench.ticket_list, name="work-tickets"),
+    path("work/tickets/new/", workbench.new_ticket, name="work-new"),
+    path("work/tickets/<int:pk>/", workbench.ticket_detail, name="work-ticket"),
+    path("work/tickets/<int:pk>/phone/", workbench.read_phone, name="work-phone"),
+    path("work/tickets/<int:pk>/<str:action>/", workbench.act, name="work-act"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/export.xlsx", dashboard_views.export, name="dashboard-export"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("jiceng.open311.urls")),

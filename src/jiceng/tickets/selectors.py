@@ -152,3 +152,22 @@ def ranking(
     period: str, *, by: str = "unit", level: str = "county", scope: Scope | None = None, user=None
 ) -> list[metrics.Row]:
     return metrics.rank(rate_counts(period, by=by, level=level, scope=scope, user=user), weights())
+
+
+def suggest_unit(ticket) -> Unit | None:
+    """The unit a dispatcher most likely wants: the category's default unit type nearest the
+    place (a department of the county, say), else the community or village of the place."""
+    codes = list(reversed(ticket.region.ancestor_codes()))  # nearest first
+    unit_type = None
+    if ticket.category_id:
+        unit_type = next(
+            (c.default_unit_type_id for c in ticket.category.lineage() if c.default_unit_type_id),
+            None,
+        )
+    units = Unit.objects.filter(is_active=True, region__code__in=codes)
+    if unit_type:
+        units = units.filter(type_id=unit_type)
+    else:
+        units = units.filter(type__category__in=["community", "village"])
+    found = {u.region.code: u for u in units.select_related("region", "type")}
+    return next((found[c] for c in codes if c in found), None)

@@ -20,6 +20,7 @@ from .intake import (
     new_code,
     photo_problem,
     receive,
+    receive_public,
     record_meeting,
     report_from_grid,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "photo_problem",
     "read_phone",
     "receive",
+    "receive_public",
     "record_meeting",
     "redispatch",
     "reject_return",

@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +29,7 @@ from .base import (
     _lock,
     _now,
     _required_text,
+    as_system,
 )
 
 # --- intake -------------------------------------------------------------------------------
@@ -289,6 +291,39 @@ def receive(
             if existing is not None:
                 raise
     raise ServiceError("code_exhausted", "工单编号生成失败，请重试", status=503)
+
+
+def receive_public(intake: Intake, *, at: datetime | None = None) -> Ticket:
+    """A resident's own request from the public form: no account, a phone number required,
+    and at most a few requests per phone and per place in any hour."""
+    errors: dict[str, list[str]] = {}
+    phone = (intake.requester_phone or "").strip()
+    if not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+        errors["requester_phone"] = ["请填写 11 位手机号，用于查询进度和回访"]
+    if len((intake.content or "").strip()) < 5:
+        errors["content"] = ["请把诉求写清楚（至少 5 个字）"]
+    if intake.region is None or intake.region.level not in ("county", "township", "village"):
+        errors["region"] = ["请选择诉求所在的县市、乡镇（街道）和村（社区）"]
+    elif intake.region.level != "village" and not (intake.address or "").strip():
+        errors["address"] = ["没有选到村（社区）时，请填写详细地址"]
+    if errors:
+        raise ValidationError(errors)
+    at = _now(at)
+    hour_ago = at - timedelta(hours=1)
+    recent = Ticket.objects.filter(channel=Channel.WEB, received_at__gte=hour_ago)
+    if recent.filter(requester_phone=phone).count() >= settings.PUBLIC_LIMIT_PER_PHONE_HOUR:
+        raise ValidationError(
+            {"requester_phone": ["该号码一小时内提交次数过多，请稍后再试或拨打 12345 热线"]}
+        )
+    same_place = recent.filter(region=intake.region, address=(intake.address or "").strip())
+    if same_place.count() >= settings.PUBLIC_LIMIT_PER_ADDRESS_HOUR:
+        raise ValidationError(
+            {"address": ["该地点一小时内已收到多件诉求，我们正在处理，请勿重复提交"]}
+        )
+    intake.channel = Channel.WEB
+    with as_system("群众（网上提交）"):
+        ticket, _ = receive(None, intake, at=at)
+    return ticket
 
 
 def record_meeting(

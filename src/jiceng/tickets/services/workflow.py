@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jiceng.orgs.models import Unit
 
-from .. import access, deadlines, states
+from .. import access, deadlines, links, states
 from ..models import (
     Category,
     PhoneRead,
@@ -471,6 +471,14 @@ def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
         reason=text,
         data={"on_time": ticket.reply_by is None or at <= ticket.reply_by},
     )
+    if ticket.requester_phone:
+        _notify(
+            "resident_reply",
+            ticket,
+            "您的诉求已答复",
+            f"您反映的“{ticket.title}”已答复，请查看并评价：{links.resident_link(ticket.tracking_code)}",
+            recipient=ticket.requester_phone,
+        )
     return ticket
 
 

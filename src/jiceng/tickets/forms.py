@@ -1,0 +1,159 @@
+"""Web forms. They parse and show errors; the rules live in the services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from jiceng.regions.models import Region
+
+from .models import Satisfaction, Urgency
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def region_choices(parent_code: str | None, level: str) -> list[tuple[str, str]]:
+    qs = Region.objects.filter(level=level).exclude(name__startswith="兵团")
+    if parent_code:
+        qs = qs.filter(parent__code=parent_code)
+    elif level != "county":
+        return [("", "请先选择上一级")]
+    label = {"county": "选择县市", "township": "选择乡镇（街道）", "village": "选择村（社区）"}[
+        level
+    ]
+    return [("", label), *list(qs.order_by("code").values_list("code", "name"))]
+
+
+class PlaceMixin(forms.Form):
+    county = forms.ChoiceField(label="县市", required=True)
+    township = forms.ChoiceField(label="乡镇（街道）", required=False)
+    village = forms.ChoiceField(label="村（社区）", required=False)
+    address = forms.CharField(
+        label="详细地址",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：3号楼2单元，或路口、门店名称"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = self.data if self.is_bound else {}
+        self.fields["county"].choices = region_choices(None, "county")
+        self.fields["township"].choices = region_choices(data.get("county"), "township")
+        self.fields["village"].choices = region_choices(data.get("township"), "village")
+        self.fields["county"].error_messages["required"] = "请选择县市"
+
+    def region(self) -> Region | None:
+        code = (
+            self.cleaned_data.get("village")
+            or self.cleaned_data.get("township")
+            or self.cleaned_data.get("county")
+        )
+        return Region.objects.filter(code=code).first() if code else None
+
+
+class PublicRequestForm(PlaceMixin):
+    content = forms.CharField(
+        label="您的诉求",
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={"rows": 5, "placeholder": "请写清楚什么地方、什么问题、持续多久、希望怎么解决"}
+        ),
+    )
+    name = forms.CharField(
+        label="称呼",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：李女士（可不填）"}),
+    )
+    phone = forms.CharField(
+        label="手机号",
+        max_length=11,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "tel",
+                "placeholder": "用于查询进度和回访",
+            }
+        ),
+    )
+    photos = MultipleFileField(
+        label="照片（最多 3 张）",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    website = forms.CharField(label="网站", required=False)  # honeypot: people never see it
+
+    def clean_content(self):
+        content = self.cleaned_data["content"].strip()
+        if len(content) < 5:
+            raise ValidationError("请把诉求写清楚（至少 5 个字）")
+        return content
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
+            raise ValidationError("请填写 11 位手机号")
+        return phone
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(
+        label="查询码",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "placeholder": "提交后显示的 8 位查询码"}
+        ),
+    )
+    last4 = forms.CharField(
+        label="手机号后 4 位",
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+
+class RateForm(forms.Form):
+    solved = forms.TypedChoiceField(
+        label="问题解决了吗？",
+        choices=[("1", "已解决"), ("0", "未解决")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    satisfaction = forms.ChoiceField(
+        label="您对办理结果满意吗？", choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    remark = forms.CharField(
+        label="还想说的话", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class HotlineForm(PlaceMixin):
+    """The intake operator's hotline form: keyboard first, everything on one screen."""
+
+    requester_name = forms.CharField(label="来电人", max_length=50, required=False)
+    requester_phone = forms.CharField(label="来电号码", max_length=20, required=False)
+    title = forms.CharField(label="标题", max_length=100, required=False)
+    content = forms.CharField(
+        label="诉求内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    category = forms.CharField(label="分类编码", max_length=20, required=False)
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
+    channel = forms.ChoiceField(
+        label="渠道",
+        choices=[("hotline", "热线"), ("web", "网上"), ("grid", "网格员巡查")],
+        initial="hotline",
+    )

@@ -1,0 +1,322 @@
+"""Staff pages: the ticket queues of each role, a ticket with its history and the actions the
+user may take, and the hotline intake form. Thin: parse, fetch through access, call the
+service, render."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jiceng.core.errors import ServiceError
+from jiceng.orgs.access import visible
+from jiceng.orgs.models import RoleCode, Unit
+
+from . import access, selectors, services, states
+from .forms import HotlineForm
+from .models import Category, Satisfaction, Ticket, TicketEvent, Urgency
+from .states import OPEN, Status
+
+R = RoleCode
+OPEN_VALUES = [s.value for s in OPEN]
+
+# (key, label, filter) — the queues; each role sees the tabs that matter to it.
+QUEUES = {
+    "received": ("待派单", Q(status=Status.RECEIVED)),
+    "returned": ("退单待审", Q(status=Status.RETURNED)),
+    "extension": (
+        "延期申请",
+        Q(extension_requested_until__isnull=False, status=Status.IN_PROGRESS),
+    ),
+    "review": ("回访未满意", Q(status=Status.REVIEW)),
+    "todo": ("待接单", Q(status=Status.DISPATCHED)),
+    "doing": ("办理中", Q(status=Status.IN_PROGRESS)),
+    "callback": ("待回访", Q(status=Status.REPLIED)),
+    "due_today": ("今日到期", None),  # computed below
+    "overdue": ("已超时", Q(overdue_at__isnull=False, status__in=OPEN_VALUES)),
+    "escalated": ("超时升级", Q(escalated_at__isnull=False, status__in=OPEN_VALUES)),
+    "supervised": ("督办中", Q(is_supervised=True, status__in=OPEN_VALUES)),
+    "all": ("全部", Q()),
+}
+ROLE_QUEUES = [
+    (R.DISPATCHER, ["received", "returned", "extension", "review", "overdue", "supervised"]),
+    (R.HANDLER, ["todo", "doing", "overdue"]),
+    (R.GRID_WORKER, ["todo", "doing"]),
+    (R.INTAKE, ["callback", "received"]),
+    (R.SUPERVISOR, ["due_today", "overdue", "escalated", "supervised"]),
+]
+
+
+def queues_for(user) -> list[str]:
+    keys: list[str] = []
+    for role, names in ROLE_QUEUES:
+        if user.is_superuser or user.has_role(role):
+            keys += [k for k in names if k not in keys]
+    return [*keys, "all"]
+
+
+def _queue_filter(key: str) -> Q:
+    if key == "due_today":
+        today = timezone.localdate()
+        start = timezone.make_aware(datetime.combine(today, time.min))
+        end = start + timedelta(days=1)
+        return Q(status=Status.DISPATCHED, accept_by__gte=start, accept_by__lt=end) | Q(
+            status=Status.IN_PROGRESS, reply_by__gte=start, reply_by__lt=end
+        )
+    return QUEUES[key][1]
+
+
+@login_required
+def ticket_list(request):
+    tabs = queues_for(request.user)
+    current = request.GET.get("view") or tabs[0]
+    if current not in QUEUES:
+        current = "all"
+    tickets = access.visible_tickets(request.user).select_related("region", "main_unit", "category")
+    tickets = tickets.filter(_queue_filter(current))
+    q = request.GET.get("q", "").strip()
+    if q:
+        tickets = tickets.filter(Q(number=q) | Q(title__contains=q) | Q(content__contains=q))
+    for param, lookup in [
+        ("unit", "main_unit_id"),
+        ("category", "category__code__startswith"),
+        ("region", "region__path__contains"),
+    ]:
+        value = request.GET.get(param, "").strip()
+        if value:
+            tickets = tickets.filter(**{lookup: f"/{value}/" if param == "region" else value})
+    period = request.GET.get("period", "").strip()
+    if period:
+        try:
+            start, end = selectors.metrics.period_bounds(period)
+            tickets = tickets.filter(received_at__gte=start, received_at__lt=end)
+        except selectors.metrics.BadPeriod:
+            messages.error(request, "统计期格式不正确")
+    page = Paginator(tickets.order_by("-received_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tickets/work/list.html",
+        {
+            "tabs": [(k, QUEUES[k][0]) for k in tabs],
+            "current": current,
+            "page": page,
+            "q": q,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def available_actions(user, ticket: Ticket) -> list[str]:
+    hidden = {"receive", "overdue", "escalate"}
+    return [
+        name
+        for name in states.ACTIONS
+        if name not in hidden
+        and states.allowed(name, ticket.status)
+        and access.may(user, name, ticket)
+        and not (name == "decide_extension" and ticket.extension_requested_until is None)
+        and not (name == "request_extension" and ticket.extension_requested_until is not None)
+        and not (name == "supervise" and ticket.is_supervised)
+        and not (name == "whistle_report" and not _whistled(user, ticket))
+    ]
+
+
+def _whistled(user, ticket) -> bool:
+    return (
+        bool(user.scope_unit_id)
+        and ticket.units.filter(
+            unit_id=user.scope_unit_id, role="whistle", reported_at__isnull=True
+        ).exists()
+    )
+
+
+def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed: str = "") -> dict:
+    units = visible(request.user, Unit.objects.filter(is_active=True).select_related("type"))
+    return {
+        "ticket": ticket,
+        "events": TicketEvent.objects.filter(ticket=ticket)
+        .select_related("unit")
+        .order_by("at", "id"),
+        "co_units": [tu for tu in ticket.units.select_related("unit")],
+        "actions": available_actions(request.user, ticket),
+        "labels": {name: a.label for name, a in states.ACTIONS.items()},
+        "units": units.order_by("region__code", "type__sort", "name")[:2000],
+        "suggested": selectors.suggest_unit(ticket),
+        "urgencies": Urgency.choices,
+        "satisfactions": Satisfaction.values,
+        "errors": errors or {},
+        "failed": failed,
+        "may_read_phone": access.may(request.user, "read_phone", ticket),
+    }
+
+
+@login_required
+def ticket_detail(request, pk: int):
+    ticket = access.get_ticket_for_user(
+        request.user,
+        pk,
+        Ticket.objects.select_related("region", "main_unit", "category", "grid", "duplicate_of"),
+    )
+    return render(request, "tickets/work/detail.html", _detail_context(request, ticket))
+
+
+@login_required
+@require_POST
+def read_phone(request, pk: int):
+    ticket = access.get_ticket_for_user(request.user, pk)
+    try:
+        phone = services.read_phone(request.user, ticket, via="web")
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=exc.status)
+    return HttpResponse(f'<span class="phone">{phone}</span>')
+
+
+def _unit(request, name="unit"):
+    value = request.POST.get(name, "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _category(request):
+    code = request.POST.get("category", "").strip()
+    if not code:
+        return None
+    found = Category.objects.filter(code=code, is_active=True).first()
+    if found is None:
+        raise ValidationError({"category": "分类编码不存在"})
+    return found
+
+
+def _when(request, name):
+    text = request.POST.get(name, "").strip()
+    moment = parse_datetime(text) if text else None
+    if moment is None:
+        raise ValidationError({name: "请选择日期和时间"})
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _run(action: str, request, ticket):
+    p, u = request.POST, request.user
+    reason = p.get("reason", "")
+    if action in ("dispatch", "redispatch", "uphold_return"):
+        fn = getattr(services, action)
+        kwargs = {"category": _category(request), "urgency": p.get("urgency") or None}
+        if action == "dispatch":
+            return fn(u, ticket, _unit(request), reason=reason, **kwargs)
+        return fn(u, ticket, _unit(request), reason=reason, **kwargs)
+    calls = {
+        "accept": lambda: services.accept(u, ticket),
+        "return": lambda: services.return_ticket(u, ticket, reason),
+        "reject_return": lambda: services.reject_return(u, ticket, reason),
+        "request_extension": lambda: services.request_extension(
+            u, ticket, _when(request, "until"), reason
+        ),
+        "decide_extension": lambda: services.decide_extension(
+            u, ticket, p.get("approve") == "1", reason
+        ),
+        "supervise": lambda: services.supervise(u, ticket, reason),
+        "whistle": lambda: services.whistle(
+            u,
+            ticket,
+            [int(x) for x in p.getlist("units") if x.isdigit()],
+            reason,
+            hours=float(p.get("hours") or services.DEFAULT_WHISTLE_HOURS),
+        ),
+        "whistle_report": lambda: services.whistle_report(u, ticket, p.get("report", "")),
+        "note": lambda: services.note(u, ticket, p.get("text", "")),
+        "attach": lambda: services.attach_photos(u, ticket, request.FILES.getlist("files")),
+        "reply": lambda: services.reply(u, ticket, p.get("text", "")),
+        "callback": lambda: services.callback(
+            u,
+            ticket,
+            solved={"1": True, "0": False}.get(p.get("solved", "")),
+            satisfaction=p.get("satisfaction", ""),
+            remark=p.get("remark", ""),
+        ),
+        "reopen": lambda: services.reopen(u, ticket, reason),
+        "close": lambda: services.close(u, ticket, reason),
+        "merge": lambda: services.merge(u, ticket, _merge_target(u, p.get("into", "")), reason),
+    }
+    return calls[action]()
+
+
+def _merge_target(user, number: str) -> int:
+    found = (
+        access.visible_tickets(user)
+        .filter(number=number.strip())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise ValidationError({"into": "找不到该工单编号，或不在您的管辖范围内"})
+    return found
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    ticket = access.get_ticket_for_user(request.user, pk)
+    if action not in states.ACTIONS or action in {"receive", "overdue", "escalate"}:
+        return HttpResponse("未知操作", status=404)
+    try:
+        _run(action, request, ticket)
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    except ServiceError as exc:
+        errors = {"__all__": [exc.message]}
+    else:
+        messages.success(request, f"已{states.ACTIONS[action].label}")
+        return redirect("work-ticket", pk)
+    ticket.refresh_from_db()
+    context = _detail_context(request, ticket, errors, failed=action)
+    return render(request, "tickets/work/detail.html", context, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_ticket(request):
+    form = HotlineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            category = None
+            if data["category"]:
+                category = Category.objects.filter(code=data["category"].strip()).first()
+                if category is None:
+                    raise ValidationError({"category": "分类编码不存在"})
+            ticket, _ = services.receive(
+                request.user,
+                services.Intake(
+                    title=data["title"],
+                    content=data["content"],
+                    region=form.region(),
+                    channel=data["channel"],
+                    requester_name=data["requester_name"],
+                    requester_phone=data["requester_phone"],
+                    category=category,
+                    urgency=data["urgency"],
+                    address=data["address"],
+                ),
+            )
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                for message in msgs:
+                    form.add_error(
+                        field
+                        if field in form.fields
+                        else ("county" if field == "region" else None),
+                        message,
+                    )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已受理，工单编号 {ticket.number}")
+            return redirect("work-ticket", ticket.pk)
+    categories = Category.objects.filter(is_active=True, level__lte=2).order_by("code")
+    return render(request, "tickets/work/new.html", {"form": form, "categories": categories})

@@ -1,0 +1,58 @@
+"""The leaders' dashboard shows the 三率 ranking of the scope for a period, with drill-down
+links, and exports the same table to Excel as the 通报."""
+
+from datetime import datetime
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+
+from jiceng import factories
+from jiceng.tickets import services
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def march(world, users):
+    at = datetime(2026, 3, 2, 10, tzinfo=TZ)
+    ticket = factories.ticket(world["jiashun"], at=at)
+    services.dispatch(users["erin"], ticket, world["jiashun_unit"], at=at)
+    services.accept(users["dave"], ticket, at=at.replace(hour=11))
+    services.reply(users["dave"], ticket, "已修好楼道灯", at=at.replace(day=3))
+    services.callback(users["ivan"], ticket, solved=True, satisfaction="满意", at=at.replace(day=4))
+    return ticket
+
+
+def test_the_dashboard_ranks_the_scopes_units(login, world, march):
+    page = login("erin").get("/dashboard/?period=2026-03").content.decode()
+    assert "嘉顺社区" in page and "100.0" in page
+    assert f"unit={world['jiashun_unit'].pk}" in page  # drills down to the tickets behind it
+    assert "2026年3月" in page
+
+
+def test_a_bad_period_falls_back_with_a_message(login, march):
+    page = login("erin").get("/dashboard/?period=2026-13").content.decode()
+    assert "月份应在 1 到 12 之间" in page
+
+
+def test_the_report_exports_to_excel(login, world, march):
+    response = login("erin").get("/dashboard/export.xlsx?period=2026-03")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(BytesIO(response.content)).active
+    assert "2026-03 接诉即办三率通报" in sheet["A1"].value
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert rows[0][:4] == (1, world["jiashun_unit"].code, "嘉顺社区", 1)
+    assert rows[0][-1] == 100.0
+
+
+def test_the_drill_down_lists_the_tickets_behind_a_figure(login, world, march):
+    page = login("erin").get(
+        f"/work/tickets/?view=all&unit={world['jiashun_unit'].pk}&period=2026-03"
+    )
+    assert march.number in page.content.decode()
+    other = login("erin").get(
+        f"/work/tickets/?view=all&unit={world['jiashun_unit'].pk}&period=2026-04"
+    )
+    assert march.number not in other.content.decode()
