@@ -64,3 +64,13 @@ def test_staff_pages_need_a_login(client, jiashun_ticket):
     ]:
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"], url
+
+
+def test_the_dispatcher_sees_same_place_tickets_to_merge(login, world, jiashun_ticket):
+    twin = factories.ticket(world["jiashun"], title="楼道灯又坏了")
+    page = login("erin").get(f"/work/tickets/{twin.pk}/").content.decode()
+    assert jiashun_ticket.number in page and "合并重复件" in page
+    merged = login("erin").post(f"/work/tickets/{twin.pk}/merge/", {"into": jiashun_ticket.number})
+    assert merged.status_code == 302
+    twin.refresh_from_db()
+    assert twin.status == "merged" and twin.duplicate_of == jiashun_ticket

@@ -27,6 +27,8 @@ urlpatterns = [
     # staff
     path("work/tickets/", workbench.ticket_list, name="work-tickets"),
     path("work/tickets/new/", workbench.new_ticket, name="work-new"),
+    path("work/meetings/new/", workbench.new_meeting, name="work-meeting"),
+    path("work/grid-report/", workbench.grid_report, name="work-grid-report"),
     path("work/tickets/<int:pk>/", workbench.ticket_detail, name="work-ticket"),
     path("work/tickets/<int:pk>/phone/", workbench.read_phone, name="work-phone"),
     path("work/tickets/<int:pk>/<str:action>/", workbench.act, name="work-act"),

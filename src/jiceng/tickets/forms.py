@@ -157,3 +157,44 @@ class HotlineForm(PlaceMixin):
         choices=[("hotline", "热线"), ("web", "网上"), ("grid", "网格员巡查")],
         initial="hotline",
     )
+
+
+class MeetingForm(PlaceMixin):
+    held_at = forms.DateTimeField(
+        label="召开时间",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    place = forms.CharField(label="地点", max_length=200, required=False)
+    host = forms.CharField(label="主持人", max_length=50, required=False)
+    attendees = forms.IntegerField(label="参会人数", min_value=0, max_value=100000, required=False)
+    summary = forms.CharField(
+        label="会议纪要", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class GridReportForm(forms.Form):
+    grid = forms.ModelChoiceField(label="网格", queryset=None, empty_label="选择网格")
+    content = forms.CharField(
+        label="发现的问题", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    address = forms.CharField(label="具体位置", max_length=200, required=False)
+    photos = MultipleFileField(
+        label="照片（最多 3 张）",
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
+        ),
+    )
+    on_spot = forms.BooleanField(label="小事已现场办结", required=False)
+    result = forms.CharField(
+        label="现场处置情况",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, grids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+        self.fields["grid"].label_from_instance = lambda g: f"{g.region.name} {g.name}"

@@ -171,3 +171,22 @@ def suggest_unit(ticket) -> Unit | None:
         units = units.filter(type__category__in=["community", "village"])
     found = {u.region.code: u for u in units.select_related("region", "type")}
     return next((found[c] for c in codes if c in found), None)
+
+
+def same_place_open(user, ticket, days: int = 30, limit: int = 5):
+    """Open tickets of the same village (community) from the last month: candidates for a
+    merge, which stays the dispatcher's call. (Text similarity comes with the dispatch model.)"""
+    from datetime import timedelta
+
+    from .access import visible_tickets
+    from .states import OPEN
+
+    since = ticket.received_at - timedelta(days=days)
+    return (
+        visible_tickets(user)
+        .filter(
+            region_id=ticket.region_id, status__in=[s.value for s in OPEN], received_at__gte=since
+        )
+        .exclude(pk=ticket.pk)
+        .order_by("-received_at")[:limit]
+    )

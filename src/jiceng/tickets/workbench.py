@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,9 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jiceng.core.errors import ServiceError
 from jiceng.orgs.access import visible
 from jiceng.orgs.models import RoleCode, Unit
+from jiceng.regions.models import Grid
 
 from . import access, selectors, services, states
-from .forms import HotlineForm
+from .forms import GridReportForm, HotlineForm, MeetingForm
 from .models import Category, Satisfaction, Ticket, TicketEvent, Urgency
 from .states import OPEN, Status
 
@@ -154,6 +156,9 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
         "errors": errors or {},
         "failed": failed,
         "may_read_phone": access.may(request.user, "read_phone", ticket),
+        "similar": selectors.same_place_open(request.user, ticket)
+        if "merge" in available_actions(request.user, ticket)
+        else [],
     }
 
 
@@ -320,3 +325,110 @@ def new_ticket(request):
             return redirect("work-ticket", ticket.pk)
     categories = Category.objects.filter(is_active=True, level__lte=2).order_by("code")
     return render(request, "tickets/work/new.html", {"form": form, "categories": categories})
+
+
+MATTER_ROWS = 5
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_meeting(request):
+    """民情恳谈: record the meeting; each matter raised becomes a ticket, all or none."""
+    form = MeetingForm(request.POST or None)
+    rows = (
+        _matter_rows(request.POST) if request.method == "POST" else [{} for _ in range(MATTER_ROWS)]
+    )
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        matters = [
+            services.Intake(
+                title="",
+                content=row["content"],
+                region=None,
+                requester_name=row["name"],
+                requester_phone=row["phone"],
+                urgency=row["urgency"] or Urgency.NORMAL,
+            )
+            for row in rows
+            if row["content"].strip()
+        ]
+        try:
+            meeting = services.record_meeting(
+                request.user,
+                region=form.region(),
+                held_at=data["held_at"],
+                matters=matters,
+                place=data["place"],
+                host=data["host"],
+                attendees=data["attendees"],
+                summary=data["summary"],
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        except ServiceError as exc:
+            errors = {"__all__": [exc.message]}
+        else:
+            messages.success(request, f"已录入民情恳谈会，生成工单 {meeting.tickets.count()} 件")
+            return redirect(f"{reverse('work-tickets')}?view=received")
+    return render(
+        request,
+        "tickets/work/meeting.html",
+        {
+            "form": form,
+            "rows": rows,
+            "errors": errors,
+            "urgencies": Urgency.choices,
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _matter_rows(post) -> list[dict]:
+    rows = []
+    for i in range(int(post.get("rows") or MATTER_ROWS)):
+        rows.append(
+            {
+                "content": post.get(f"m{i}-content", ""),
+                "name": post.get(f"m{i}-name", ""),
+                "phone": post.get(f"m{i}-phone", ""),
+                "urgency": post.get(f"m{i}-urgency", ""),
+            }
+        )
+    return rows[:50]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid_report(request):
+    """A grid worker's patrol finding, in the worker's own grids; small matters close on the spot."""
+    grids = visible(request.user, Grid.objects.select_related("region")).order_by("code")
+    form = GridReportForm(request.POST or None, request.FILES or None, grids=grids)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        grid = data["grid"]
+        try:
+            ticket = services.report_from_grid(
+                request.user,
+                services.Intake(
+                    title="",
+                    content=data["content"],
+                    region=grid.region,
+                    grid=grid,
+                    address=data["address"],
+                    photos=tuple(data["photos"]),
+                ),
+                handled_on_spot=data["on_spot"],
+                result=data["result"],
+            )
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                for message in msgs:
+                    form.add_error(field if field in form.fields else None, message)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            done = "已现场办结" if ticket.status == Status.CLOSED else "已上报"
+            messages.success(request, f"{done}，工单编号 {ticket.number}")
+            return redirect("work-ticket", ticket.pk)
+    return render(request, "tickets/work/grid_report.html", {"form": form})

@@ -1,0 +1,27 @@
+"""Template context for every page: the navigation a signed-in user's roles call for."""
+
+from django.urls import reverse
+
+from jiceng.orgs.models import RoleCode as R
+
+# (label, url name, roles that see it; empty: everyone signed in)
+NAV = [
+    ("工单", "work-tickets", ()),
+    ("受理", "work-new", (R.INTAKE, R.DISPATCHER)),
+    ("民情恳谈", "work-meeting", (R.INTAKE, R.DISPATCHER)),
+    ("巡查上报", "work-grid-report", (R.GRID_WORKER,)),
+    ("三率看板", "dashboard", (R.LEADER, R.DISPATCHER, R.SUPERVISOR, R.ASSESSOR, R.ADMIN)),
+    ("组织架构", "region-root", ()),
+]
+
+
+def nav(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    items = [
+        (label, reverse(name))
+        for label, name, roles in NAV
+        if not roles or user.is_superuser or user.has_role(*roles)
+    ]
+    return {"nav": items}
