@@ -16,14 +16,26 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=zh-CN",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--lang=zh-CN",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PORT = 8765
 
 
 def jiceng(*args, env):
-    subprocess.run([str(Path(sys.executable).parent / "jiceng"), *args], env=env, check=True,
-                   cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(Path(sys.executable).parent / "jiceng"), *args],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def main() -> None:
@@ -34,8 +46,17 @@ def main() -> None:
     jiceng("migrate", "--noinput", env=env)
     jiceng("seed-demo", env=env)
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jiceng"), "runserver", f"127.0.0.1:{PORT}", "--noreload"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            str(Path(sys.executable).parent / "jiceng"),
+            "runserver",
+            f"127.0.0.1:{PORT}",
+            "--noreload",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             try:
@@ -54,8 +75,9 @@ def walk(base: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        phone = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
-                                    locale="zh-CN")
+        phone = browser.new_context(
+            viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="zh-CN"
+        )
         resident = phone.new_page()
         resident.goto(f"{base}/submit/")
         resident.fill("#id_content", "嘉顺社区3号楼暖气不热，屋里只有15度，老人孩子受不了。")
@@ -95,7 +117,9 @@ def walk(base: str) -> None:
         page.locator("table.tickets a").first.click()
         page.click("form[data-action=accept] button[type=submit]")
         page.locator("details:has(form[data-action=reply]) summary").click()
-        page.fill("form[data-action=reply] textarea", "已联系供热公司上门排气，室温已恢复到20度以上。")
+        page.fill(
+            "form[data-action=reply] textarea", "已联系供热公司上门排气，室温已恢复到20度以上。"
+        )
         page.screenshot(path=OUT / "desktop-handler-reply.png", full_page=True)
         page.click("form[data-action=reply] button[type=submit]")
 
@@ -114,8 +138,9 @@ def walk(base: str) -> None:
         page.wait_for_function("document.querySelector('#chart-trend canvas') !== null")
         page.wait_for_timeout(600)
         page.screenshot(path=OUT / "desktop-dashboard.png")
-        phone_leader = browser.new_context(viewport={"width": 360, "height": 740},
-                                           device_scale_factor=2, locale="zh-CN")
+        phone_leader = browser.new_context(
+            viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="zh-CN"
+        )
         small = phone_leader.new_page()
         small.goto(f"{base}/login/")
         small.fill("#id_username", "leader")
