@@ -74,3 +74,57 @@ def test_the_dispatcher_sees_same_place_tickets_to_merge(login, world, jiashun_t
     assert merged.status_code == 302
     twin.refresh_from_db()
     assert twin.status == "merged" and twin.duplicate_of == jiashun_ticket
+
+
+def test_the_export_holds_only_the_scopes_units(login, world, users, jiashun_ticket):
+    from io import BytesIO
+
+    import openpyxl
+    from django.utils import timezone
+
+    services.accept(users["dave"], jiashun_ticket)
+    period = f"{timezone.localdate():%Y-%m}"
+    own = login("dave").get(f"/dashboard/export.xlsx?period={period}")
+    names = [
+        r[2]
+        for r in openpyxl.load_workbook(BytesIO(own.content)).active.iter_rows(
+            min_row=4, values_only=True
+        )
+    ]
+    assert names == ["嘉顺社区"]
+    other = login("gina").get(f"/dashboard/export.xlsx?period={period}")
+    assert (
+        list(
+            openpyxl.load_workbook(BytesIO(other.content)).active.iter_rows(
+                min_row=4, values_only=True
+            )
+        )
+        == []
+    )
+
+
+def test_the_hotline_form_refuses_a_place_outside_the_scope(login, world):
+    page = login("ivan").post(
+        "/work/tickets/new/",
+        {
+            "county": "652324000000",
+            "township": "652324102000",
+            "village": "652324102200",
+            "content": "玛纳斯县的路灯坏了",
+            "urgency": "normal",
+            "channel": "hotline",
+        },
+    )
+    assert "不在您的管辖范围内" in page.content.decode()
+    ok = login("ivan").post(
+        "/work/tickets/new/",
+        {
+            "county": "652301000000",
+            "township": "652301004000",
+            "village": "652301004012",
+            "content": "嘉顺社区路灯坏了",
+            "urgency": "normal",
+            "channel": "hotline",
+        },
+    )
+    assert ok.status_code == 302
