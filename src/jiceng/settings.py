@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "jiceng.tickets",
     "jiceng.open311",
     "jiceng.dashboards",
+    "jiceng.evaluation",
 ]
 
 MIDDLEWARE = [
