@@ -50,6 +50,14 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys):
     ) - timedelta(days=1)
     rows = selectors.ranking(f"{last_month:%Y-%m}")
     assert len(rows) > 30 and all(r.score is not None for r in rows)
+    # A village survey with votes, and codes left to try.
+    from jiceng.evaluation import surveys
+    from jiceng.evaluation.models import Campaign
+
+    result = surveys.results(Campaign.objects.get())
+    assert (result["issued"], result["voted"]) == (60, 41)
+    assert any(p.flagged for p in result["people"]) and not all(p.flagged for p in result["people"])
+    assert "可在 /vote/ 用这些投票码试投" in out
     handler = User.objects.get(username="handler")
     assert handler.scope_unit.name == "嘉顺社区居委会"
     assert handler.person.posts.filter(unit=handler.scope_unit, kind="承办人").exists()

@@ -5,6 +5,7 @@ from django.urls import include, path
 from jiceng.api import api
 from jiceng.core import views as core_views
 from jiceng.dashboards import views as dashboard_views
+from jiceng.evaluation import views as evaluation_views
 from jiceng.regions import views as region_views
 from jiceng.tickets import views as ticket_views
 from jiceng.tickets import workbench
@@ -24,6 +25,7 @@ urlpatterns = [
     path("track/", ticket_views.lookup, name="lookup"),
     path("track/<str:code>/", ticket_views.track, name="track-ticket"),
     path("track/<str:code>/rate/", ticket_views.rate, name="rate-ticket"),
+    path("vote/", evaluation_views.vote, name="vote"),
     # staff
     path("work/tickets/", workbench.ticket_list, name="work-tickets"),
     path("work/tickets/new/", workbench.new_ticket, name="work-new"),
@@ -34,6 +36,15 @@ urlpatterns = [
     path("work/tickets/<int:pk>/<str:action>/", workbench.act, name="work-act"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", dashboard_views.export, name="dashboard-export"),
+    path("evaluation/surveys/", evaluation_views.campaign_list, name="survey-list"),
+    path("evaluation/surveys/new/", evaluation_views.campaign_new, name="survey-new"),
+    path("evaluation/surveys/<int:pk>/", evaluation_views.campaign_detail, name="survey-detail"),
+    path(
+        "evaluation/surveys/<int:pk>/state/", evaluation_views.campaign_state, name="survey-state"
+    ),
+    path(
+        "evaluation/surveys/<int:pk>/codes/", evaluation_views.campaign_codes, name="survey-codes"
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("jiceng.open311.urls")),

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from jiceng.demo import seed
+from jiceng.evaluation import demo as evaluation_demo
 from jiceng.orgs.models import Person, Unit
 from jiceng.regions.models import Grid
 from jiceng.tickets import demo as ticket_demo
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         logins = seed(stdout=self.stdout)
         self.stdout.write("生成近半年的演示工单（经由办理服务，逐件派单、接单、答复、回访）……")
         ticket_demo.seed(stdout=self.stdout)
+        codes = evaluation_demo.seed(stdout=self.stdout)
         self.stdout.write(
             f"单位 {Unit.objects.count()} 个，网格 {Grid.objects.count()} 个，"
             f"人员 {Person.objects.count()} 人，工单 {Ticket.objects.count()} 件。"
@@ -22,4 +24,9 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(
                 f"  {login.username:<11} {login.password:<16} {login.role:<4} {login.scope}"
+            )
+        if codes:
+            self.stdout.write(
+                "满意度测评（嘉顺社区）已投 41 票；可在 /vote/ 用这些投票码试投（各限一次）："
+                + "、".join(codes)
             )
