@@ -58,6 +58,12 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys):
     assert (result["issued"], result["voted"]) == (60, 41)
     assert any(p.flagged for p in result["people"]) and not all(p.flagged for p in result["people"])
     assert "可在 /vote/ 用这些投票码试投" in out
+    # A star-scheme period of last quarter, computed from the demo tickets and published.
+    from jiceng.evaluation.models import AssessmentPeriod
+
+    period = AssessmentPeriod.objects.get()
+    grades = {r["grade"] for r in period.results["rows"]}
+    assert period.state == "published" and {"优秀", "良好", "差"} <= grades
     handler = User.objects.get(username="handler")
     assert handler.scope_unit.name == "嘉顺社区居委会"
     assert handler.person.posts.filter(unit=handler.scope_unit, kind="承办人").exists()

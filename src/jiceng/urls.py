@@ -45,6 +45,8 @@ urlpatterns = [
     path(
         "evaluation/surveys/<int:pk>/codes/", evaluation_views.campaign_codes, name="survey-codes"
     ),
+    path("evaluation/periods/", evaluation_views.period_list, name="period-list"),
+    path("evaluation/periods/<int:pk>/", evaluation_views.period_detail, name="period-detail"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("jiceng.open311.urls")),

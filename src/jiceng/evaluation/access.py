@@ -5,7 +5,7 @@ from django.db.models import Q
 from jiceng.orgs import access
 from jiceng.orgs.access import Scope
 
-from .models import Campaign
+from .models import AssessmentPeriod, Campaign
 
 
 def _campaign_rule(scope: Scope) -> Q:
@@ -15,3 +15,20 @@ def _campaign_rule(scope: Scope) -> Q:
 
 
 access.register(Campaign, _campaign_rule)
+
+
+def _period_rule(scope: Scope) -> Q:
+    if scope.unit_id:
+        return Q(pk__in=[])
+    # a period is visible to scopes inside its scheme's region, and to scopes above it
+    return Q(scheme__region__path__startswith=scope.path) | Q(
+        scheme__region__path__in=_ancestors_of(scope.path)
+    )
+
+
+def _ancestors_of(path: str) -> list[str]:
+    codes = [c for c in path.strip("/").split("/") if c]
+    return ["/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1)]
+
+
+access.register(AssessmentPeriod, _period_rule)

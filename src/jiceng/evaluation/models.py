@@ -109,3 +109,161 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ratee} {self.answer} {self.count}"
+
+
+# --- star schemes and assessment periods -----------------------------------------------------
+
+
+class Indicator(models.Model):
+    """What is measured, where the value comes from, and how it becomes 0–100."""
+
+    class Kind(models.TextChoices):
+        TICKETS = "tickets", "计算：接诉即办三率"
+        SURVEY = "survey", "测评：满意度测评"
+        ENTERED = "entered", "录入：附佐证的数值"
+        VETO = "veto", "一票否决"
+
+    class Source(models.TextChoices):
+        SCORE = "score", "综合得分"
+        RESPONSE = "response", "响应率"
+        SOLVED = "solved", "解决率"
+        SATISFIED = "satisfied", "满意率"
+
+    code = models.SlugField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=60)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    source = models.CharField(
+        "取值",
+        max_length=10,
+        choices=Source.choices,
+        blank=True,
+        help_text="计算类指标取三率中的哪一项",
+    )
+    low = models.DecimalField("归一化下限", max_digits=12, decimal_places=2, default=0)
+    high = models.DecimalField("归一化上限", max_digits=12, decimal_places=2, default=100)
+    higher_is_better = models.BooleanField("越高越好", default=True)
+    unit_label = models.CharField("计量单位", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "考评指标"
+        verbose_name_plural = "考评指标"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scheme(models.Model):
+    """A star scheme for one kind of organization and cycle, in one region: data, not code."""
+
+    class Cycle(models.TextChoices):
+        MONTH = "month", "月度"
+        QUARTER = "quarter", "季度"
+        HALF = "half", "半年"
+        YEAR = "year", "年度"
+
+    name = models.CharField("方案名称", max_length=100)
+    org_kind = models.CharField("考评对象", max_length=30, default="村（社区）党组织")
+    region = models.ForeignKey(
+        Region,
+        verbose_name="适用区划",
+        on_delete=models.PROTECT,
+        related_name="schemes",
+        help_text="其下的村（社区）参加考评",
+    )
+    cycle = models.CharField("周期", max_length=10, choices=Cycle.choices, default=Cycle.QUARTER)
+    star5 = models.DecimalField("五星线", max_digits=5, decimal_places=2, default=90)
+    star4 = models.DecimalField("四星线", max_digits=5, decimal_places=2, default=80)
+    star3 = models.DecimalField("三星线", max_digits=5, decimal_places=2, default=70)
+    star2 = models.DecimalField("二星线", max_digits=5, decimal_places=2, default=60)
+    excellent_share = models.DecimalField(
+        "361 优秀比例", max_digits=4, decimal_places=3, default=0.30
+    )
+    poor_share = models.DecimalField("361 差比例", max_digits=4, decimal_places=3, default=0.10)
+    min_group = models.PositiveSmallIntegerField("强制评差的最小组规模", default=10)
+    floor = models.DecimalField("小组评差分数线", max_digits=5, decimal_places=2, default=60)
+
+    class Meta:
+        verbose_name = "考评方案"
+        verbose_name_plural = "考评方案"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchemeIndicator(models.Model):
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="items")
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT)
+    weight = models.DecimalField("权重", max_digits=5, decimal_places=3, default=0)
+
+    class Meta:
+        verbose_name = "方案指标"
+        verbose_name_plural = "方案指标"
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "indicator"], name="scheme_indicator_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}（{self.weight}）"
+
+
+class AssessmentPeriod(models.Model):
+    """One round of a scheme: open → inputs collected → computed → reviewed → published.
+
+    Published results are a frozen snapshot; a correction is a new period that revises it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "录入中"
+        COLLECTED = "collected", "已收齐"
+        COMPUTED = "computed", "已计算"
+        REVIEWED = "reviewed", "已审核"
+        PUBLISHED = "published", "已发布"
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="periods")
+    label = models.CharField("名称", max_length=60)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期", help_text="含当日")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+    revision_of = models.ForeignKey(
+        "self",
+        verbose_name="更正自",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+    )
+    results = models.JSONField("结果", default=dict, blank=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "考评期"
+        verbose_name_plural = "考评期"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.name} · {self.label}"
+
+
+class EnteredValue(models.Model):
+    """A figure typed in for one village in one period, with its evidence."""
+
+    period = models.ForeignKey(AssessmentPeriod, on_delete=models.CASCADE, related_name="values")
+    region = models.ForeignKey(Region, verbose_name="村（社区）", on_delete=models.PROTECT)
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT)
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2)
+    evidence = models.TextField("佐证", blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "录入数值"
+        verbose_name_plural = "录入数值"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "region", "indicator"], name="entered_value_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.indicator} {self.value}"

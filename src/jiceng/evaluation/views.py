@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiceng.core.errors import ServiceError
-from jiceng.orgs.access import get_for_user, visible
+from jiceng.orgs.access import get_for_user, scope_of, visible
 from jiceng.regions.models import Region
 
 from . import surveys
-from .models import ANSWERS, Campaign
+from .models import ANSWERS, AssessmentPeriod, Campaign
 
 SESSION_CODE = "survey_code"
 
@@ -142,3 +142,29 @@ def campaign_codes(request, pk: int):
         "evaluation/slips.html",
         {"campaign": campaign, "codes": codes, "vote_url": vote_url},
     )
+
+
+@login_required
+def period_list(request):
+    found = visible(request.user, AssessmentPeriod.objects.select_related("scheme__region"))
+    return render(request, "evaluation/periods.html", {"periods": found})
+
+
+@login_required
+def period_detail(request, pk: int):
+    period = get_for_user(
+        request.user, AssessmentPeriod.objects.select_related("scheme__region"), pk=pk
+    )
+    scope = scope_of(request.user)
+    rows = period.results.get("rows", [])
+    if not scope.everything:
+        inside = set(
+            Region.objects.filter(path__startswith=scope.path or "-", level="village").values_list(
+                "code", flat=True
+            )
+        )
+        rows = [r for r in rows if r["region"] in inside]
+    counties: dict[str, list] = {}
+    for row in sorted(rows, key=lambda r: (r["county"], r["rank"] is None, r["rank"] or 0)):
+        counties.setdefault(row.get("county_name", row["county"]), []).append(row)
+    return render(request, "evaluation/period.html", {"period": period, "counties": counties})

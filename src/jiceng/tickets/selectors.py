@@ -72,10 +72,16 @@ def last_callbacks(start: datetime, end: datetime) -> QuerySet:
 
 
 def rate_counts(
-    period: str, *, by: str = "unit", level: str = "county", scope: Scope | None = None, user=None
+    period: str | tuple,
+    *,
+    by: str = "unit",
+    level: str = "county",
+    scope: Scope | None = None,
+    user=None,
 ) -> list[metrics.Counts]:
-    """Per-unit (or per-region) counts for the 三率 of `period`, inside the scope."""
-    start, end = metrics.period_bounds(period)
+    """Per-unit (or per-region) counts for the 三率 of `period` ("2026-03", "2026", or a
+    (start, end) pair of aware datetimes), inside the scope."""
+    start, end = period if isinstance(period, tuple) else metrics.period_bounds(period)
     if user is not None:
         scope = scope_of(user)
     where = _scope_q(scope, by)
@@ -190,3 +196,22 @@ def same_place_open(user, ticket, days: int = 30, limit: int = 5):
         .exclude(pk=ticket.pk)
         .order_by("-received_at")[:limit]
     )
+
+
+def scope_rates(start, end, scope: Scope) -> metrics.Row:
+    """The 三率 of everything the units inside `scope` handled in [start, end), as one row."""
+    counts = rate_counts((start, end), scope=scope)
+    answers: dict[str, int] = {}
+    for c in counts:
+        for k, v in c.answers.items():
+            answers[k] = answers.get(k, 0) + v
+    total = metrics.Counts(
+        key="scope",
+        name="合计",
+        dispatched=sum(c.dispatched for c in counts),
+        on_time=sum(c.on_time for c in counts),
+        callbacks=sum(c.callbacks for c in counts),
+        solved=sum(c.solved for c in counts),
+        answers=answers,
+    )
+    return metrics.rate(total, weights())

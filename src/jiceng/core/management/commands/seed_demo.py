@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from jiceng.demo import seed
 from jiceng.evaluation import demo as evaluation_demo
+from jiceng.evaluation import demo_periods
 from jiceng.orgs.models import Person, Unit
 from jiceng.regions.models import Grid
 from jiceng.tickets import demo as ticket_demo
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         self.stdout.write("生成近半年的演示工单（经由办理服务，逐件派单、接单、答复、回访）……")
         ticket_demo.seed(stdout=self.stdout)
         codes = evaluation_demo.seed(stdout=self.stdout)
+        period = demo_periods.seed(stdout=self.stdout)
+        if period is not None:
+            self.stdout.write(f"已计算并发布演示星级考评：{period}")
         self.stdout.write(
             f"单位 {Unit.objects.count()} 个，网格 {Grid.objects.count()} 个，"
             f"人员 {Person.objects.count()} 人，工单 {Ticket.objects.count()} 件。"

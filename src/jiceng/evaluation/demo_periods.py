@@ -1,0 +1,56 @@
+"""Demo star scheme for 昌吉市, with last quarter's period computed from the demo tickets and
+surveys and published."""
+
+import random
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from jiceng.regions.models import Region
+
+from . import periods
+from .models import AssessmentPeriod, Indicator, Scheme, SchemeIndicator
+
+
+def last_quarter(today: date) -> tuple[date, date, str]:
+    q = (today.month - 1) // 3  # this quarter, 0-based
+    year, q = (today.year - 1, 3) if q == 0 else (today.year, q - 1)
+    start = date(year, 3 * q + 1, 1)
+    end = date(year, 3 * q + 4, 1) if q < 3 else date(year + 1, 1, 1)
+    return start, end - timedelta(days=1), f"{year}年第{'一二三四'[q]}季度"
+
+
+def seed(stdout=None) -> AssessmentPeriod | None:
+    if Scheme.objects.exists():
+        return None
+    city = Region.objects.filter(code="652301000000").first()
+    if city is None:
+        return None
+    indicators = {
+        "sanlv": Indicator.objects.create(
+            code="sanlv", name="接诉即办综合得分", kind="tickets", source="score"
+        ),
+        "survey": Indicator.objects.create(code="survey", name="两委满意度测评", kind="survey"),
+        "income": Indicator.objects.create(
+            code="income", name="村集体经济收入", kind="entered", low=0, high=50, unit_label="万元"
+        ),
+        "veto": Indicator.objects.create(code="veto", name="一票否决事项", kind="veto"),
+    }
+    scheme = Scheme.objects.create(name="昌吉市村（社区）党组织星级评定", region=city)
+    for code, weight in [("sanlv", "0.5"), ("survey", "0.3"), ("income", "0.2"), ("veto", "0")]:
+        SchemeIndicator.objects.create(scheme=scheme, indicator=indicators[code], weight=weight)
+    start, end, label = last_quarter(timezone.localdate())
+    period = AssessmentPeriod.objects.create(
+        scheme=scheme, label=label, starts_on=start, ends_on=end
+    )
+    rng = random.Random(361)
+    for region in periods.subjects(period):
+        income = round(rng.uniform(3, 60), 1)
+        periods.enter_value(
+            None, period, region, indicators["income"], income, "村（社区）集体经济收支台账"
+        )
+    periods.advance(None, period, AssessmentPeriod.State.COLLECTED)
+    periods.compute(None, period)
+    periods.advance(None, period, AssessmentPeriod.State.REVIEWED)
+    periods.advance(None, period, AssessmentPeriod.State.PUBLISHED)
+    return period
