@@ -118,3 +118,28 @@ def test_the_result_page_shows_rules_grades_and_derivation_in_scope(world, setup
     client.force_login(far)
     assert client.get(f"/evaluation/periods/{period.pk}/").status_code == 404
     assert period.label not in client.get("/evaluation/periods/").content.decode()
+
+
+def test_the_period_exports_to_excel_within_the_scope(world, setup, login):
+    from io import BytesIO
+
+    import openpyxl
+
+    ann, period, *_ = setup
+    periods.compute(ann, period)
+    response = login("erin").get(f"/evaluation/periods/{period.pk}/export.xlsx")
+    sheet = openpyxl.load_workbook(BytesIO(response.content)).active
+    assert "考评结果通报" in sheet["A1"].value
+    header = [c.value for c in sheet[3]]
+    assert header[:6] == ["县市", "排名", "村（社区）", "得分", "星级", "等次"]
+    assert "集体经济收入" in header
+    names = [r[2] for r in sheet.iter_rows(min_row=4, values_only=True)]
+    assert "嘉顺社区居委会" in names and "建国社区居委会" in names
+    bob = login("bob").get(f"/evaluation/periods/{period.pk}/export.xlsx")  # 嘉顺 only
+    names = [
+        r[2]
+        for r in openpyxl.load_workbook(BytesIO(bob.content)).active.iter_rows(
+            min_row=4, values_only=True
+        )
+    ]
+    assert names == ["嘉顺社区居委会"]

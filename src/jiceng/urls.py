@@ -47,6 +47,11 @@ urlpatterns = [
     ),
     path("evaluation/periods/", evaluation_views.period_list, name="period-list"),
     path("evaluation/periods/<int:pk>/", evaluation_views.period_detail, name="period-detail"),
+    path(
+        "evaluation/periods/<int:pk>/export.xlsx",
+        evaluation_views.period_export,
+        name="period-export",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("jiceng.open311.urls")),

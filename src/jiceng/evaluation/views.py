@@ -1,11 +1,16 @@
 """Survey pages: the voter's ballot (no account, a one-time code) and the assessor's campaign
 pages. Thin: parse, fetch through access, call `surveys`, render."""
 
+from io import BytesIO
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from jiceng.core.errors import ServiceError
 from jiceng.orgs.access import get_for_user, scope_of, visible
@@ -15,6 +20,7 @@ from . import surveys
 from .models import ANSWERS, AssessmentPeriod, Campaign
 
 SESSION_CODE = "survey_code"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,13 +156,9 @@ def period_list(request):
     return render(request, "evaluation/periods.html", {"periods": found})
 
 
-@login_required
-def period_detail(request, pk: int):
-    period = get_for_user(
-        request.user, AssessmentPeriod.objects.select_related("scheme__region"), pk=pk
-    )
-    scope = scope_of(request.user)
+def _period_rows(request, period) -> list[dict]:
     rows = period.results.get("rows", [])
+    scope = scope_of(request.user)
     if not scope.everything:
         inside = set(
             Region.objects.filter(path__startswith=scope.path or "-", level="village").values_list(
@@ -164,7 +166,58 @@ def period_detail(request, pk: int):
             )
         )
         rows = [r for r in rows if r["region"] in inside]
+    return sorted(rows, key=lambda r: (r["county"], r["rank"] is None, r["rank"] or 0))
+
+
+@login_required
+def period_export(request, pk: int):
+    """The 通报: the period's table as the Excel file county offices pass around."""
+    period = get_for_user(
+        request.user, AssessmentPeriod.objects.select_related("scheme__region"), pk=pk
+    )
+    rows = _period_rows(request, period)
+    names = [w["indicator"] for w in period.results.get("weights", []) if w["weight"]]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "考评通报"
+    sheet.append(
+        [f"{period.scheme.name} {period.label} 考评结果通报（{period.get_state_display()}）"]
+    )
+    sheet["A1"].font = Font(size=14, bold=True)
+    sheet.append(
+        [f"规则：{period.results.get('rules', '')}。星级：{period.results.get('stars', '')}"]
+    )
+    sheet.append(["县市", "排名", "村（社区）", "得分", "星级", "等次", *names, "说明"])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        raw = {p["name"]: p["raw"] for p in r["parts"]}
+        sheet.append(
+            [
+                r.get("county_name", r["county"]),
+                r["rank"],
+                r["name"],
+                r["score"],
+                r["stars"],
+                r["grade"],
+                *[raw.get(n) for n in names],
+                r["reason"],
+            ]
+        )
+    out = BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=period-{period.pk}.xlsx"
+    return response
+
+
+@login_required
+def period_detail(request, pk: int):
+    period = get_for_user(
+        request.user, AssessmentPeriod.objects.select_related("scheme__region"), pk=pk
+    )
+    rows = _period_rows(request, period)
     counties: dict[str, list] = {}
-    for row in sorted(rows, key=lambda r: (r["county"], r["rank"] is None, r["rank"] or 0)):
+    for row in rows:
         counties.setdefault(row.get("county_name", row["county"]), []).append(row)
     return render(request, "evaluation/period.html", {"period": period, "counties": counties})
