@@ -51,4 +51,4 @@ def test_an_administrator_signs_in_to_the_admin_without_the_staff_flag(users):
 def test_a_handler_is_told_why_the_admin_refuses_them(users):
     response = Client().post("/admin/login/", {"username": "dave", "password": "test-password"})
     assert response.status_code == 200
-    assert "此账号没有管理员角色" in response.content.decode()
+    assert "此账号没有管理员或考评员角色" in response.content.decode()

@@ -7,12 +7,12 @@ class AdminLoginForm(AuthenticationForm):
     """Admin sign-in decided by roles: administrators enter, whatever Django's staff flag says."""
 
     def confirm_login_allowed(self, user):
-        from jiceng.orgs.access import can_manage_master_data
+        from jiceng.orgs.access import can_enter_admin
 
         super().confirm_login_allowed(user)
-        if not can_manage_master_data(user):
+        if not can_enter_admin(user):
             raise forms.ValidationError(
-                "此账号没有管理员角色，不能进入基础数据管理。", code="no_admin_role"
+                "此账号没有管理员或考评员角色，不能进入基础数据管理。", code="no_admin_role"
             )
 
 
@@ -25,6 +25,8 @@ class JicengAdminSite(AdminSite):
     login_form = AdminLoginForm
 
     def has_permission(self, request) -> bool:
-        from jiceng.orgs.access import can_manage_master_data
+        """Administrators (master data) and assessors (evaluation schemes) may enter; each
+        sees only the pages of their own role."""
+        from jiceng.orgs.access import can_enter_admin
 
-        return can_manage_master_data(request.user)
+        return can_enter_admin(request.user)

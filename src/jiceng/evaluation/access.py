@@ -5,7 +5,7 @@ from django.db.models import Q
 from jiceng.orgs import access
 from jiceng.orgs.access import Scope
 
-from .models import AssessmentPeriod, Campaign
+from .models import AssessmentPeriod, Campaign, Scheme
 
 
 def _campaign_rule(scope: Scope) -> Q:
@@ -32,3 +32,12 @@ def _ancestors_of(path: str) -> list[str]:
 
 
 access.register(AssessmentPeriod, _period_rule)
+
+
+def _scheme_rule(scope: Scope) -> Q:
+    if scope.unit_id:
+        return Q(pk__in=[])
+    return Q(region__path__startswith=scope.path)
+
+
+access.register(Scheme, _scheme_rule)

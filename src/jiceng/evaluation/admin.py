@@ -1,8 +1,74 @@
 from django.contrib import admin
 
-from jiceng.orgs.admin import ScopedAdmin
+from jiceng.orgs import access
+from jiceng.orgs.admin import ScopedAdmin, ScopedInline
 
-from .models import Campaign
+from .models import AssessmentPeriod, Campaign, Indicator, Scheme, SchemeIndicator
+
+
+class AssessorMixin:
+    """Evaluation tables belong to assessors (and are readable by administrators)."""
+
+    def has_module_permission(self, request):
+        return access.can_enter_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_enter_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can_manage_evaluation(request.user)
+
+    has_add_permission = has_change_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # periods and schemes are history; retire a scheme by not using it
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AssessorMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "source", "low", "high", "higher_is_better"]
+    list_filter = ["kind"]
+
+
+class SchemeIndicatorInline(AssessorMixin, ScopedInline):
+    model = SchemeIndicator
+    extra = 1
+    autocomplete_fields = []
+
+    def get_queryset(self, request):
+        return SchemeIndicator.objects.filter(scheme__in=access.visible(request.user, Scheme))
+
+    def has_add_permission(self, request, obj=None):
+        return access.can_manage_evaluation(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can_manage_evaluation(request.user)
+
+
+@admin.register(Scheme)
+class SchemeAdmin(AssessorMixin, ScopedAdmin):
+    list_display = ["name", "org_kind", "region", "cycle"]
+    inlines = [SchemeIndicatorInline]
+    fieldsets = [
+        (None, {"fields": ["name", "org_kind", "region", "cycle"]}),
+        ("星级线", {"fields": ["star5", "star4", "star3", "star2"]}),
+        ("361 设置", {"fields": ["excellent_share", "poor_share", "min_group", "floor"]}),
+    ]
+
+
+@admin.register(AssessmentPeriod)
+class AssessmentPeriodAdmin(AssessorMixin, ScopedAdmin):
+    """Periods are created here; entering, computing and publishing go through the services."""
+
+    list_display = ["label", "scheme", "state", "published_at"]
+    list_filter = ["state"]
+    fields = ["scheme", "label", "starts_on", "ends_on", "state", "revision_of", "published_at"]
+    readonly_fields = ["state", "revision_of", "published_at"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.state != AssessmentPeriod.State.OPEN:
+            return False  # computed or published results are not edited by hand
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(Campaign)

@@ -96,6 +96,17 @@ def can_manage_master_data(user) -> bool:
     return user.is_superuser or user.has_role(RoleCode.ADMIN)
 
 
+def can_manage_evaluation(user) -> bool:
+    """Assessors (考评员) maintain indicators, schemes and periods, inside their scope."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.has_role(RoleCode.ASSESSOR)
+
+
+def can_enter_admin(user) -> bool:
+    return can_manage_master_data(user) or can_manage_evaluation(user)
+
+
 def can_manage_catalogs(user) -> bool:
     """Prefecture-wide tables (unit types, categories, deadlines) belong to administrators
     whose scope is the whole prefecture."""
