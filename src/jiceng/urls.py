@@ -52,6 +52,11 @@ urlpatterns = [
         evaluation_views.period_export,
         name="period-export",
     ),
+    path("evaluation/diagnoses/", evaluation_views.diagnosis_list, name="diagnosis-list"),
+    path("evaluation/diagnoses/new/", evaluation_views.diagnosis_new, name="diagnosis-new"),
+    path(
+        "evaluation/diagnoses/<int:pk>/", evaluation_views.diagnosis_detail, name="diagnosis-detail"
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("jiceng.open311.urls")),

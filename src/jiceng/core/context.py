@@ -13,6 +13,7 @@ NAV = [
     ("三率看板", "dashboard", (R.LEADER, R.DISPATCHER, R.SUPERVISOR, R.ASSESSOR, R.ADMIN)),
     ("星级考评", "period-list", (R.ASSESSOR, R.LEADER, R.ADMIN)),
     ("满意度测评", "survey-list", (R.ASSESSOR, R.ADMIN)),
+    ("五个好", "diagnosis-list", (R.ASSESSOR, R.LEADER)),
     ("组织架构", "region-root", ()),
 ]
 

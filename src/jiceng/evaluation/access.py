@@ -5,7 +5,7 @@ from django.db.models import Q
 from jiceng.orgs import access
 from jiceng.orgs.access import Scope
 
-from .models import AssessmentPeriod, Campaign, Scheme
+from .models import AssessmentPeriod, Campaign, Diagnosis, Scheme
 
 
 def _campaign_rule(scope: Scope) -> Q:
@@ -41,3 +41,14 @@ def _scheme_rule(scope: Scope) -> Q:
 
 
 access.register(Scheme, _scheme_rule)
+
+
+def _diagnosis_rule(scope: Scope) -> Q:
+    if scope.unit_id:
+        return Q(party_org__unit_id=scope.unit_id)
+    return Q(party_org__region__path__startswith=scope.path) | Q(
+        party_org__unit__region__path__startswith=scope.path
+    )
+
+
+access.register(Diagnosis, _diagnosis_rule)

@@ -3,7 +3,15 @@ from django.contrib import admin
 from jiceng.orgs import access
 from jiceng.orgs.admin import ScopedAdmin, ScopedInline
 
-from .models import AssessmentPeriod, Campaign, Indicator, Scheme, SchemeIndicator
+from .models import (
+    AssessmentPeriod,
+    Campaign,
+    ChecklistItem,
+    Dimension,
+    Indicator,
+    Scheme,
+    SchemeIndicator,
+)
 
 
 class AssessorMixin:
@@ -85,3 +93,20 @@ class CampaignAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ChecklistItemInline(AssessorMixin, admin.TabularInline):
+    model = ChecklistItem
+    extra = 1
+    fields = ["text", "points", "sort", "is_active"]
+
+    def has_add_permission(self, request, obj=None):
+        return access.can_manage_evaluation(request.user)
+
+
+@admin.register(Dimension)
+class DimensionAdmin(AssessorMixin, admin.ModelAdmin):
+    """The five 好 with their items, points and thresholds: the assessors' to edit."""
+
+    list_display = ["name", "threshold", "sort"]
+    inlines = [ChecklistItemInline]

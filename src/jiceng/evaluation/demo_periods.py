@@ -31,13 +31,23 @@ def seed(stdout=None) -> AssessmentPeriod | None:
             code="sanlv", name="接诉即办综合得分", kind="tickets", source="score"
         ),
         "survey": Indicator.objects.create(code="survey", name="两委满意度测评", kind="survey"),
+        "checklist": Indicator.objects.create(
+            code="five-good", name="五个好创建", kind="checklist"
+        ),
         "income": Indicator.objects.create(
             code="income", name="村集体经济收入", kind="entered", low=0, high=50, unit_label="万元"
         ),
         "veto": Indicator.objects.create(code="veto", name="一票否决事项", kind="veto"),
     }
     scheme = Scheme.objects.create(name="昌吉市村（社区）党组织星级评定", region=city)
-    for code, weight in [("sanlv", "0.5"), ("survey", "0.3"), ("income", "0.2"), ("veto", "0")]:
+    weights = [
+        ("sanlv", "0.4"),
+        ("survey", "0.2"),
+        ("checklist", "0.2"),
+        ("income", "0.2"),
+        ("veto", "0"),
+    ]
+    for code, weight in weights:
         SchemeIndicator.objects.create(scheme=scheme, indicator=indicators[code], weight=weight)
     start, end, label = last_quarter(timezone.localdate())
     period = AssessmentPeriod.objects.create(
@@ -49,8 +59,31 @@ def seed(stdout=None) -> AssessmentPeriod | None:
         periods.enter_value(
             None, period, region, indicators["income"], income, "村（社区）集体经济收支台账"
         )
+    _diagnose(rng, start, periods.subjects(period))
     periods.advance(None, period, AssessmentPeriod.State.COLLECTED)
     periods.compute(None, period)
     periods.advance(None, period, AssessmentPeriod.State.REVIEWED)
     periods.advance(None, period, AssessmentPeriod.State.PUBLISHED)
     return period
+
+
+def _diagnose(rng, day, villages) -> None:
+    """把脉问诊 of every village branch in the scheme's region, just before the period."""
+    from jiceng.orgs.models import PartyOrg
+
+    from . import diagnoses
+    from .models import ChecklistItem
+
+    items = list(ChecklistItem.objects.filter(is_active=True))
+    branches = PartyOrg.objects.filter(region__in=villages, unit__isnull=True, kind="党支部")
+    for branch in branches:
+        strength = rng.uniform(0.72, 1.0)
+        scores = {
+            i.pk: (
+                round(float(i.points) * min(1.0, rng.gauss(strength, 0.15)) * 2) / 2,
+                "会议记录、工作台账",
+            )
+            for i in items
+        }
+        scores = {k: (max(0.0, v[0]), v[1]) for k, v in scores.items()}
+        diagnoses.record(None, branch, scores, assessed_on=day)

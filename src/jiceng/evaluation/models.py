@@ -120,6 +120,7 @@ class Indicator(models.Model):
     class Kind(models.TextChoices):
         TICKETS = "tickets", "计算：接诉即办三率"
         SURVEY = "survey", "测评：满意度测评"
+        CHECKLIST = "checklist", "五个好：好的维度数"
         ENTERED = "entered", "录入：附佐证的数值"
         VETO = "veto", "一票否决"
 
@@ -267,3 +268,103 @@ class EnteredValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.indicator} {self.value}"
+
+
+# --- 五个好 checklists ------------------------------------------------------------------------
+
+
+class Dimension(models.Model):
+    """One of the five 好: its items are scored, and it is 好 at or above `threshold` points."""
+
+    name = models.CharField("维度", max_length=20, unique=True)
+    threshold = models.DecimalField("达到“好”的分数", max_digits=6, decimal_places=2)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "五个好维度"
+        verbose_name_plural = "五个好维度"
+        ordering = ["sort", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    dimension = models.ForeignKey(
+        Dimension, verbose_name="维度", on_delete=models.PROTECT, related_name="items"
+    )
+    text = models.CharField("考评内容", max_length=200)
+    points = models.DecimalField("分值", max_digits=6, decimal_places=2)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "五个好考评项"
+        verbose_name_plural = "五个好考评项"
+        ordering = ["dimension__sort", "sort", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.name}：{self.text}"
+
+
+class Diagnosis(models.Model):
+    """把脉问诊 of one party organization: each item's score and evidence, and the grade."""
+
+    party_org = models.ForeignKey(
+        "orgs.PartyOrg", verbose_name="党组织", on_delete=models.PROTECT, related_name="diagnoses"
+    )
+    assessed_on = models.DateField("诊断日期")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="考评员",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    good_dimensions = models.PositiveSmallIntegerField("“好”的维度数")
+    grade = models.CharField("等次", max_length=10)
+    summary = models.JSONField("各维度得分", default=list)
+
+    class Meta:
+        verbose_name = "把脉问诊"
+        verbose_name_plural = "把脉问诊"
+        ordering = ["-assessed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.party_org} {self.assessed_on} {self.grade}"
+
+
+class DiagnosisScore(models.Model):
+    diagnosis = models.ForeignKey(Diagnosis, on_delete=models.CASCADE, related_name="scores")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField("得分", max_digits=6, decimal_places=2)
+    evidence = models.TextField("佐证", blank=True)
+    attachment = models.FileField("附件", upload_to="diagnoses/%Y/%m", blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["diagnosis", "item"], name="score_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.score}"
+
+
+class Rectification(models.Model):
+    """整改清单: a weak item to put right, by a date."""
+
+    diagnosis = models.ForeignKey(
+        Diagnosis, on_delete=models.CASCADE, related_name="rectifications"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name="考评项", on_delete=models.PROTECT, related_name="+"
+    )
+    problem = models.CharField("问题", max_length=300)
+    due_on = models.DateField("整改期限")
+    done_on = models.DateField("完成日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "整改事项"
+        verbose_name_plural = "整改清单"
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.problem

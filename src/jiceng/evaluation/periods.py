@@ -23,7 +23,7 @@ from jiceng.tickets import selectors as ticket_selectors
 from jiceng.tickets.metrics import SHANGHAI
 
 from . import scoring, surveys
-from .models import AssessmentPeriod, Campaign, EnteredValue, Indicator
+from .models import AssessmentPeriod, Campaign, Diagnosis, EnteredValue, Indicator
 from .ranking import Entry, Rules361, rank361
 
 S = AssessmentPeriod.State
@@ -122,6 +122,18 @@ def _part(period, region, item, start, end, entered) -> scoring.Part:
             result = surveys.results(campaign)
             raw = result["satisfied_rate"]
             source = f"{campaign.name}：{result['voted']} 票，满意率 {raw}%"
+    elif ind.kind == Indicator.Kind.CHECKLIST:
+        diagnosis = (
+            Diagnosis.objects.filter(
+                party_org__region=region, party_org__unit__isnull=True, assessed_on__lt=end.date()
+            )
+            .order_by("-assessed_on", "-id")
+            .first()
+        )
+        if diagnosis is not None:
+            raw = float(diagnosis.good_dimensions)
+            low, high = 0.0, 5.0
+            source = f"{diagnosis.assessed_on} 把脉问诊：{diagnosis.grade}"
     elif ind.kind == Indicator.Kind.ENTERED:
         value = entered.get((region.pk, ind.pk))
         if value is not None:

@@ -14,10 +14,11 @@ from openpyxl.styles import Font
 
 from jiceng.core.errors import ServiceError
 from jiceng.orgs.access import get_for_user, scope_of, visible
+from jiceng.orgs.models import PartyOrg
 from jiceng.regions.models import Region
 
-from . import surveys
-from .models import ANSWERS, AssessmentPeriod, Campaign
+from . import diagnoses, surveys
+from .models import ANSWERS, AssessmentPeriod, Campaign, ChecklistItem, Diagnosis, Dimension
 
 SESSION_CODE = "survey_code"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -221,3 +222,65 @@ def period_detail(request, pk: int):
     for row in rows:
         counties.setdefault(row.get("county_name", row["county"]), []).append(row)
     return render(request, "evaluation/period.html", {"period": period, "counties": counties})
+
+
+@login_required
+def diagnosis_list(request):
+    found = visible(request.user, Diagnosis.objects.select_related("party_org"))
+    orgs = visible(request.user, PartyOrg.objects.filter(kind="党支部")).order_by("name")[:500]
+    return render(request, "evaluation/diagnoses.html", {"diagnoses": found[:200], "orgs": orgs})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def diagnosis_new(request):
+    org = get_for_user(
+        request.user, PartyOrg, pk=request.GET.get("org") or request.POST.get("org") or 0
+    )
+    dimensions = Dimension.objects.prefetch_related("items")
+    errors: dict = {}
+    if request.method == "POST":
+        scores = {}
+        for item in ChecklistItem.objects.filter(is_active=True):
+            scores[item.pk] = (
+                request.POST.get(f"s{item.pk}", "").strip(),
+                request.POST.get(f"e{item.pk}", ""),
+                request.FILES.get(f"f{item.pk}"),
+            )
+        try:
+            diagnosis = diagnoses.record(request.user, org, scores)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        except ServiceError as exc:
+            errors = {"__all__": [exc.message]}
+        else:
+            messages.success(request, f"已完成把脉问诊：{diagnosis.grade}")
+            return redirect("diagnosis-detail", diagnosis.pk)
+    post = request.POST
+    sections = [
+        (
+            d,
+            [
+                (i, post.get(f"s{i.pk}", ""), post.get(f"e{i.pk}", ""))
+                for i in d.items.all()
+                if i.is_active
+            ],
+        )
+        for d in dimensions
+    ]
+    context = {"org": org, "sections": sections, "errors": errors}
+    return render(request, "evaluation/diagnosis_new.html", context, status=422 if errors else 200)
+
+
+@login_required
+def diagnosis_detail(request, pk: int):
+    diagnosis = get_for_user(request.user, Diagnosis.objects.select_related("party_org"), pk=pk)
+    return render(
+        request,
+        "evaluation/diagnosis.html",
+        {
+            "diagnosis": diagnosis,
+            "scores": diagnosis.scores.select_related("item__dimension"),
+            "rectifications": diagnosis.rectifications.all(),
+        },
+    )
