@@ -57,6 +57,8 @@ urlpatterns = [
     path(
         "evaluation/diagnoses/<int:pk>/", evaluation_views.diagnosis_detail, name="diagnosis-detail"
     ),
+    path("evaluation/meetings/", evaluation_views.meeting_list, name="meeting-list"),
+    path("evaluation/meetings/new/", evaluation_views.meeting_new, name="meeting-new"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("jiceng.open311.urls")),

@@ -14,6 +14,7 @@ NAV = [
     ("星级考评", "period-list", (R.ASSESSOR, R.LEADER, R.ADMIN)),
     ("满意度测评", "survey-list", (R.ASSESSOR, R.ADMIN)),
     ("五个好", "diagnosis-list", (R.ASSESSOR, R.LEADER)),
+    ("组织生活", "meeting-list", (R.ASSESSOR, R.ADMIN)),
     ("组织架构", "region-root", ()),
 ]
 

@@ -5,7 +5,7 @@ from django.db.models import Q
 from jiceng.orgs import access
 from jiceng.orgs.access import Scope
 
-from .models import AssessmentPeriod, Campaign, Diagnosis, Scheme
+from .models import AssessmentPeriod, Campaign, Diagnosis, OrgMeeting, Scheme
 
 
 def _campaign_rule(scope: Scope) -> Q:
@@ -52,3 +52,4 @@ def _diagnosis_rule(scope: Scope) -> Q:
 
 
 access.register(Diagnosis, _diagnosis_rule)
+access.register(OrgMeeting, _diagnosis_rule)  # the same place as its organization

@@ -60,6 +60,7 @@ def seed(stdout=None) -> AssessmentPeriod | None:
             None, period, region, indicators["income"], income, "村（社区）集体经济收支台账"
         )
     _diagnose(rng, start, periods.subjects(period))
+    _meetings(rng, start, end, periods.subjects(period))
     periods.advance(None, period, AssessmentPeriod.State.COLLECTED)
     periods.compute(None, period)
     periods.advance(None, period, AssessmentPeriod.State.REVIEWED)
@@ -87,3 +88,24 @@ def _diagnose(rng, day, villages) -> None:
         }
         scores = {k: (max(0.0, v[0]), v[1]) for k, v in scores.items()}
         diagnoses.record(None, branch, scores, assessed_on=day)
+
+
+def _meetings(rng, start, end, villages) -> None:
+    """A quarter of organization life: most branches meet monthly, a few fall behind."""
+    from jiceng.orgs.models import PartyOrg
+
+    from . import life
+
+    topics = {
+        "members": "支部党员大会：审议发展党员事项",
+        "lecture": "书记讲党课：学习贯彻党的二十届四中全会精神",
+        "theme_day": "主题党日：走访困难群众、清理村容村貌",
+    }
+    span = (end - start).days
+    for branch in PartyOrg.objects.filter(region__in=villages, unit__isnull=True, kind="党支部"):
+        for kind, topic in topics.items():
+            for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
+                day = start + timedelta(days=rng.randrange(span))
+                life.record_meeting(
+                    None, branch, kind=kind, held_on=day, topic=topic, speaker="支部书记"
+                )

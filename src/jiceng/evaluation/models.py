@@ -121,6 +121,7 @@ class Indicator(models.Model):
         TICKETS = "tickets", "计算：接诉即办三率"
         SURVEY = "survey", "测评：满意度测评"
         CHECKLIST = "checklist", "五个好：好的维度数"
+        MEETINGS = "meetings", "计算：组织生活次数"
         ENTERED = "entered", "录入：附佐证的数值"
         VETO = "veto", "一票否决"
 
@@ -139,6 +140,12 @@ class Indicator(models.Model):
         choices=Source.choices,
         blank=True,
         help_text="计算类指标取三率中的哪一项",
+    )
+    meeting_kinds = models.CharField(
+        "会议类型",
+        max_length=100,
+        blank=True,
+        help_text="组织生活类指标统计哪些会议，类型代码以逗号分隔，如 members,lecture",
     )
     low = models.DecimalField("归一化下限", max_digits=12, decimal_places=2, default=0)
     high = models.DecimalField("归一化上限", max_digits=12, decimal_places=2, default=100)
@@ -368,3 +375,57 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return self.problem
+
+
+# --- organization life ---------------------------------------------------------------------
+
+
+class MeetingKind(models.TextChoices):
+    MEMBERS = "members", "支部党员大会"
+    COMMITTEE = "committee", "支委会"
+    GROUP = "group", "党小组会"
+    LECTURE = "lecture", "党课"
+    THEME_DAY = "theme_day", "主题党日"
+    STUDY = "study", "理论学习中心组/集体学习"
+
+
+class OrgMeeting(models.Model):
+    """A meeting a party organization held: the evidence behind the meeting indicators."""
+
+    party_org = models.ForeignKey(
+        "orgs.PartyOrg", verbose_name="党组织", on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField("类型", max_length=12, choices=MeetingKind.choices)
+    held_on = models.DateField("日期")
+    topic = models.CharField("主题", max_length=200)
+    speaker = models.CharField("主讲人/主持人", max_length=50, blank=True)
+    minutes = models.TextField("会议记录", blank=True)
+    attachment = models.FileField("附件", upload_to="meetings/%Y/%m", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "组织生活记录"
+        verbose_name_plural = "组织生活记录"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.party_org} {self.get_kind_display()} {self.held_on}"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(OrgMeeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="+"
+    )
+    present = models.BooleanField("出席", default=True)
+    absence_reason = models.CharField("缺席原因", max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {'出席' if self.present else '缺席'}"

@@ -23,7 +23,15 @@ from jiceng.tickets import selectors as ticket_selectors
 from jiceng.tickets.metrics import SHANGHAI
 
 from . import scoring, surveys
-from .models import AssessmentPeriod, Campaign, Diagnosis, EnteredValue, Indicator
+from .models import (
+    AssessmentPeriod,
+    Campaign,
+    Diagnosis,
+    EnteredValue,
+    Indicator,
+    MeetingKind,
+    OrgMeeting,
+)
 from .ranking import Entry, Rules361, rank361
 
 S = AssessmentPeriod.State
@@ -134,6 +142,18 @@ def _part(period, region, item, start, end, entered) -> scoring.Part:
             raw = float(diagnosis.good_dimensions)
             low, high = 0.0, 5.0
             source = f"{diagnosis.assessed_on} 把脉问诊：{diagnosis.grade}"
+    elif ind.kind == Indicator.Kind.MEETINGS:
+        kinds = [k.strip() for k in ind.meeting_kinds.split(",") if k.strip()]
+        held = OrgMeeting.objects.filter(
+            party_org__region=region,
+            party_org__unit__isnull=True,
+            held_on__gte=start.date(),
+            held_on__lt=end.date(),
+        )
+        if kinds:
+            held = held.filter(kind__in=kinds)
+        raw = float(held.count())
+        source = f"组织生活记录：{int(raw)} 次（{'、'.join(MeetingKind(k).label for k in kinds) or '全部类型'}）"
     elif ind.kind == Indicator.Kind.ENTERED:
         value = entered.get((region.pk, ind.pk))
         if value is not None:

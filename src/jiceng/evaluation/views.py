@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -17,8 +18,17 @@ from jiceng.orgs.access import get_for_user, scope_of, visible
 from jiceng.orgs.models import PartyOrg
 from jiceng.regions.models import Region
 
-from . import diagnoses, surveys
-from .models import ANSWERS, AssessmentPeriod, Campaign, ChecklistItem, Diagnosis, Dimension
+from . import diagnoses, life, surveys
+from .models import (
+    ANSWERS,
+    AssessmentPeriod,
+    Campaign,
+    ChecklistItem,
+    Diagnosis,
+    Dimension,
+    MeetingKind,
+    OrgMeeting,
+)
 
 SESSION_CODE = "survey_code"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -284,3 +294,57 @@ def diagnosis_detail(request, pk: int):
             "rectifications": diagnosis.rectifications.all(),
         },
     )
+
+
+@login_required
+def meeting_list(request):
+    found = visible(request.user, OrgMeeting.objects.select_related("party_org"))
+    orgs = visible(request.user, PartyOrg.objects.all()).order_by("name")[:500]
+    return render(request, "evaluation/meetings.html", {"meetings": found[:200], "orgs": orgs})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request):
+    org = get_for_user(
+        request.user, PartyOrg, pk=request.GET.get("org") or request.POST.get("org") or 0
+    )
+    members = [p.person for p in org.posts.select_related("person").order_by("person__name")]
+    errors: dict = {}
+    post = request.POST
+    if request.method == "POST":
+        held = parse_date(post.get("held_on", "") or "")
+        attendance = [
+            (m, f"present-{m.pk}" in post, post.get(f"reason-{m.pk}", "")) for m in members
+        ]
+        try:
+            meeting = life.record_meeting(
+                request.user,
+                org,
+                kind=post.get("kind", ""),
+                held_on=held,
+                topic=post.get("topic", ""),
+                speaker=post.get("speaker", ""),
+                minutes=post.get("minutes", ""),
+                attachment=request.FILES.get("attachment"),
+                attendance=attendance,
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        except ServiceError as exc:
+            errors = {"__all__": [exc.message]}
+        else:
+            messages.success(request, f"已登记：{meeting}")
+            return redirect("meeting-list")
+    rows = [
+        (m, (f"present-{m.pk}" in post) if post else True, post.get(f"reason-{m.pk}", ""))
+        for m in members
+    ]
+    context = {
+        "org": org,
+        "rows": rows,
+        "kinds": MeetingKind.choices,
+        "errors": errors,
+        "post": post,
+    }
+    return render(request, "evaluation/meeting_new.html", context, status=422 if errors else 200)

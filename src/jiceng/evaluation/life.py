@@ -1,0 +1,69 @@
+"""Organization life: record a party organization's meeting with its attendance."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+
+from jiceng.core.errors import Forbidden
+from jiceng.orgs import access as org_access
+from jiceng.orgs.models import PartyOrg, Person, RoleCode
+
+from .models import Attendance, MeetingKind, OrgMeeting
+
+
+@transaction.atomic
+def record_meeting(
+    actor,
+    party_org: PartyOrg,
+    *,
+    kind: str,
+    held_on: date | None,
+    topic: str,
+    speaker: str = "",
+    minutes: str = "",
+    attachment=None,
+    attendance: list[tuple[Person, bool, str]] = (),
+) -> OrgMeeting:
+    if actor is not None:
+        if not (actor.is_superuser or actor.has_role(RoleCode.ASSESSOR, RoleCode.ADMIN)):
+            raise Forbidden("not_permitted", "只有考评员或管理员可以登记组织生活")
+        if not org_access.is_visible(actor, party_org):
+            raise Http404("不存在或无权查看")
+    errors: dict[str, list[str]] = {}
+    if kind not in MeetingKind.values:
+        errors["kind"] = ["请选择会议类型"]
+    if held_on is None:
+        errors["held_on"] = ["请填写日期"]
+    elif held_on > date.today():
+        errors["held_on"] = ["日期不能晚于今天"]
+    if not (topic or "").strip():
+        errors["topic"] = ["请填写主题"]
+    for person, present, reason in attendance:
+        if not present and not (reason or "").strip():
+            errors.setdefault("attendance", []).append(f"{person.name} 缺席，请填写原因")
+    if errors:
+        raise ValidationError(errors)
+    meeting = OrgMeeting.objects.create(
+        party_org=party_org,
+        kind=kind,
+        held_on=held_on,
+        topic=topic.strip(),
+        speaker=speaker.strip(),
+        minutes=minutes.strip(),
+        attachment=attachment or "",
+        recorded_by=actor,
+    )
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                meeting=meeting,
+                person=person,
+                present=present,
+                absence_reason="" if present else reason.strip(),
+            )
+            for person, present, reason in attendance
+        ]
+    )
+    return meeting
