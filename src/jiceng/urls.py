@@ -59,6 +59,13 @@ urlpatterns = [
     ),
     path("evaluation/meetings/", evaluation_views.meeting_list, name="meeting-list"),
     path("evaluation/meetings/new/", evaluation_views.meeting_new, name="meeting-new"),
+    path("evaluation/selections/", evaluation_views.selection_list, name="selection-list"),
+    path(
+        "evaluation/selections/<int:pk>/",
+        evaluation_views.selection_detail,
+        name="selection-detail",
+    ),
+    path("publicity/<int:pk>/", evaluation_views.publicity, name="publicity"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("jiceng.open311.urls")),

@@ -11,6 +11,7 @@ from .models import (
     Indicator,
     Scheme,
     SchemeIndicator,
+    Selection,
 )
 
 
@@ -110,3 +111,12 @@ class DimensionAdmin(AssessorMixin, admin.ModelAdmin):
 
     list_display = ["name", "threshold", "sort"]
     inlines = [ChecklistItemInline]
+
+
+@admin.register(Selection)
+class SelectionAdmin(AssessorMixin, ScopedAdmin):
+    """Assessors open a selection here; its stages run on /evaluation/selections/<id>/."""
+
+    list_display = ["name", "region", "seats", "state"]
+    fields = ["name", "region", "seats", "state"]
+    readonly_fields = ["state"]

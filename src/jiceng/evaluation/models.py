@@ -429,3 +429,88 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {'出席' if self.present else '缺席'}"
+
+
+# --- 担当我先行 selection ---------------------------------------------------------------------
+
+
+class Selection(models.Model):
+    """Nomination → eligibility review → vote → 公示 (objections) → result."""
+
+    class State(models.TextChoices):
+        NOMINATING = "nominating", "推荐提名"
+        REVIEWING = "reviewing", "资格审查"
+        VOTING = "voting", "投票"
+        PUBLICITY = "publicity", "公示"
+        DONE = "done", "已公布结果"
+
+    name = models.CharField("评选名称", max_length=100)
+    region = models.ForeignKey(
+        Region, verbose_name="评选范围", on_delete=models.PROTECT, related_name="selections"
+    )
+    seats = models.PositiveSmallIntegerField("评选名额", default=10)
+    state = models.CharField("环节", max_length=12, choices=State.choices, default=State.NOMINATING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "“担当我先行”评选"
+        verbose_name_plural = "“担当我先行”评选"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Nomination(models.Model):
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="nominations")
+    person = models.ForeignKey(
+        Person, verbose_name="被推荐人", on_delete=models.PROTECT, related_name="+"
+    )
+    deeds = models.TextField("主要事迹")
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    eligible = models.BooleanField("资格审查通过", null=True)
+    review_note = models.CharField("审查意见", max_length=200, blank=True)
+    votes = models.PositiveIntegerField("得票", default=0)
+
+    class Meta:
+        verbose_name = "推荐人选"
+        verbose_name_plural = "推荐人选"
+        ordering = ["-votes", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["selection", "person"], name="nominated_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.person.name
+
+
+class SelectionVote(models.Model):
+    """That an account has voted (one each); whom it voted for is only in the tallies."""
+
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="voters")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["selection", "voter"], name="one_vote_each")]
+
+    def __str__(self) -> str:
+        return f"{self.selection_id}:{self.voter_id}"
+
+
+class Objection(models.Model):
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="objections")
+    text = models.TextField("异议内容")
+    contact = models.CharField("联系方式", max_length=50, blank=True)
+    upheld = models.BooleanField("异议成立", null=True)
+    resolution = models.CharField("处理意见", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "公示异议"
+        verbose_name_plural = "公示异议"
+
+    def __str__(self) -> str:
+        return self.text[:30]

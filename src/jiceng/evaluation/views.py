@@ -6,7 +6,7 @@ from io import BytesIO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,10 +15,10 @@ from openpyxl.styles import Font
 
 from jiceng.core.errors import ServiceError
 from jiceng.orgs.access import get_for_user, scope_of, visible
-from jiceng.orgs.models import PartyOrg
+from jiceng.orgs.models import PartyOrg, Person
 from jiceng.regions.models import Region
 
-from . import diagnoses, life, surveys
+from . import diagnoses, life, selection, surveys
 from .models import (
     ANSWERS,
     AssessmentPeriod,
@@ -27,7 +27,10 @@ from .models import (
     Diagnosis,
     Dimension,
     MeetingKind,
+    Nomination,
+    Objection,
     OrgMeeting,
+    Selection,
 )
 
 SESSION_CODE = "survey_code"
@@ -348,3 +351,99 @@ def meeting_new(request):
         "post": post,
     }
     return render(request, "evaluation/meeting_new.html", context, status=422 if errors else 200)
+
+
+def _selections(request):
+    return visible(request.user, Selection.objects.select_related("region"))
+
+
+@login_required
+def selection_list(request):
+    return render(request, "evaluation/selections.html", {"selections": _selections(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def selection_detail(request, pk: int):
+    contest = get_for_user(request.user, _selections(request), pk=pk)
+    post = request.POST
+    if request.method == "POST":
+        action = post.get("action", "")
+        try:
+            if action == "nominate":
+                person = get_for_user(request.user, Person, pk=post.get("person") or 0)
+                selection.nominate(request.user, contest, person, post.get("deeds", ""))
+            elif action == "review":
+                nomination = contest.nominations.get(pk=post.get("nomination") or 0)
+                selection.review(
+                    request.user, nomination, post.get("eligible") == "1", post.get("note", "")
+                )
+            elif action == "vote":
+                selection.vote(
+                    request.user,
+                    contest,
+                    [int(x) for x in post.getlist("nominations") if x.isdigit()],
+                )
+            elif action == "resolve":
+                objection = Objection.objects.get(
+                    pk=post.get("objection") or 0, nomination__selection=contest
+                )
+                selection.resolve(
+                    request.user, objection, post.get("upheld") == "1", post.get("resolution", "")
+                )
+            elif action == "advance":
+                selection.advance(request.user, contest)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        except (Nomination.DoesNotExist, Objection.DoesNotExist):
+            messages.error(request, "不存在的人选或异议")
+        else:
+            messages.success(request, "已保存")
+        return redirect("selection-detail", pk)
+    nominations = contest.nominations.select_related("person").prefetch_related("objections")
+    people = visible(request.user, Person.objects.filter(posts__kind="书记").distinct()).order_by(
+        "name"
+    )[:500]
+    return render(
+        request,
+        "evaluation/selection.html",
+        {
+            "contest": contest,
+            "nominations": nominations,
+            "people": people,
+            "may_vote": selection.may_vote(request.user, contest),
+            "winners": selection.winners(contest) if contest.state in ("publicity", "done") else [],
+            "publicity_url": request.build_absolute_uri(f"/publicity/{contest.pk}/"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def publicity(request, pk: int):
+    """The public 公示 page: who is proposed, and a form to object. No account needed."""
+    contest = Selection.objects.filter(pk=pk, state__in=["publicity", "done"]).first()
+    if contest is None:
+        raise Http404
+    error = ""
+    if request.method == "POST" and contest.state == "publicity":
+        nomination = contest.nominations.filter(pk=request.POST.get("nomination") or 0).first()
+        try:
+            if nomination is None:
+                raise ValidationError("请选择异议所针对的人选")
+            selection.object_to(
+                nomination, request.POST.get("text", ""), request.POST.get("contact", "")
+            )
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            return render(request, "evaluation/objection_done.html", {"contest": contest})
+    return render(
+        request,
+        "evaluation/publicity.html",
+        {"contest": contest, "winners": selection.winners(contest), "error": error},
+        status=422 if error else 200,
+    )
