@@ -143,3 +143,22 @@ def test_the_period_exports_to_excel_within_the_scope(world, setup, login):
         )
     ]
     assert names == ["嘉顺社区居委会"]
+
+
+def test_the_period_page_has_a_star_map_per_county(world, setup, login):
+    ann, period, *_ = setup
+    periods.compute(ann, period)
+    page = login("erin").get(f"/evaluation/periods/{period.pk}/").content.decode()
+    assert "星级分布" in page and 'class="tile s4"' in page
+
+
+def test_a_persons_record_shows_posts_training_and_ratings(world, login):
+    from jiceng.evaluation.models import TrainingRecord
+
+    secretary = world["jiashun_secretary"]
+    TrainingRecord.objects.create(
+        person=secretary, course="村党组织书记示范培训班", held_on=date(2026, 5, 10), hours=24
+    )
+    page = login("erin").get(f"/evaluation/people/{secretary.pk}/").content.decode()
+    assert secretary.name in page and "合计 24.0 学时" in page and "书记" in page
+    assert login("gina").get(f"/evaluation/people/{secretary.pk}/").status_code == 404

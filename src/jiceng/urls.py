@@ -66,6 +66,7 @@ urlpatterns = [
         name="selection-detail",
     ),
     path("publicity/<int:pk>/", evaluation_views.publicity, name="publicity"),
+    path("evaluation/people/<int:pk>/", evaluation_views.person_record, name="person-record"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("jiceng.open311.urls")),

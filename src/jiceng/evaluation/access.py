@@ -53,6 +53,8 @@ def _diagnosis_rule(scope: Scope) -> Q:
 
 access.register(Diagnosis, _diagnosis_rule)
 access.register(OrgMeeting, _diagnosis_rule)  # the same place as its organization
+
+
 def _selection_rule(scope: Scope) -> Q:
     """A selection is seen inside its region and by everyone below it (who may vote in it)."""
     return Q(region__path__startswith=scope.path) | Q(region__path__in=_ancestors_of(scope.path))

@@ -12,6 +12,7 @@ from .models import (
     Scheme,
     SchemeIndicator,
     Selection,
+    TrainingRecord,
 )
 
 
@@ -120,3 +121,15 @@ class SelectionAdmin(AssessorMixin, ScopedAdmin):
     list_display = ["name", "region", "seats", "state"]
     fields = ["name", "region", "seats", "state"]
     readonly_fields = ["state"]
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(AssessorMixin, admin.ModelAdmin):
+    list_display = ["person", "course", "provider", "held_on", "hours"]
+    search_fields = ["person__name", "course"]
+    autocomplete_fields = ["person"]
+
+    def get_queryset(self, request):
+        from jiceng.orgs.models import Person
+
+        return super().get_queryset(request).filter(person__in=access.visible(request.user, Person))

@@ -61,6 +61,7 @@ def seed(stdout=None) -> AssessmentPeriod | None:
         )
     _diagnose(rng, start, periods.subjects(period))
     _meetings(rng, start, end, periods.subjects(period))
+    _trainings(rng, start, periods.subjects(period))
     periods.advance(None, period, AssessmentPeriod.State.COLLECTED)
     periods.compute(None, period)
     periods.advance(None, period, AssessmentPeriod.State.REVIEWED)
@@ -109,3 +110,26 @@ def _meetings(rng, start, end, villages) -> None:
                 life.record_meeting(
                     None, branch, kind=kind, held_on=day, topic=topic, speaker="支部书记"
                 )
+
+
+def _trainings(rng, day, villages) -> None:
+    from jiceng.orgs.models import Post
+
+    from .models import TrainingRecord
+
+    courses = [
+        ("村（社区）党组织书记示范培训班", "中共昌吉市委组织部", 24),
+        ("乡村振兴专题培训", "昌吉市委党校", 16),
+        ("基层治理能力提升网络培训", "新疆干部网络学院", 8),
+    ]
+    for post in Post.objects.filter(kind="书记", party_org__region__in=villages).select_related(
+        "person"
+    ):
+        for course, provider, hours in rng.sample(courses, rng.randint(1, 3)):
+            TrainingRecord.objects.create(
+                person=post.person,
+                course=course,
+                provider=provider,
+                held_on=day - timedelta(days=rng.randint(10, 300)),
+                hours=hours,
+            )

@@ -514,3 +514,28 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30]
+
+
+class TrainingRecord(models.Model):
+    """A course a secretary or 两委 member attended: part of their record."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="trainings"
+    )
+    course = models.CharField("培训内容", max_length=100)
+    provider = models.CharField("举办单位", max_length=100, blank=True)
+    held_on = models.DateField("日期")
+    hours = models.DecimalField(
+        "学时",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
+    )
+
+    class Meta:
+        verbose_name = "培训记录"
+        verbose_name_plural = "培训记录"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.course} {self.hours}学时"

@@ -447,3 +447,28 @@ def publicity(request, pk: int):
         {"contest": contest, "winners": selection.winners(contest), "error": error},
         status=422 if error else 200,
     )
+
+
+@login_required
+def person_record(request, pk: int):
+    """A secretary's or 两委 member's record: posts and sources, training, ratings over time."""
+    person = get_for_user(request.user, Person.objects.select_related("region"), pk=pk)
+    ratings = []
+    for ratee in person.ratings.select_related("campaign").order_by("-campaign__created_at"):
+        result = next(
+            (p for p in surveys.results(ratee.campaign)["people"] if p.ratee.pk == ratee.pk), None
+        )
+        ratings.append((ratee.campaign, ratee.post, result))
+    trainings = person.trainings.all()
+    return render(
+        request,
+        "evaluation/person.html",
+        {
+            "person": person,
+            "posts": person.posts.select_related("party_org", "unit", "grid"),
+            "trainings": trainings,
+            "training_hours": sum(t.hours for t in trainings),
+            "ratings": ratings,
+            "nominations": Nomination.objects.filter(person=person).select_related("selection"),
+        },
+    )
