@@ -64,6 +64,9 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys):
     period = AssessmentPeriod.objects.get()
     grades = {r["grade"] for r in period.results["rows"]}
     assert period.state == "published" and {"优秀", "良好", "差"} <= grades
+    sources = " ".join(p["source"] for r in period.results["rows"] for p in r["parts"])
+    for evidence in ["工单流转记录", "把脉问诊", "组织生活记录", "集体经济收支台账", "满意度测评"]:
+        assert evidence in sources, evidence
     handler = User.objects.get(username="handler")
     assert handler.scope_unit.name == "嘉顺社区居委会"
     assert handler.person.posts.filter(unit=handler.scope_unit, kind="承办人").exists()

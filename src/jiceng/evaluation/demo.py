@@ -1,10 +1,14 @@
 """Demo survey: 嘉顺社区's 两委 rated by residents, with votes cast and a few codes left to try."""
 
 import random
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 
 from jiceng.regions.models import Region
 
 from . import surveys
+from .demo_periods import last_quarter
 from .models import ANSWERS, Campaign
 
 
@@ -26,6 +30,10 @@ def seed(stdout=None) -> list[str]:
     campaign = surveys.create_campaign(
         None, name="嘉顺社区两委班子成员满意度测评", region=region, people=people[:6], flag_below=80
     )
+    # held in the last month of the quarter the demo star period assesses
+    _, quarter_end, _ = last_quarter(timezone.localdate())
+    held = timezone.make_aware(datetime.combine(quarter_end - timedelta(days=10), time(15)))
+    Campaign.objects.filter(pk=campaign.pk).update(created_at=held)
     codes = surveys.issue_codes(None, campaign, 60)
     surveys.set_state(None, campaign, Campaign.State.OPEN)
     rng = random.Random(2026)

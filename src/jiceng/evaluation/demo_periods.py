@@ -37,14 +37,23 @@ def seed(stdout=None) -> AssessmentPeriod | None:
         "income": Indicator.objects.create(
             code="income", name="村集体经济收入", kind="entered", low=0, high=50, unit_label="万元"
         ),
+        "life": Indicator.objects.create(
+            code="life",
+            name="组织生活（党员大会、党课、主题党日）",
+            kind="meetings",
+            meeting_kinds="members,lecture,theme_day",
+            low=0,
+            high=6,
+        ),
         "veto": Indicator.objects.create(code="veto", name="一票否决事项", kind="veto"),
     }
     scheme = Scheme.objects.create(name="昌吉市村（社区）党组织星级评定", region=city)
     weights = [
-        ("sanlv", "0.4"),
-        ("survey", "0.2"),
+        ("sanlv", "0.35"),
+        ("survey", "0.15"),
         ("checklist", "0.2"),
-        ("income", "0.2"),
+        ("life", "0.15"),
+        ("income", "0.15"),
         ("veto", "0"),
     ]
     for code, weight in weights:
