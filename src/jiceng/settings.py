@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "jiceng.open311",
     "jiceng.dashboards",
     "jiceng.evaluation",
+    "jiceng.dispatch",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,113 @@
+"""The shipped training data, and cross-validation of the classifier on it. Pure Python."""
+
+import csv
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedKFold
+
+from .classifier import Classifier
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def raw_messages() -> list[tuple[str, str]]:
+    with (DATA / "train.csv").open(encoding="utf-8") as handle:
+        return [(f"{r['title']}\n{r['body']}", r["label"]) for r in csv.DictReader(handle)]
+
+
+def token_messages() -> list[tuple[str, str]]:
+    """Tokenised messages that do not repeat a raw one (so no message is counted twice)."""
+    with (DATA / "train_tokens_full.csv").open(encoding="utf-8") as handle:
+        return [
+            (r["tokens"], r["label"])
+            for r in csv.DictReader(handle)
+            if r["has_raw_text"].strip().lower() in ("", "false", "0")
+        ]
+
+
+def shipped() -> list[tuple[str, str]]:
+    return raw_messages() + token_messages()
+
+
+@dataclass
+class Scores:
+    n: int
+    accuracy: float
+    macro_f1: float
+    top3_accuracy: float
+    per_label: dict
+    ms_per_message: float
+
+    def as_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "accuracy": self.accuracy,
+            "macro_f1": self.macro_f1,
+            "top3_accuracy": self.top3_accuracy,
+            "per_label": self.per_label,
+            "ms_per_message": self.ms_per_message,
+        }
+
+
+def score(classifier: Classifier, texts: list[str], labels: list[str]) -> Scores:
+    started = time.perf_counter()
+    proba = classifier.predict_proba(texts)
+    elapsed = time.perf_counter() - started
+    predicted = [classifier.labels_[i] for i in proba.argmax(axis=1)]
+    top3 = [
+        labels[i] in {classifier.labels_[j] for j in np.argsort(proba[i])[::-1][:3]}
+        for i in range(len(labels))
+    ]
+    names = sorted(set(labels) | set(classifier.labels_))
+    p, r, _f, support = precision_recall_fscore_support(
+        labels, predicted, labels=names, zero_division=0
+    )
+    return Scores(
+        n=len(labels),
+        accuracy=round(accuracy_score(labels, predicted), 4),
+        macro_f1=round(f1_score(labels, predicted, average="macro", zero_division=0), 4),
+        top3_accuracy=round(float(np.mean(top3)), 4),
+        per_label={
+            n: {
+                "precision": round(float(p[i]), 4),
+                "recall": round(float(r[i]), 4),
+                "support": int(support[i]),
+            }
+            for i, n in enumerate(names)
+        },
+        ms_per_message=round(1000 * elapsed / max(1, len(labels)), 3),
+    )
+
+
+def cross_validate(folds: int = 5, seed: int = 0, progress=None) -> dict:
+    """Stratified folds over the raw messages; every fold trains on the other raw folds plus
+    all token-form messages, and is scored on raw text it has not seen."""
+    raw, extra = raw_messages(), token_messages()
+    texts = np.array([t for t, _ in raw], dtype=object)
+    labels = np.array([label for _, label in raw])
+    rows = []
+    for k, (train, test) in enumerate(
+        StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, labels)
+    ):
+        started = time.perf_counter()
+        model = Classifier(seed=seed).fit(
+            list(texts[train]) + [t for t, _ in extra],
+            list(labels[train]) + [label for _, label in extra],
+        )
+        fit_seconds = time.perf_counter() - started
+        result = score(model, list(texts[test]), list(labels[test]))
+        rows.append((result, fit_seconds))
+        if progress:
+            progress(k + 1, result, fit_seconds)
+    return {
+        "folds": folds,
+        "accuracy": round(float(np.mean([r.accuracy for r, _ in rows])), 4),
+        "macro_f1": round(float(np.mean([r.macro_f1 for r, _ in rows])), 4),
+        "top3_accuracy": round(float(np.mean([r.top3_accuracy for r, _ in rows])), 4),
+        "fit_seconds_mean": round(float(np.mean([s for _, s in rows])), 1),
+        "ms_per_message_mean": round(float(np.mean([r.ms_per_message for r, _ in rows])), 3),
+    }
