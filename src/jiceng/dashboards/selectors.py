@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count
 from django.db.models.functions import Substr
 
+from jiceng.orgs.access import scope_of
 from jiceng.orgs.models import Unit
 from jiceng.tickets import metrics
 from jiceng.tickets import selectors as ticket_selectors
@@ -31,24 +32,10 @@ def ranking(user, period: str) -> list[dict]:
 
 def trend(user, period: str, months: int = 6) -> list[dict]:
     """The scope's own 三率, month by month."""
-    weights = ticket_selectors.weights()
+    scope = scope_of(user)
     out = []
     for month in months_back(period, months):
-        counts = ticket_selectors.rate_counts(month, user=user)
-        answers: dict[str, int] = defaultdict(int)
-        for c in counts:
-            for k, v in c.answers.items():
-                answers[k] += v
-        total = metrics.Counts(
-            key="scope",
-            name="合计",
-            dispatched=sum(c.dispatched for c in counts),
-            on_time=sum(c.on_time for c in counts),
-            callbacks=sum(c.callbacks for c in counts),
-            solved=sum(c.solved for c in counts),
-            answers=dict(answers),
-        )
-        row = metrics.rate(total, weights)
+        row = ticket_selectors.scope_rates(*metrics.period_bounds(month), scope)
         out.append(
             {
                 "month": month,

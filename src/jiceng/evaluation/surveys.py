@@ -104,13 +104,17 @@ def set_state(actor, campaign: Campaign, state: str) -> Campaign:
 
 
 def find_open_campaign(code: str) -> Campaign | None:
-    """The open campaign a code belongs to, if the code is still unused."""
-    for campaign in Campaign.objects.filter(state=Campaign.State.OPEN):
-        if VoterCode.objects.filter(
-            campaign=campaign, digest=campaign.digest(code), used=False
-        ).exists():
-            return campaign
-    return None
+    """The open campaign a code belongs to, if the code is still unused (one query)."""
+    campaigns = list(Campaign.objects.filter(state=Campaign.State.OPEN))
+    if not campaigns:
+        return None
+    match = Q(pk__in=[])
+    for campaign in campaigns:
+        match |= Q(campaign=campaign, digest=campaign.digest(code))
+    found = (
+        VoterCode.objects.filter(match, used=False).values_list("campaign_id", flat=True).first()
+    )
+    return next((c for c in campaigns if c.pk == found), None)
 
 
 @transaction.atomic

@@ -141,13 +141,14 @@ def _whistled(user, ticket) -> bool:
 
 def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed: str = "") -> dict:
     units = visible(request.user, Unit.objects.filter(is_active=True).select_related("type"))
+    actions = available_actions(request.user, ticket)
     return {
         "ticket": ticket,
         "events": TicketEvent.objects.filter(ticket=ticket)
         .select_related("unit")
         .order_by("at", "id"),
         "co_units": [tu for tu in ticket.units.select_related("unit")],
-        "actions": available_actions(request.user, ticket),
+        "actions": actions,
         "labels": {name: a.label for name, a in states.ACTIONS.items()},
         "units": units.order_by("region__code", "type__sort", "name")[:2000],
         "suggested": selectors.suggest_unit(ticket),
@@ -156,9 +157,7 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
         "errors": errors or {},
         "failed": failed,
         "may_read_phone": access.may(request.user, "read_phone", ticket),
-        "similar": selectors.same_place_open(request.user, ticket)
-        if "merge" in available_actions(request.user, ticket)
-        else [],
+        "similar": selectors.same_place_open(request.user, ticket) if "merge" in actions else [],
     }
 
 
@@ -212,8 +211,6 @@ def _run(action: str, request, ticket):
     if action in ("dispatch", "redispatch", "uphold_return"):
         fn = getattr(services, action)
         kwargs = {"category": _category(request), "urgency": p.get("urgency") or None}
-        if action == "dispatch":
-            return fn(u, ticket, _unit(request), reason=reason, **kwargs)
         return fn(u, ticket, _unit(request), reason=reason, **kwargs)
     calls = {
         "accept": lambda: services.accept(u, ticket),
