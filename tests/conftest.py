@@ -77,3 +77,51 @@ def login(users):
         return client
 
     return as_user
+
+
+# Browser tests drive Debian's Chromium through Playwright. Without either, they are skipped
+# and pytest says why (-rs).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--lang=zh-CN",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    import os
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright 未安装")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(
+            "没有 /usr/bin/chromium：浏览器测试跳过（apt-get install chromium fonts-wqy-microhei）"
+        )
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+    # still synchronous, so Django's guard against async contexts is lifted here only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def sign_in():
+    """sign_in(context, base_url, username) → the context's page, signed in."""
+
+    def go(context, base, username):
+        context.clear_cookies()
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto(f"{base}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "test-password")
+        page.click("button[type=submit]")
+        return page
+
+    return go

@@ -96,3 +96,18 @@ def test_the_diagnosis_pages_record_and_show_the_grade(world, ann):
     other.force_login(far)
     assert other.get(done["Location"]).status_code == 404
     assert other.get(f"/evaluation/diagnoses/new/?org={org.pk}").status_code == 404
+
+
+def test_the_branch_is_found_by_name_and_only_within_scope(world, ann):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(ann)
+    org = world["jiashun_branch"]
+    found = client.get("/evaluation/diagnoses/", {"q": "嘉顺"}).content.decode()
+    assert f"/evaluation/diagnoses/new/?org={org.pk}" in found
+    assert world["baojiadian_village_branch"].name not in found
+    missing = client.get("/evaluation/diagnoses/", {"q": "没有这个村"}).content.decode()
+    assert "没有名称含“没有这个村”的党组织" in missing
+    far = client.get("/evaluation/diagnoses/", {"q": world["baojiadian_village_branch"].name})
+    assert f"?org={world['baojiadian_village_branch'].pk}" not in far.content.decode()

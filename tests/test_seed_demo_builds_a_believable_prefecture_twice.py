@@ -70,3 +70,12 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys):
     handler = User.objects.get(username="handler")
     assert handler.scope_unit.name == "嘉顺社区居委会"
     assert handler.person.posts.filter(unit=handler.scope_unit, kind="承办人").exists()
+    # 担当我先行 in its 公示, with votes from the demo accounts and an objection to resolve.
+    from jiceng.evaluation.models import Objection, Selection
+
+    chosen = Selection.objects.get()
+    assert chosen.state == "publicity"
+    assert chosen.nominations.filter(eligible=False).count() == 1
+    assert chosen.voters.count() >= 3 and chosen.nominations.filter(votes__gt=0).exists()
+    assert Objection.objects.filter(nomination__selection=chosen, upheld__isnull=True).count() == 1
+    assert "担当我先行" in out

@@ -13,48 +13,11 @@ import pytest
 from jiceng import factories
 from jiceng.tickets.models import Ticket, TicketEvent
 
-CHROMIUM = "/usr/bin/chromium"
-playwright = pytest.importorskip("playwright.sync_api", reason="Playwright 未安装")
-if not os.path.exists(CHROMIUM):
-    pytest.skip(
-        "没有 /usr/bin/chromium：浏览器测试跳过（apt-get install chromium fonts-wqy-microhei）",
-        allow_module_level=True,
-    )
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--lang=zh-CN",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
-    # still synchronous, so Django's guard against async contexts is lifted here only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def sign_in(context, base, username):
-    context.clear_cookies()
-    page = context.pages[0] if context.pages else context.new_page()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "test-password")
-    page.click("button[type=submit]")
-    return page
-
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_request_goes_from_a_phone_to_the_leaders_dashboard(world, users, live_server, browser):
+def test_a_request_goes_from_a_phone_to_the_leaders_dashboard(
+    world, users, live_server, browser, sign_in
+):
     factories.account("lee", ["leader"], scope_region=world["changji"])
     base = live_server.url
 

@@ -63,6 +63,7 @@ class SchemeAdmin(AssessorMixin, ScopedAdmin):
         (None, {"fields": ["name", "org_kind", "region", "cycle"]}),
         ("星级线", {"fields": ["star5", "star4", "star3", "star2"]}),
         ("361 设置", {"fields": ["excellent_share", "poor_share", "min_group", "floor"]}),
+        ("计分", {"fields": ["missing_policy"]}),
     ]
 
 

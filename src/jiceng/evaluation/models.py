@@ -190,6 +190,13 @@ class Scheme(models.Model):
     poor_share = models.DecimalField("361 差比例", max_digits=4, decimal_places=3, default=0.10)
     min_group = models.PositiveSmallIntegerField("强制评差的最小组规模", default=10)
     floor = models.DecimalField("小组评差分数线", max_digits=5, decimal_places=2, default=60)
+    missing_policy = models.CharField(
+        "缺数据的指标",
+        max_length=10,
+        choices=[("rescale", "不计分，其余指标按权重折算"), ("zero", "按 0 分计")],
+        default="rescale",
+        help_text="某村（社区）本期某项指标没有数据时如何计分；全部指标都没有数据的不参加排名",
+    )
 
     class Meta:
         verbose_name = "考评方案"

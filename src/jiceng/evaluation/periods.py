@@ -182,7 +182,7 @@ def compute(actor, period) -> AssessmentPeriod:
             for item in items
             if item.indicator.kind != Indicator.Kind.VETO
         ]
-        scored = scoring.weighted(parts)
+        scored = scoring.weighted(parts, scheme.missing_policy)
         rows.append(
             {
                 "region": region.code,
@@ -224,6 +224,7 @@ def compute(actor, period) -> AssessmentPeriod:
     period.results = {
         "computed_at": timezone.now().isoformat(timespec="seconds"),
         "rules": rules.describe(),
+        "missing_policy": scoring.MISSING_POLICIES[scheme.missing_policy],
         "stars": f"{scheme.star5}/{scheme.star4}/{scheme.star3}/{scheme.star2} 分为五/四/三/二星，其余一星",
         "weights": [{"indicator": i.indicator.name, "weight": float(i.weight)} for i in items],
         "rows": rows,

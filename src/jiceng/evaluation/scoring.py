@@ -2,7 +2,8 @@
 
 Each indicator value is normalised to 0–100 (linear between `low` and `high`, clipped; turned
 round when lower is better), weighted, and summed. An indicator without a value for a subject
-is left out and the other weights are scaled to sum to 1, and the derivation says so. Stars come
+is, by the scheme's policy, either left out with the other weights scaled to sum to 1
+("rescale", the default) or scored 0 ("zero"); the derivation says which. Stars come
 from thresholds (default 90/80/70/60 for 5/4/3/2 stars, else 1).
 """
 
@@ -34,10 +35,28 @@ class Scored:
     missing: list[str] = field(default_factory=list)
 
 
-def weighted(parts: list[Part]) -> Scored:
+MISSING_POLICIES = {
+    "rescale": "缺数据的指标不计分，其余指标按权重比例折算",
+    "zero": "缺数据的指标按 0 分计",
+}
+
+
+def weighted(parts: list[Part], missing: str = "rescale") -> Scored:
+    if missing not in MISSING_POLICIES:
+        raise ValueError(f"unknown missing-value policy: {missing}")
+    if missing == "zero" and any(p.normalised is not None for p in parts):
+        # Only a subject with some data is scored; one with none stays unranked.
+        parts = [
+            p
+            if p.normalised is not None
+            else Part(p.code, p.name, p.weight, None, 0.0, "无数据，按 0 分计")
+            for p in parts
+        ]
     present = [p for p in parts if p.normalised is not None and p.weight > 0]
     weight_sum = sum(p.weight for p in present)
-    result = Scored(total=None, missing=[p.name for p in parts if p.normalised is None])
+    result = Scored(
+        total=None, missing=[p.name for p in parts if p.normalised is None or p.raw is None]
+    )
     for p in parts:
         effective = p.weight / weight_sum if (p in present and weight_sum) else 0.0
         result.parts.append(

@@ -237,11 +237,25 @@ def period_detail(request, pk: int):
     return render(request, "evaluation/period.html", {"period": period, "counties": counties})
 
 
+def _pick_orgs(request, orgs) -> dict:
+    """The organization picker: a name search over the orgs in scope (a county has over a
+    thousand), showing the first matches."""
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        orgs = orgs.filter(name__icontains=q)
+    orgs = orgs.order_by("name")
+    shown = list(orgs.select_related("region")[:PICK_LIMIT])
+    return {"q": q, "orgs": shown, "more": len(shown) == PICK_LIMIT and orgs.count() > PICK_LIMIT}
+
+
+PICK_LIMIT = 30
+
+
 @login_required
 def diagnosis_list(request):
     found = visible(request.user, Diagnosis.objects.select_related("party_org"))
-    orgs = visible(request.user, PartyOrg.objects.filter(kind="党支部")).order_by("name")[:500]
-    return render(request, "evaluation/diagnoses.html", {"diagnoses": found[:200], "orgs": orgs})
+    picker = _pick_orgs(request, visible(request.user, PartyOrg.objects.filter(kind="党支部")))
+    return render(request, "evaluation/diagnoses.html", {"diagnoses": found[:200], **picker})
 
 
 @login_required
@@ -302,8 +316,8 @@ def diagnosis_detail(request, pk: int):
 @login_required
 def meeting_list(request):
     found = visible(request.user, OrgMeeting.objects.select_related("party_org"))
-    orgs = visible(request.user, PartyOrg.objects.all()).order_by("name")[:500]
-    return render(request, "evaluation/meetings.html", {"meetings": found[:200], "orgs": orgs})
+    picker = _pick_orgs(request, visible(request.user, PartyOrg.objects.all()))
+    return render(request, "evaluation/meetings.html", {"meetings": found[:200], **picker})
 
 
 @login_required

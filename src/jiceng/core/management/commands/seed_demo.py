@@ -18,6 +18,9 @@ class Command(BaseCommand):
         ticket_demo.seed(stdout=self.stdout)
         codes = evaluation_demo.seed(stdout=self.stdout)
         period = demo_periods.seed(stdout=self.stdout)
+        chosen = evaluation_demo.seed_selection(stdout=self.stdout)
+        if chosen is not None:
+            self.stdout.write(f"“担当我先行”评选已进入公示，有一条异议待考评员处理：{chosen}")
         if period is not None:
             self.stdout.write(f"已计算并发布演示星级考评：{period}")
         self.stdout.write(
