@@ -28,6 +28,7 @@ def fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DISPATCH_MODEL_DIR = tmp_path / "models"
 
 
 @pytest.fixture

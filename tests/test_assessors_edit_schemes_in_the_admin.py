@@ -38,6 +38,7 @@ def test_an_assessor_adds_a_scheme_with_weights(world):
             "poor_share": "0.1",
             "min_group": "10",
             "floor": "60",
+            "missing_policy": "zero",
             "items-TOTAL_FORMS": "1",
             "items-INITIAL_FORMS": "0",
             "items-MIN_NUM_FORMS": "0",
@@ -48,6 +49,7 @@ def test_an_assessor_adds_a_scheme_with_weights(world):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     scheme = Scheme.objects.get()
+    assert scheme.missing_policy == "zero"
     assert SchemeIndicator.objects.get(scheme=scheme).weight == 1
 
 

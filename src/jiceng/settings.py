@@ -190,6 +190,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Trained dispatch models (jiceng dispatch train): versioned files, recorded in the database.
+DISPATCH_MODEL_DIR = Path(os.environ.get("JICENG_MODEL_DIR", VAR_DIR / "models"))
 # Uploads above this go to a temporary file; photos are capped at 5 MB by the services.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -83,29 +83,42 @@ def score(classifier: Classifier, texts: list[str], labels: list[str]) -> Scores
     )
 
 
-def cross_validate(folds: int = 5, seed: int = 0, progress=None) -> dict:
+def _fold(texts, labels, train, test, extra, seed):
+    started = time.perf_counter()
+    model = Classifier(seed=seed).fit(
+        list(texts[train]) + [t for t, _ in extra],
+        list(labels[train]) + [label for _, label in extra],
+    )
+    fit_seconds = time.perf_counter() - started
+    return score(model, list(texts[test]), list(labels[test])), fit_seconds
+
+
+def cross_validate(folds: int = 5, seed: int = 0, progress=None, extra=(), jobs: int = 1) -> dict:
     """Stratified folds over the raw messages; every fold trains on the other raw folds plus
-    all token-form messages, and is scored on raw text it has not seen."""
-    raw, extra = raw_messages(), token_messages()
+    all token-form messages and `extra` (CSV rows, dispatcher examples), and is scored on raw
+    text it has not seen. `jobs` folds run at once (each in its own process)."""
+    raw = raw_messages()
+    extra = token_messages() + list(extra)
     texts = np.array([t for t, _ in raw], dtype=object)
     labels = np.array([label for _, label in raw])
-    rows = []
-    for k, (train, test) in enumerate(
-        StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, labels)
-    ):
-        started = time.perf_counter()
-        model = Classifier(seed=seed).fit(
-            list(texts[train]) + [t for t, _ in extra],
-            list(labels[train]) + [label for _, label in extra],
+    splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, labels))
+    if jobs > 1:
+        from joblib import Parallel, delayed
+
+        rows = Parallel(n_jobs=jobs)(
+            delayed(_fold)(texts, labels, train, test, extra, seed) for train, test in splits
         )
-        fit_seconds = time.perf_counter() - started
-        result = score(model, list(texts[test]), list(labels[test]))
-        rows.append((result, fit_seconds))
-        if progress:
-            progress(k + 1, result, fit_seconds)
+    else:
+        rows = []
+        for train, test in splits:
+            rows.append(_fold(texts, labels, train, test, extra, seed))
+            if progress:
+                progress(len(rows), *rows[-1])
     return {
         "folds": folds,
+        "n": len(raw),
         "accuracy": round(float(np.mean([r.accuracy for r, _ in rows])), 4),
+        "accuracy_by_fold": [r.accuracy for r, _ in rows],
         "macro_f1": round(float(np.mean([r.macro_f1 for r, _ in rows])), 4),
         "top3_accuracy": round(float(np.mean([r.top3_accuracy for r, _ in rows])), 4),
         "fit_seconds_mean": round(float(np.mean([s for _, s in rows])), 1),

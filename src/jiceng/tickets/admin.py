@@ -20,7 +20,7 @@ from .models import (
 
 @admin.register(Category)
 class CategoryAdmin(CatalogAdmin):
-    list_display = ["code", "full_name", "default_unit_type", "is_active"]
+    list_display = ["code", "full_name", "is_active"]
     list_filter = ["level", "is_active"]
     search_fields = ["code", "name", "full_name"]
     autocomplete_fields = ["parent"]

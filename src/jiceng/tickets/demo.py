@@ -354,7 +354,7 @@ def _one(
         urgency=template.urgency,
     )
     number = f"{PREFIX}{timezone.localtime(received):%Y%m%d}{serial:05d}"
-    ticket, _ = services.receive(None, intake, at=received, number=number)
+    ticket, _ = services.receive(None, intake, at=received, number=number, auto_dispatch=False)
     age = now - received
 
     def at(hours: float) -> datetime:

@@ -408,7 +408,9 @@ def _replay(row: Row, old: Ticket | None) -> Ticket:
         category=row.category,
         urgency=row.urgency,
     )
-    ticket, _ = services.receive(None, intake, at=row.received_at, number=row.number, existing=old)
+    ticket, _ = services.receive(
+        None, intake, at=row.received_at, number=row.number, existing=old, suggest=False
+    )
     s = row.steps
     if "dispatched_at" in s:
         ticket = services.dispatch(None, ticket, row.unit, at=s["dispatched_at"])

@@ -32,14 +32,6 @@ class Category(models.Model):
     )
     level = models.PositiveSmallIntegerField("层级", default=1)
     full_name = models.CharField("全称", max_length=200, editable=False)
-    default_unit_type = models.ForeignKey(
-        "orgs.UnitType",
-        verbose_name="默认承办单位类型",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:

@@ -211,6 +211,8 @@ def receive(
     number: str = "",
     existing: Ticket | None = None,
     extra: dict | None = None,
+    suggest: bool = True,
+    auto_dispatch: bool = True,
 ) -> tuple[Ticket, bool]:
     """Take in a new request. Returns (ticket, created).
 
@@ -218,6 +220,10 @@ def receive(
     `created=False`, however often and however concurrently it is sent. An import gives the
     ledger's `number`, and `existing` to take a ticket in again from the start (its events
     already removed by the caller).
+
+    A new ticket then gets the dispatch model's suggestion, and is dispatched automatically
+    when the model is sure enough (`auto_dispatch`). That step never fails the intake: a
+    missing or broken model leaves the ticket to manual dispatch and logs why.
     """
     if actor is not None:
         access.check(actor, "receive")
@@ -274,6 +280,10 @@ def receive(
                     actor_label=actor_label,
                     data={"channel": intake.channel, **(extra or {})},
                 )
+            if suggest:
+                from jiceng.dispatch.services import on_intake
+
+                on_intake(ticket, auto=auto_dispatch)
             return ticket, True
         except IntegrityError:
             if key:  # the same key came first (a retry, or a racing twin): its ticket
@@ -391,7 +401,7 @@ def report_from_grid(
         result = _required_text(result, "result", "现场处置情况")
     intake.channel = Channel.GRID
     with transaction.atomic():
-        ticket, _ = receive(actor, intake)
+        ticket, _ = receive(actor, intake, auto_dispatch=not handled_on_spot)
         if not handled_on_spot:
             return ticket
         at = ticket.received_at

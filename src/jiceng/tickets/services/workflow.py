@@ -93,6 +93,11 @@ def _assign(
             **(data or {}),
         },
     )
+    if actor is not None and ticket.category_id:
+        # A person chose (or kept) the category: the dispatch model learns from it.
+        from jiceng.dispatch.services import learn
+
+        learn(actor, ticket)
     _notify(
         "dispatched",
         ticket,
@@ -114,7 +119,9 @@ def dispatch(
     co_units=None,
     reason: str = "",
     at: datetime | None = None,
+    data: dict | None = None,
 ) -> Ticket:
+    """`data` goes into the event (the dispatch model's auto-dispatch says so there)."""
     ticket = _lock(actor, ticket, "dispatch")
     unit = _unit_for(actor, unit)
     return _assign(
@@ -127,6 +134,7 @@ def dispatch(
         urgency=urgency,
         co_units=co_units,
         reason=reason,
+        data=data,
     )
 
 

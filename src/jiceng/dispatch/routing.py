@@ -1,0 +1,70 @@
+"""The routing table at work: category and place → the handling unit, with the reason."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from jiceng.orgs.models import Unit
+from jiceng.regions.models import Region
+from jiceng.tickets.models import Category
+
+from .models import RoutingRule
+
+LOCAL = ("community", "village")
+
+
+@dataclass
+class Route:
+    unit: Unit | None
+    reason: str
+    rule: RoutingRule | None = None
+
+
+def rule_for(category: Category, region: Region) -> RoutingRule | None:
+    """The most specific rule: the deepest category of the lineage, then the deepest place
+    (a rule for the place itself beats one for its county, which beats a general one)."""
+    lineage = category.lineage()
+    depth = {c.pk: c.level for c in lineage}
+    rules = (
+        RoutingRule.objects.filter(category__in=lineage)
+        .filter(Q(region__isnull=True) | Q(region__code__in=region.ancestor_codes()))
+        .select_related("category", "region", "unit", "unit_type")
+    )
+    return max(
+        rules,
+        key=lambda r: (depth[r.category_id], len(r.region.path) if r.region_id else 0),
+        default=None,
+    )
+
+
+def nearest(region: Region, *, type_id=None, categories=None) -> Unit | None:
+    """The active unit of a type (or of unit-type categories) nearest the place, going up."""
+    codes = list(reversed(region.ancestor_codes()))  # the place first
+    units = Unit.objects.filter(is_active=True, region__code__in=codes)
+    units = (
+        units.filter(type_id=type_id) if type_id else units.filter(type__category__in=categories)
+    )
+    found = {}
+    for unit in units.select_related("region", "type").order_by("id"):
+        found.setdefault(unit.region.code, unit)
+    return next((found[c] for c in codes if c in found), None)
+
+
+def route(category: Category | None, region: Region) -> Route:
+    rule = rule_for(category, region) if category is not None else None
+    if rule is not None and rule.unit_id:
+        unit = rule.unit if rule.unit.is_active else None
+        return Route(unit, f"派单规则：{rule.category.full_name} → {rule.unit.name}", rule)
+    if rule is not None and rule.unit_type_id:
+        unit = nearest(region, type_id=rule.unit_type_id)
+        if unit is not None:
+            return Route(
+                unit, f"派单规则：{rule.category.full_name} → 所在地{rule.unit_type.name}", rule
+            )
+        local = nearest(region, categories=LOCAL)
+        reason = f"所在地没有{rule.unit_type.name}，先派所在村（社区）"
+        return Route(local, reason if local else f"所在地没有{rule.unit_type.name}", rule)
+    unit = nearest(region, categories=LOCAL)
+    if rule is not None:
+        return Route(unit, f"派单规则：{rule.category.full_name} → 所在村（社区）", rule)
+    return Route(unit, "没有对应的派单规则，先派所在村（社区）" if unit else "没有对应的派单规则")

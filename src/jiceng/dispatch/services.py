@@ -1,0 +1,266 @@
+"""Dispatch model in the workflow: suggest on intake, auto-dispatch when sure, learn from the
+dispatchers, train new versions.
+
+The suggestion step never breaks intake: without a model there is no suggestion, and a model
+file that is missing, changed or unreadable is logged and recorded on the suggestion, and the
+ticket waits for a person.
+"""
+
+import csv
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from jiceng.core.tabular import decode
+from jiceng.tickets import services as ticket_services
+from jiceng.tickets.models import Category, Ticket
+from jiceng.tickets.states import Status
+
+from . import routing, store, training
+from .classifier import Classifier
+from .models import DispatchSettings, Example, ModelVersion, Suggestion
+
+log = logging.getLogger("jiceng.dispatch")
+SYSTEM = "智能派单"
+_loaded: dict[int, Classifier] = {}  # version → model, in this process
+
+
+def model_dir() -> Path:
+    return Path(settings.DISPATCH_MODEL_DIR)
+
+
+def text_of(ticket: Ticket) -> str:
+    return f"{ticket.title}\n{ticket.content}"
+
+
+def active_model() -> tuple[ModelVersion, Classifier] | None:
+    """The newest active version and its classifier (read once per process). None when no
+    model was ever trained; `store.ModelProblem` when its file is missing or broken."""
+    version = ModelVersion.objects.filter(is_active=True).order_by("-version").first()
+    if version is None:
+        return None
+    model = _loaded.get(version.version)
+    if model is None:
+        model = store.load(model_dir(), version.file, version.sha256)
+        _loaded.clear()
+        _loaded[version.version] = model
+    return version, model
+
+
+def roots() -> dict[str, Category]:
+    return {c.name: c for c in Category.objects.filter(level=1, is_active=True)}
+
+
+def predict(text: str) -> tuple[ModelVersion, list[dict]]:
+    """Top-3 first-level categories for a text: [{"code", "name", "p"}]. Raises ModelProblem,
+    and LookupError when no model has been trained."""
+    found = active_model()
+    if found is None:
+        raise LookupError("尚未训练派单模型（jiceng dispatch train）")
+    version, model = found
+    by_name = roots()
+    top = [
+        {
+            "code": by_name[p.label].code if p.label in by_name else "",
+            "name": p.label,
+            "p": p.probability,
+        }
+        for p in model.top_k([text], 3)[0]
+    ]
+    return version, top
+
+
+def on_intake(ticket: Ticket, *, auto: bool = True) -> Suggestion | None:
+    """Store the model's suggestion for a new ticket and, when it is sure enough and a unit is
+    found, dispatch it. Never raises."""
+    try:
+        version, top = predict(text_of(ticket))
+    except LookupError:
+        return None
+    except store.ModelProblem as exc:
+        log.error(
+            "dispatch model unusable, ticket %s goes to manual dispatch: %s", ticket.number, exc
+        )
+        return _record(ticket, problem=str(exc)[:300])
+    except Exception as exc:  # a model that loads but fails must not stop intake either
+        log.exception("dispatch model failed on ticket %s", ticket.number)
+        return _record(ticket, problem=f"模型出错：{exc.__class__.__name__}")
+    try:
+        return _suggest_and_route(ticket, version, top, auto)
+    except Exception:
+        log.exception("dispatch suggestion for ticket %s was not saved", ticket.number)
+        return None
+
+
+def _record(ticket, **fields) -> Suggestion | None:
+    try:
+        with transaction.atomic():
+            suggestion, _ = Suggestion.objects.update_or_create(ticket=ticket, defaults=fields)
+        return suggestion
+    except Exception:
+        log.exception("dispatch problem for ticket %s was not recorded", ticket.number)
+        return None
+
+
+def _suggest_and_route(ticket, version, top, auto) -> Suggestion:
+    best = top[0]
+    suggested = Category.objects.filter(code=best["code"]).first() if best["code"] else None
+    category = ticket.category or suggested
+    route = routing.route(category, ticket.region) if category else routing.Route(None, "")
+    with transaction.atomic():
+        suggestion, _ = Suggestion.objects.update_or_create(
+            ticket=ticket,
+            defaults={
+                "model_version": version,
+                "top": top,
+                "category": suggested,
+                "probability": best["p"],
+                "unit": route.unit,
+                "route": route.reason[:200],
+                "problem": "",
+                "auto_dispatched": False,
+            },
+        )
+    if not auto:
+        return suggestion
+    config = DispatchSettings.current()
+    agrees = ticket.category is None or ticket.category.lineage()[-1].pk == getattr(
+        suggested, "pk", None
+    )
+    if not (
+        config.auto_dispatch
+        and suggested is not None
+        and best["p"] >= float(config.threshold)
+        and route.unit is not None
+        and agrees
+        and ticket.status == Status.RECEIVED
+    ):
+        return suggestion
+    try:
+        with transaction.atomic(), ticket_services.as_system(SYSTEM):
+            ticket_services.dispatch(
+                None,
+                ticket,
+                route.unit,
+                category=category,
+                reason=f"{SYSTEM}：{suggested.name}（置信度 {best['p']:.2f}，阈值 {config.threshold}）；{route.reason}",
+                data={"auto": True, "model_version": version.version, "probability": best["p"]},
+            )
+            Suggestion.objects.filter(pk=suggestion.pk).update(auto_dispatched=True)
+            suggestion.auto_dispatched = True
+    except (
+        Exception
+    ) as exc:  # a refused dispatch (an unknown calendar year, say) waits for a person
+        log.warning("auto-dispatch of ticket %s refused: %s", ticket.number, exc)
+        Suggestion.objects.filter(pk=suggestion.pk).update(
+            problem=f"自动派单未成功：{getattr(exc, 'message', exc)}"[:300]
+        )
+    return suggestion
+
+
+def learn(actor, ticket: Ticket) -> None:
+    """A person dispatched the ticket with a category: keep it as a labelled example (called
+    inside the dispatch transaction)."""
+    label = ticket.category.lineage()[-1].name
+    suggestion = Suggestion.objects.filter(ticket=ticket).only("top").first()
+    suggested = suggestion.top[0]["name"] if suggestion and suggestion.top else ""
+    Example.objects.update_or_create(
+        ticket=ticket,
+        defaults={
+            "text": text_of(ticket),
+            "label": label,
+            "suggested": suggested,
+            "corrected": bool(suggested) and suggested != label,
+            "by": actor,
+        },
+    )
+
+
+# --- training -----------------------------------------------------------------------------
+
+
+@dataclass
+class Trained:
+    version: ModelVersion
+    scores: dict = field(default_factory=dict)
+
+
+def read_csv(path: Path) -> list[tuple[str, str]]:
+    """Labelled rows of a CSV: a `label` column with `text`, or `title` and `body`."""
+    if not path.exists():
+        raise ValueError(f"找不到文件 {path}")
+    rows = list(csv.DictReader(decode(path.read_bytes()).splitlines()))
+    if not rows or "label" not in rows[0]:
+        raise ValueError(f"{path.name}：须有 label 列，以及 title 与 body 列或 text 列")
+    if "text" in rows[0]:
+        texts = [r["text"] or "" for r in rows]
+    elif "title" in rows[0] and "body" in rows[0]:
+        texts = [f"{r['title'] or ''}\n{r['body'] or ''}" for r in rows]
+    else:
+        raise ValueError(f"{path.name}：须有 title 与 body 列，或 text 列")
+    out = []
+    for i, (text, row) in enumerate(zip(texts, rows, strict=True), start=2):
+        label = (row["label"] or "").strip()
+        if not label:
+            raise ValueError(f"{path.name} 第 {i} 行：label 为空")
+        if not text.strip():
+            raise ValueError(f"{path.name} 第 {i} 行：没有文本")
+        out.append((text, label))
+    return out
+
+
+def examples() -> list[tuple[str, str]]:
+    return list(Example.objects.order_by("id").values_list("text", "label"))
+
+
+def train(csv_files=(), folds: int = 5, progress=None) -> Trained:
+    """Train on the shipped messages, the given CSV files and every dispatcher example; score
+    by cross-validation over the shipped raw messages (the others always train); write the
+    next versioned file and record it."""
+    extra = [row for path in csv_files for row in read_csv(Path(path))]
+    taught = examples()
+    scores = {}
+    if folds:
+        scores = training.cross_validate(folds, extra=extra + taught, progress=progress)
+    corpus = training.shipped() + extra + taught
+    started = time.perf_counter()
+    model = Classifier().fit([t for t, _ in corpus], [label for _, label in corpus])
+    fit_seconds = round(time.perf_counter() - started, 1)
+    for _ in range(5):  # two trainings finishing at once take the next numbers, not one
+        number = (ModelVersion.objects.aggregate(n=Max("version"))["n"] or 0) + 1
+        name, checksum = store.save(model, model_dir(), number)
+        try:
+            with transaction.atomic():
+                version = ModelVersion.objects.create(
+                    version=number,
+                    file=name,
+                    sha256=checksum,
+                    examples=len(corpus),
+                    corrections=len(taught),
+                    labels=model.labels_,
+                    scores=scores,
+                    fit_seconds=fit_seconds,
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise RuntimeError("could not number the new model version")
+    _loaded[number] = model
+    return Trained(version, scores)
+
+
+def backfill(limit: int = 1000) -> int:
+    """Suggestions for waiting tickets that have none (after the first training, say). No
+    auto-dispatch: these tickets are already in a person's queue."""
+    waiting = Ticket.objects.filter(status=Status.RECEIVED, suggestion__isnull=True).order_by("id")
+    done = 0
+    for ticket in waiting.select_related("region", "category")[:limit]:
+        if on_intake(ticket, auto=False) is not None:
+            done += 1
+    return done
