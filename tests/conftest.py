@@ -126,3 +126,29 @@ def sign_in():
         return page
 
     return go
+
+
+@pytest.fixture(scope="session")
+def small_classifier():
+    """The classifier fitted on 40 shipped messages per category (a second or two, once)."""
+    from jiceng.dispatch import training
+    from jiceng.dispatch.classifier import Classifier
+
+    by_label: dict[str, list] = {}
+    for text, label in training.raw_messages():
+        by_label.setdefault(label, []).append(text)
+    corpus = [(t, label) for label, texts in by_label.items() for t in texts[:40]]
+    return Classifier().fit([t for t, _ in corpus], [label for _, label in corpus])
+
+
+@pytest.fixture
+def dispatch_model(db, settings, small_classifier):
+    """That classifier saved as model version 1 and active."""
+    from jiceng.dispatch import services, store
+    from jiceng.dispatch.models import ModelVersion
+
+    services._loaded.clear()  # a model read by an earlier test is not this one
+    name, checksum = store.save(small_classifier, settings.DISPATCH_MODEL_DIR, 1)
+    return ModelVersion.objects.create(
+        version=1, file=name, sha256=checksum, labels=small_classifier.labels_
+    )

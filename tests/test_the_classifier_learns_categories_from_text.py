@@ -48,7 +48,7 @@ def test_an_untrained_classifier_says_so():
         Classifier().predict_proba(["任何"])
 
 
-def test_evaluate_prints_the_metrics(tmp_path, monkeypatch, capsys):
+def test_evaluate_prints_the_metrics(db, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(training, "shipped", small_corpus)
     path = tmp_path / "eval.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -65,12 +65,48 @@ def test_evaluate_prints_the_metrics(tmp_path, monkeypatch, capsys):
         "top3_accuracy",
         "per_label",
         "ms_per_message",
+        "p95_ms_per_message",
+        "model_version",
     }
     assert 0 <= result["accuracy"] <= 1 and result["ms_per_message"] > 0
+    assert result["model_version"] is None  # no model trained: one was fitted on the spot
 
 
-def test_evaluate_refuses_a_file_without_labels(tmp_path):
+def test_evaluate_uses_the_active_model(dispatch_model, tmp_path, capsys):
+    path = tmp_path / "eval.csv"
+    path.write_text("text,label\n工厂排放废水污染河流，鱼都死了,环境保护\n", encoding="utf-8")
+    call_command("dispatch", "evaluate", "--csv", str(path))
+    result = json.loads(capsys.readouterr().out)
+    assert result["model_version"] == 1 and result["accuracy"] == 1.0
+
+
+def test_evaluate_refuses_a_file_without_labels(db, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("text\n某条留言\n", encoding="utf-8")
     with pytest.raises(CommandError, match="label"):
         call_command("dispatch", "evaluate", "--csv", str(path))
+
+
+def test_the_folded_calibration_gives_scikit_learns_probabilities():
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.svm import LinearSVC
+
+    from jiceng.dispatch.classifier import _Calibrated
+
+    corpus = small_corpus()
+    texts, labels = [t for t, _ in corpus], [label for _, label in corpus]
+    model = Classifier()
+    x = model._features(texts, fit=True)
+    for target in (labels, ["城乡" if label == "城乡建设" else "其他" for label in labels]):
+        reference = CalibratedClassifierCV(
+            LinearSVC(class_weight="balanced", random_state=0), method="sigmoid", cv=3
+        ).fit(x, target)
+        folded = _Calibrated.from_sklearn(reference)
+        assert abs(folded.predict_proba(x) - reference.predict_proba(x)).max() < 1e-9
+
+
+def test_too_little_data_is_refused_in_words():
+    with pytest.raises(ValueError, match="两个分类"):
+        Classifier().fit(["甲", "乙"], ["a", "a"])
+    with pytest.raises(ValueError, match="两条"):
+        Classifier().fit(["甲", "乙", "丙"], ["a", "a", "b"])

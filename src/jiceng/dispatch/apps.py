@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class DispatchConfig(AppConfig):
     name = "jiceng.dispatch"
     verbose_name = "智能派单"
+
+    def ready(self):
+        from django.db.models import Q
+
+        from jiceng.orgs import access
+
+        from .models import Example, RoutingRule, Suggestion
+
+        # A place's rules belong to that place's scope; the general rules (no place) are the
+        # prefecture's and are handled in the admin.
+        access.register(RoutingRule, lambda scope: Q(region__path__startswith=scope.path))
+        by_ticket = lambda scope: Q(ticket__region__path__startswith=scope.path)  # noqa: E731
+        access.register(Example, by_ticket)
+        access.register(Suggestion, by_ticket)

@@ -39,7 +39,13 @@ class Prediction:
 
 
 class Classifier:
-    """fit(texts, labels) → predict_proba(texts) → top_k(texts, k)."""
+    """fit(texts, labels) → predict_proba(texts) → top_k(texts, k).
+
+    After fitting, the calibrated SVMs are folded into one weight matrix and a row of sigmoid
+    parameters (`_Calibrated`), which gives the same probabilities as scikit-learn's
+    `CalibratedClassifierCV` at a fraction of the per-call cost: intake classifies one message
+    at a time.
+    """
 
     def __init__(self, c: float = 1.0, seed: int = 0):
         self.c = c
@@ -51,11 +57,17 @@ class Classifier:
             sublinear_tf=True,
             preprocessor=_chars,
             max_features=200_000,
+            dtype=np.float32,
         )
         self.word_vec = TfidfVectorizer(
-            analyzer=words, ngram_range=(1, 1), min_df=1, sublinear_tf=True, max_features=100_000
+            analyzer=words,
+            ngram_range=(1, 1),
+            min_df=1,
+            sublinear_tf=True,
+            max_features=100_000,
+            dtype=np.float32,
         )
-        self.model = None
+        self.scorer: _Calibrated | None = None
         self.labels_: list[str] = []
 
     def _features(self, texts: Sequence[str], fit: bool = False):
@@ -65,18 +77,25 @@ class Classifier:
             ).tocsr()
         return hstack([self.char_vec.transform(texts), self.word_vec.transform(texts)]).tocsr()
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "Classifier":
+    def fit(self, texts: Sequence[str], labels: Sequence[str], sample_weight=None) -> "Classifier":
+        labels = list(labels)
+        if len(set(labels)) < 2:
+            raise ValueError("训练数据至少要有两个分类")
+        folds = min(3, min(labels.count(k) for k in set(labels)))
+        if folds < 2:
+            raise ValueError("每个分类至少要有两条训练样本")
         x = self._features(list(texts), fit=True)
         svm = LinearSVC(C=self.c, class_weight="balanced", random_state=self.seed)
-        self.model = CalibratedClassifierCV(svm, method="sigmoid", cv=3)
-        self.model.fit(x, list(labels))
-        self.labels_ = list(self.model.classes_)
+        model = CalibratedClassifierCV(svm, method="sigmoid", cv=folds)
+        model.fit(x, labels, sample_weight=sample_weight)
+        self.labels_ = list(model.classes_)
+        self.scorer = _Calibrated.from_sklearn(model)
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        if self.model is None:
+        if self.scorer is None:
             raise RuntimeError("the classifier has not been trained")
-        return self.model.predict_proba(self._features(list(texts)))
+        return self.scorer.predict_proba(self._features(list(texts)))
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         return [self.labels_[i] for i in self.predict_proba(texts).argmax(axis=1)]
@@ -87,3 +106,71 @@ class Classifier:
             best = np.argsort(row)[::-1][:k]
             out.append([Prediction(self.labels_[i], round(float(row[i]), 4)) for i in best])
         return out
+
+
+@dataclass
+class _Calibrated:
+    """Sigmoid-calibrated one-vs-rest linear SVMs (one per calibration fold), as arrays.
+
+    Column j of `weights` is one SVM's score for one class; `a`, `b` are its sigmoid; `fold`
+    and `klass` say which SVM and which class it is. Probabilities are computed per SVM,
+    normalised over classes, and averaged over SVMs, as scikit-learn does.
+    """
+
+    weights: np.ndarray  # (features, columns)
+    intercept: np.ndarray  # (columns,)
+    a: np.ndarray
+    b: np.ndarray
+    fold: np.ndarray
+    klass: np.ndarray
+    n_classes: int
+    n_folds: int
+
+    @classmethod
+    def from_sklearn(cls, model: CalibratedClassifierCV) -> "_Calibrated":
+        classes = list(model.classes_)
+        n = len(classes)
+        weights, intercept, a, b, fold, klass = [], [], [], [], [], []
+        for f, calibrated in enumerate(model.calibrated_classifiers_):
+            svm = calibrated.estimator
+            owned = [classes.index(c) for c in svm.classes_]
+            if n == 2:
+                owned = [1]  # a binary SVM scores the second class only
+            for row, k, calibrator in zip(svm.coef_, owned, calibrated.calibrators, strict=True):
+                weights.append(row)
+                a.append(calibrator.a_)
+                b.append(calibrator.b_)
+                fold.append(f)
+                klass.append(k)
+            intercept.extend(np.atleast_1d(svm.intercept_))
+        return cls(
+            weights=np.asarray(weights, dtype=np.float64).T.copy(),
+            intercept=np.asarray(intercept, dtype=np.float64),
+            a=np.asarray(a),
+            b=np.asarray(b),
+            fold=np.asarray(fold),
+            klass=np.asarray(klass),
+            n_classes=n,
+            n_folds=len(model.calibrated_classifiers_),
+        )
+
+    def predict_proba(self, x) -> np.ndarray:
+        scores = np.asarray(x @ self.weights) + self.intercept
+        p = 1.0 / (1.0 + np.exp(self.a * scores + self.b))
+        out = np.zeros((scores.shape[0], self.n_classes))
+        for f in range(self.n_folds):
+            cols = self.fold == f
+            proba = np.zeros_like(out)
+            proba[:, self.klass[cols]] = p[:, cols]
+            if self.n_classes == 2:
+                proba[:, 0] = 1.0 - proba[:, 1]
+            else:
+                total = proba.sum(axis=1, keepdims=True)
+                proba = np.divide(
+                    proba,
+                    total,
+                    out=np.full_like(proba, 1 / self.n_classes),
+                    where=total != 0,
+                )
+            out += proba
+        return out / self.n_folds

@@ -156,7 +156,7 @@ class DispatchSettings(models.Model):
         "疑似重复：回看天数", default=30, help_text="在这么多天内同一乡镇（街道）的未办结工单中查找"
     )
     similar_threshold = models.DecimalField(
-        "疑似重复：相似度", max_digits=3, decimal_places=2, default=Decimal("0.45")
+        "疑似重复：相似度", max_digits=3, decimal_places=2, default=Decimal("0.30")
     )
 
     class Meta:

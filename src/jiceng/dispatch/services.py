@@ -27,7 +27,7 @@ from .models import DispatchSettings, Example, ModelVersion, Suggestion
 
 log = logging.getLogger("jiceng.dispatch")
 SYSTEM = "智能派单"
-_loaded: dict[int, Classifier] = {}  # version → model, in this process
+_loaded: dict[tuple[int, str], Classifier] = {}  # (version, sha256) → model, in this process
 
 
 def model_dir() -> Path:
@@ -44,11 +44,12 @@ def active_model() -> tuple[ModelVersion, Classifier] | None:
     version = ModelVersion.objects.filter(is_active=True).order_by("-version").first()
     if version is None:
         return None
-    model = _loaded.get(version.version)
+    key = (version.version, version.sha256)
+    model = _loaded.get(key)
     if model is None:
         model = store.load(model_dir(), version.file, version.sha256)
         _loaded.clear()
-        _loaded[version.version] = model
+        _loaded[key] = model
     return version, model
 
 
@@ -218,7 +219,7 @@ def examples() -> list[tuple[str, str]]:
     return list(Example.objects.order_by("id").values_list("text", "label"))
 
 
-def train(csv_files=(), folds: int = 5, progress=None) -> Trained:
+def train(csv_files=(), folds: int = 5, jobs: int = 1, progress=None) -> Trained:
     """Train on the shipped messages, the given CSV files and every dispatcher example; score
     by cross-validation over the shipped raw messages (the others always train); write the
     next versioned file and record it."""
@@ -226,7 +227,7 @@ def train(csv_files=(), folds: int = 5, progress=None) -> Trained:
     taught = examples()
     scores = {}
     if folds:
-        scores = training.cross_validate(folds, extra=extra + taught, progress=progress)
+        scores = training.cross_validate(folds, extra=extra + taught, progress=progress, jobs=jobs)
     corpus = training.shipped() + extra + taught
     started = time.perf_counter()
     model = Classifier().fit([t for t, _ in corpus], [label for _, label in corpus])
@@ -251,7 +252,8 @@ def train(csv_files=(), folds: int = 5, progress=None) -> Trained:
             continue
     else:
         raise RuntimeError("could not number the new model version")
-    _loaded[number] = model
+    _loaded.clear()
+    _loaded[(number, checksum)] = model
     return Trained(version, scores)
 
 

@@ -124,3 +124,20 @@ def cross_validate(folds: int = 5, seed: int = 0, progress=None, extra=(), jobs:
         "fit_seconds_mean": round(float(np.mean([s for _, s in rows])), 1),
         "ms_per_message_mean": round(float(np.mean([r.ms_per_message for r, _ in rows])), 3),
     }
+
+
+def latency(classifier: Classifier, texts: list[str], limit: int = 300) -> dict:
+    """Milliseconds to classify one message at a time, as intake does (not in a batch)."""
+    times = []
+    for text in texts[:limit]:
+        started = time.perf_counter()
+        classifier.top_k([text], 3)
+        times.append(1000 * (time.perf_counter() - started))
+    if not times:
+        return {"n": 0, "p50_ms": None, "p95_ms": None}
+    return {
+        "n": len(times),
+        "p50_ms": round(float(np.percentile(times, 50)), 2),
+        "p95_ms": round(float(np.percentile(times, 95)), 2),
+        "max_ms": round(max(times), 2),
+    }

@@ -160,44 +160,6 @@ def ranking(
     return metrics.rank(rate_counts(period, by=by, level=level, scope=scope, user=user), weights())
 
 
-def suggest_unit(ticket) -> Unit | None:
-    """The unit a dispatcher most likely wants: the category's default unit type nearest the
-    place (a department of the county, say), else the community or village of the place."""
-    codes = list(reversed(ticket.region.ancestor_codes()))  # nearest first
-    unit_type = None
-    if ticket.category_id:
-        unit_type = next(
-            (c.default_unit_type_id for c in ticket.category.lineage() if c.default_unit_type_id),
-            None,
-        )
-    units = Unit.objects.filter(is_active=True, region__code__in=codes)
-    if unit_type:
-        units = units.filter(type_id=unit_type)
-    else:
-        units = units.filter(type__category__in=["community", "village"])
-    found = {u.region.code: u for u in units.select_related("region", "type")}
-    return next((found[c] for c in codes if c in found), None)
-
-
-def same_place_open(user, ticket, days: int = 30, limit: int = 5):
-    """Open tickets of the same village (community) from the last month: candidates for a
-    merge, which stays the dispatcher's call. (Text similarity comes with the dispatch model.)"""
-    from datetime import timedelta
-
-    from .access import visible_tickets
-    from .states import OPEN
-
-    since = ticket.received_at - timedelta(days=days)
-    return (
-        visible_tickets(user)
-        .filter(
-            region_id=ticket.region_id, status__in=[s.value for s in OPEN], received_at__gte=since
-        )
-        .exclude(pk=ticket.pk)
-        .order_by("-received_at")[:limit]
-    )
-
-
 def scope_rates(start, end, scope: Scope) -> metrics.Row:
     """The 三率 of everything the units inside `scope` handled in [start, end), as one row."""
     counts = rate_counts((start, end), scope=scope)

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiceng.core.errors import ServiceError
+from jiceng.dispatch import selectors as dispatch_selectors
 from jiceng.orgs.access import visible
 from jiceng.orgs.models import RoleCode, Unit
 from jiceng.regions.models import Grid
@@ -142,6 +143,8 @@ def _whistled(user, ticket) -> bool:
 def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed: str = "") -> dict:
     units = visible(request.user, Unit.objects.filter(is_active=True).select_related("type"))
     actions = available_actions(request.user, ticket)
+    dispatching = bool({"dispatch", "redispatch", "uphold_return"} & set(actions))
+    advice = dispatch_selectors.advice(request.user, ticket)
     return {
         "ticket": ticket,
         "events": TicketEvent.objects.filter(ticket=ticket)
@@ -151,13 +154,16 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
         "actions": actions,
         "labels": {name: a.label for name, a in states.ACTIONS.items()},
         "units": units.order_by("region__code", "type__sort", "name")[:2000],
-        "suggested": selectors.suggest_unit(ticket),
+        "advice": advice,
+        "suggested": advice.unit if dispatching else None,
         "urgencies": Urgency.choices,
         "satisfactions": Satisfaction.values,
         "errors": errors or {},
         "failed": failed,
         "may_read_phone": access.may(request.user, "read_phone", ticket),
-        "similar": selectors.same_place_open(request.user, ticket) if "merge" in actions else [],
+        "similar": dispatch_selectors.similar_open(request.user, ticket)
+        if "merge" in actions
+        else [],
     }
 
 

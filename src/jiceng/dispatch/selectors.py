@@ -1,0 +1,145 @@
+"""What dispatchers and leaders see of the model: a ticket's advice, its likely duplicates,
+and the hot spots of a period. Every query is inside the user's scope."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from jiceng.orgs.access import visible
+from jiceng.orgs.models import Unit
+from jiceng.tickets.access import visible_tickets
+from jiceng.tickets.models import Category, Ticket
+from jiceng.tickets.states import OPEN
+
+from . import routing, similarity
+from .models import DispatchSettings, Suggestion
+
+
+@dataclass
+class Advice:
+    suggestion: Suggestion | None
+    top: list[dict]  # {"code", "name", "p", "percent"}
+    unit: Unit | None  # the unit the routing table gives, if the user may pick it
+    reason: str
+
+
+def advice(user, ticket: Ticket) -> Advice:
+    """The stored suggestion, and the unit routing gives for the ticket's category (or the
+    model's, while the ticket has none)."""
+    suggestion = (
+        Suggestion.objects.filter(ticket=ticket).select_related("model_version", "category").first()
+    )
+    top = [dict(t, percent=round(100 * t["p"])) for t in (suggestion.top if suggestion else [])]
+    category = ticket.category or (suggestion.category if suggestion else None)
+    route = (
+        routing.route(category, ticket.region) if category else routing.route(None, ticket.region)
+    )
+    unit = route.unit
+    if unit is not None and not visible(user, Unit.objects.filter(pk=unit.pk)).exists():
+        unit = None
+    return Advice(suggestion, top, unit, route.reason)
+
+
+def similar_open(user, ticket: Ticket, limit: int = 5) -> list[tuple[Ticket, float]]:
+    """Open tickets of the same township (street) from the last weeks that say the same
+    thing, most similar first: candidates for a merge, which stays the dispatcher's call."""
+    config = DispatchSettings.current()
+    area = ticket.region.parent if ticket.region.level == "village" else ticket.region
+    since = ticket.received_at - timedelta(days=config.similar_days)
+    candidates = list(
+        visible_tickets(user)
+        .filter(
+            region__path__startswith=area.path,
+            status__in=[s.value for s in OPEN],
+            received_at__gte=since,
+        )
+        .exclude(pk=ticket.pk)
+        .only("id", "number", "title", "content", "received_at", "status", "region")
+        .order_by("-received_at")[:500]
+    )
+    matches = similarity.most_similar(
+        similarity.message_text(ticket.title, ticket.content),
+        [(t, similarity.message_text(t.title, t.content)) for t in candidates],
+        threshold=float(config.similar_threshold),
+        k=limit,
+    )
+    return [(m.key, m.score) for m in matches]
+
+
+@dataclass
+class HotSpot:
+    place: str
+    size: int
+    growth: int
+    heat: float
+    keywords: list[str]
+    representatives: list[Ticket]
+    first: datetime | None
+    last: datetime | None
+    categories: list[str]
+
+
+def hot_spots(
+    user, days: int = 30, limit: int = 20, now: datetime | None = None
+) -> tuple[list[HotSpot], int]:
+    """Tickets of the last `days` in scope, clustered by topic within each township, hottest
+    first. Returns (clusters, tickets looked at)."""
+    now = now or timezone.now()
+    start = now - timedelta(days=days)
+    tickets = list(
+        visible_tickets(user)
+        .filter(received_at__gte=start, received_at__lt=now, duplicate_of__isnull=True)
+        .select_related("region", "category")
+        .order_by("-received_at")[:5000]
+    )
+    townships = {}
+    for t in tickets:
+        codes = t.region.ancestor_codes()
+        townships[t.pk] = codes[3] if len(codes) > 3 else codes[-1]
+    items = [
+        similarity.Item(
+            key=t.pk,
+            text=similarity.message_text(t.title, t.content),
+            at=t.received_at,
+            place=townships[t.pk],
+        )
+        for t in tickets
+    ]
+    by_id = {t.pk: t for t in tickets}
+    clusters = similarity.cluster(items, window=(start, now))[:limit]
+    out = []
+    for c in clusters:
+        members = [by_id[k] for k in c.keys]
+        names = {}
+        for t in members:
+            root = t.category.full_name.split("/")[0] if t.category_id else "未分类"
+            names[root] = names.get(root, 0) + 1
+        place = _common_place(members)
+        out.append(
+            HotSpot(
+                place=place,
+                size=c.size,
+                growth=c.growth,
+                heat=c.heat,
+                keywords=c.keywords,
+                representatives=[by_id[k] for k in c.representatives],
+                first=c.first,
+                last=c.last,
+                categories=[n for n, _ in sorted(names.items(), key=lambda kv: -kv[1])],
+            )
+        )
+    return out, len(tickets)
+
+
+def _common_place(members: list[Ticket]) -> str:
+    """The deepest place all members share (a village, else their township)."""
+    first = members[0].region
+    if all(t.region_id == first.pk for t in members):
+        return first.full_name
+    parent = first.parent
+    return parent.full_name if parent else first.full_name
+
+
+def category_choices() -> list[Category]:
+    return list(Category.objects.filter(level=1, is_active=True).order_by("code"))
