@@ -29,6 +29,7 @@ urlpatterns = [
     # staff
     path("work/tickets/", workbench.ticket_list, name="work-tickets"),
     path("work/tickets/new/", workbench.new_ticket, name="work-new"),
+    path("work/tickets/suggest/", workbench.suggest, name="work-suggest"),
     path("work/meetings/new/", workbench.new_meeting, name="work-meeting"),
     path("work/grid-report/", workbench.grid_report, name="work-grid-report"),
     path("work/tickets/<int:pk>/", workbench.ticket_detail, name="work-ticket"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("work/tickets/<int:pk>/<str:action>/", workbench.act, name="work-act"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", dashboard_views.export, name="dashboard-export"),
+    path("dashboard/hotspots/", dashboard_views.hotspots, name="hotspots"),
     path("evaluation/surveys/", evaluation_views.campaign_list, name="survey-list"),
     path("evaluation/surveys/new/", evaluation_views.campaign_new, name="survey-new"),
     path("evaluation/surveys/<int:pk>/", evaluation_views.campaign_detail, name="survey-detail"),

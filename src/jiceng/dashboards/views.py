@@ -129,3 +129,32 @@ def export(request):
     )
     response["Content-Disposition"] = f"attachment; filename=sanlv-{period}.xlsx"
     return response
+
+
+HOTSPOT_WINDOWS = [(7, "近 7 天"), (30, "近 30 天"), (90, "近 90 天")]
+
+
+@login_required
+def hotspots(request):
+    """Tickets of a recent window clustered by what they say, within each township: the
+    hottest first (size, growth, likes), each with a few representative tickets."""
+    from jiceng.dispatch import selectors as dispatch_selectors
+
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        days = 30
+    if days not in dict(HOTSPOT_WINDOWS):
+        days = 30
+    clusters, looked_at = dispatch_selectors.hot_spots(request.user, days=days)
+    return render(
+        request,
+        "dashboards/hotspots.html",
+        {
+            "clusters": clusters,
+            "looked_at": looked_at,
+            "days": days,
+            "windows": HOTSPOT_WINDOWS,
+            "scope_name": _scope_name(request.user),
+        },
+    )

@@ -1,6 +1,7 @@
 """What dispatchers and leaders see of the model: a ticket's advice, its likely duplicates,
 and the hot spots of a period. Every query is inside the user's scope."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,11 +10,17 @@ from django.utils import timezone
 from jiceng.orgs.access import visible
 from jiceng.orgs.models import Unit
 from jiceng.tickets.access import visible_tickets
-from jiceng.tickets.models import Category, Ticket
+from jiceng.tickets.models import Ticket
 from jiceng.tickets.states import OPEN
 
-from . import routing, similarity
+from . import routing, similarity, training
 from .models import DispatchSettings, Suggestion
+
+
+@functools.cache
+def background() -> similarity.Background:
+    """Word weights for duplicate detection, from the shipped messages (built once)."""
+    return similarity.Background([t for t, _ in training.raw_messages()])
 
 
 @dataclass
@@ -61,6 +68,7 @@ def similar_open(user, ticket: Ticket, limit: int = 5) -> list[tuple[Ticket, flo
     matches = similarity.most_similar(
         similarity.message_text(ticket.title, ticket.content),
         [(t, similarity.message_text(t.title, t.content)) for t in candidates],
+        background(),
         threshold=float(config.similar_threshold),
         k=limit,
     )
@@ -135,11 +143,32 @@ def hot_spots(
 def _common_place(members: list[Ticket]) -> str:
     """The deepest place all members share (a village, else their township)."""
     first = members[0].region
-    if all(t.region_id == first.pk for t in members):
-        return first.full_name
-    parent = first.parent
-    return parent.full_name if parent else first.full_name
+    if all(t.region_id == first.pk for t in members) or first.parent_id is None:
+        return first.full_name or first.name
+    return first.parent.full_name or first.parent.name
 
 
-def category_choices() -> list[Category]:
-    return list(Category.objects.filter(level=1, is_active=True).order_by("code"))
+def similar_to_text(user, text: str, region=None, days: int = 30, limit: int = 3):
+    """Open tickets in scope (of the place's township, when one is chosen) that say what
+    `text` says: shown while a request is typed in, before it becomes a ticket."""
+    config = DispatchSettings.current()
+    found = visible_tickets(user).filter(
+        status__in=[s.value for s in OPEN],
+        received_at__gte=timezone.now() - timedelta(days=days),
+    )
+    if region is not None:
+        area = region.parent if region.level == "village" and region.parent_id else region
+        found = found.filter(region__path__startswith=area.path)
+    candidates = list(
+        found.only("id", "number", "title", "content", "received_at", "status").order_by(
+            "-received_at"
+        )[:500]
+    )
+    matches = similarity.most_similar(
+        similarity.message_text(text[:30], text),
+        [(t, similarity.message_text(t.title, t.content)) for t in candidates],
+        background(),
+        threshold=float(config.similar_threshold),
+        k=limit,
+    )
+    return [(m.key, m.score) for m in matches]

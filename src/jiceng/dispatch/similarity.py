@@ -12,7 +12,8 @@ from datetime import datetime
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from .classifier import _chars, words
 
@@ -47,15 +48,43 @@ class Match:
     score: float
 
 
+class Background:
+    """Character 2–3-gram weights learned once from a corpus of ordinary messages, so that a
+    comparison among a handful of tickets weighs words as a large corpus would: 请尽快处理
+    counts for little, a place name or an object for much. N-grams are hashed, so one the
+    corpus never saw (a village's name) gets the highest weight rather than none."""
+
+    def __init__(self, texts: Sequence[str], n_features: int = 2**20):
+        self.hashing = HashingVectorizer(
+            analyzer="char",
+            ngram_range=(2, 3),
+            preprocessor=_chars,
+            alternate_sign=False,
+            norm=None,
+            n_features=n_features,
+        )
+        counts = self.hashing.transform(list(texts))
+        df = np.bincount(counts.indices, minlength=n_features)
+        self.idf = np.log((1 + len(texts)) / (1 + df)) + 1.0
+
+    def vectors(self, texts: Sequence[str]):
+        x = self.hashing.transform(list(texts)).astype(np.float64)
+        x.data = np.log1p(x.data) * self.idf[x.indices]
+        return normalize(x)
+
+
 def most_similar(
-    text: str, candidates: Sequence[tuple[object, str]], threshold: float = 0.3, k: int = 5
+    text: str,
+    candidates: Sequence[tuple[object, str]],
+    background: Background,
+    threshold: float = 0.3,
+    k: int = 5,
 ) -> list[Match]:
     """The candidates that say the same as `text`, best first: cosine ≥ threshold, at most k."""
     if not candidates or not (text or "").strip():
         return []
-    vec = _vectorizer()
-    matrix = vec.fit_transform([text] + [t for _, t in candidates])
-    scores = (matrix[1:] @ matrix[0].T).toarray().ravel()
+    query = background.vectors([text])
+    scores = (background.vectors([t for _, t in candidates]) @ query.T).toarray().ravel()
     order = np.argsort(scores)[::-1][:k]
     return [
         Match(candidates[i][0], round(float(scores[i]), 3)) for i in order if scores[i] >= threshold

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jiceng.dispatch import services, store, training
+from jiceng.dispatch import hotspots, services, similarity, store, training
 from jiceng.dispatch.classifier import Classifier
 
 
@@ -35,6 +35,14 @@ class Command(BaseCommand):
             action="store_true",
             help="不用已启用的模型，而用随软件提供的数据现场训练一个",
         )
+        hot = sub.add_parser(
+            "hotspots",
+            help="热点聚类：--csv 为留言文件（id,title,body,time,likes），否则为近 --days 天的工单",
+        )
+        hot.add_argument("--csv")
+        hot.add_argument("--days", type=int, default=30)
+        hot.add_argument("--threshold", type=float, default=0.2, help="平均相似度下限（0–1）")
+        hot.add_argument("--top", type=int, default=20)
         suggest = sub.add_parser("suggest", help="为还没有建议的待派单工单补做建议（不自动派单）")
         suggest.add_argument("--limit", type=int, default=1000)
 
@@ -98,6 +106,43 @@ class Command(BaseCommand):
         result["p95_ms_per_message"] = training.latency(model, texts)["p95_ms"]
         result["model_version"] = version.version if version else None
         self._json(result)
+
+    def _hotspots(self, csv, days, threshold, top, **_):
+        if not 0 < threshold < 1:
+            raise CommandError("--threshold 须在 0 与 1 之间")
+        started = time.perf_counter()
+        if csv:
+            try:
+                items, titles = hotspots.read_messages(Path(csv))
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+            clusters = similarity.cluster(items, threshold=threshold)
+        else:
+            items, titles, clusters = hotspots.recent_tickets(days, threshold)
+        seconds = round(time.perf_counter() - started, 2)
+        self._json(
+            {
+                "messages": len(items),
+                "clusters": len(clusters),
+                "clustered_messages": sum(c.size for c in clusters),
+                "seconds": seconds,
+                "top": [
+                    {
+                        "size": c.size,
+                        "growth": c.growth,
+                        "likes": c.likes,
+                        "heat": c.heat,
+                        "keywords": c.keywords,
+                        "first": c.first.isoformat() if c.first else None,
+                        "last": c.last.isoformat() if c.last else None,
+                        "representatives": [
+                            {"id": k, "title": titles[k]} for k in c.representatives
+                        ],
+                    }
+                    for c in clusters[:top]
+                ],
+            }
+        )
 
     def _suggest(self, limit, **_):
         self.stdout.write(f"已为 {services.backfill(limit)} 件待派单工单补做建议")
