@@ -148,7 +148,7 @@ class DispatchSettings(models.Model):
         "自动派单置信度",
         max_digits=4,
         decimal_places=3,
-        default=Decimal("0.95"),
+        default=Decimal("0.90"),
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("1"))],
         help_text="模型对首选分类的把握不低于此值、且派单规则能找到承办单位时，自动派单",
     )

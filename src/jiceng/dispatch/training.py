@@ -90,7 +90,31 @@ def _fold(texts, labels, train, test, extra, seed):
         list(labels[train]) + [label for _, label in extra],
     )
     fit_seconds = time.perf_counter() - started
-    return score(model, list(texts[test]), list(labels[test])), fit_seconds
+    proba = model.predict_proba(list(texts[test]))
+    best = proba.argmax(axis=1)
+    sure = [
+        (float(proba[i, j]), model.labels_[j] == labels[test][i]) for i, j in enumerate(best)
+    ]
+    return score(model, list(texts[test]), list(labels[test])), fit_seconds, sure
+
+
+THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+def auto_dispatch_table(sure: list[tuple[float, bool]]) -> list[dict]:
+    """For each threshold: the share of messages the model would dispatch on its own
+    (coverage) and the share of those it gets right (precision)."""
+    rows = []
+    for t in THRESHOLDS:
+        taken = [ok for p, ok in sure if p >= t]
+        rows.append(
+            {
+                "threshold": t,
+                "coverage": round(len(taken) / len(sure), 4) if sure else None,
+                "precision": round(sum(taken) / len(taken), 4) if taken else None,
+            }
+        )
+    return rows
 
 
 def cross_validate(folds: int = 5, seed: int = 0, progress=None, extra=(), jobs: int = 1) -> dict:
@@ -113,7 +137,9 @@ def cross_validate(folds: int = 5, seed: int = 0, progress=None, extra=(), jobs:
         for train, test in splits:
             rows.append(_fold(texts, labels, train, test, extra, seed))
             if progress:
-                progress(len(rows), *rows[-1])
+                progress(len(rows), *rows[-1][:2])
+    sure = [pair for _, _, fold in rows for pair in fold]
+    rows = [(r, s) for r, s, _ in rows]
     return {
         "folds": folds,
         "n": len(raw),
@@ -123,6 +149,7 @@ def cross_validate(folds: int = 5, seed: int = 0, progress=None, extra=(), jobs:
         "top3_accuracy": round(float(np.mean([r.top3_accuracy for r, _ in rows])), 4),
         "fit_seconds_mean": round(float(np.mean([s for _, s in rows])), 1),
         "ms_per_message_mean": round(float(np.mean([r.ms_per_message for r, _ in rows])), 3),
+        "auto_dispatch": auto_dispatch_table(sure),
     }
 
 

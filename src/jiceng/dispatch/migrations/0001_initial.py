@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                     "threshold",
                     models.DecimalField(
                         decimal_places=3,
-                        default=Decimal("0.95"),
+                        default=Decimal("0.90"),
                         help_text="模型对首选分类的把握不低于此值、且派单规则能找到承办单位时，自动派单",
                         max_digits=4,
                         validators=[

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from jiceng.demo import seed
+from jiceng.dispatch import demo as dispatch_demo
+from jiceng.dispatch.models import Suggestion
 from jiceng.evaluation import demo as evaluation_demo
 from jiceng.evaluation import demo_periods
 from jiceng.orgs.models import Person, Unit
@@ -14,8 +16,15 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         logins = seed(stdout=self.stdout)
+        version = dispatch_demo.train(stdout=self.stdout)
+        if version is not None:
+            self.stdout.write(f"智能派单模型 v{version.version}：{version.examples} 条样本")
         self.stdout.write("生成近半年的演示工单（经由办理服务，逐件派单、接单、答复、回访）……")
         ticket_demo.seed(stdout=self.stdout)
+        fresh = dispatch_demo.today(stdout=self.stdout)
+        if fresh:
+            auto = Suggestion.objects.filter(ticket__in=fresh, auto_dispatched=True).count()
+            self.stdout.write(f"今天新来的 {len(fresh)} 件热线诉求中，{auto} 件由智能派单自动派出")
         codes = evaluation_demo.seed(stdout=self.stdout)
         period = demo_periods.seed(stdout=self.stdout)
         chosen = evaluation_demo.seed_selection(stdout=self.stdout)
