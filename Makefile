@@ -6,7 +6,7 @@ PYTEST := $(VENV)/bin/pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint format serve clean bench screenshots
+.PHONY: install demo test lint format serve clean bench bench-dispatch screenshots
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 
@@ -57,6 +57,11 @@ clean:
 # docs/benchmarks.md. The first run generates the 1M tickets (a few minutes); later runs reuse them.
 bench: install
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
+	$(VENV)/bin/python bench/dispatch.py
+
+# The dispatch model and hot spots only (no database, about three minutes).
+bench-dispatch: install
+	$(VENV)/bin/python bench/dispatch.py
 
 # The key pages on a phone and a desktop, into docs/screenshots/ (needs /usr/bin/chromium).
 screenshots: install

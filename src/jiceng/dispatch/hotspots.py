@@ -1,14 +1,11 @@
-"""Inputs of the hot-spot report: a file of messages (the shipped benchmark's format), or the
-tickets of a recent window."""
+"""Inputs of the hot-spot report: a file of messages (the benchmark's format), or the tickets
+of a recent window. Reading a file needs no Django (the benchmark runs without a database)."""
 
 import csv
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from django.utils import timezone
-
 from jiceng.core.tabular import decode
-from jiceng.tickets.models import Ticket
 
 from . import similarity
 
@@ -51,6 +48,10 @@ def read_messages(path: Path) -> tuple[list[similarity.Item], dict]:
 
 def recent_tickets(days: int, threshold: float):
     """All tickets of the last `days`, clustered within each township."""
+    from django.utils import timezone
+
+    from jiceng.tickets.models import Ticket
+
     now = timezone.now()
     start = now - timedelta(days=days)
     tickets = list(

@@ -92,9 +92,7 @@ def _fold(texts, labels, train, test, extra, seed):
     fit_seconds = time.perf_counter() - started
     proba = model.predict_proba(list(texts[test]))
     best = proba.argmax(axis=1)
-    sure = [
-        (float(proba[i, j]), model.labels_[j] == labels[test][i]) for i, j in enumerate(best)
-    ]
+    sure = [(float(proba[i, j]), model.labels_[j] == labels[test][i]) for i, j in enumerate(best)]
     return score(model, list(texts[test]), list(labels[test])), fit_seconds, sure
 
 

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         )
         hot.add_argument("--csv")
         hot.add_argument("--days", type=int, default=30)
-        hot.add_argument("--threshold", type=float, default=0.2, help="平均相似度下限（0–1）")
+        hot.add_argument("--threshold", type=float, default=0.15, help="平均相似度下限（0–1）")
         hot.add_argument("--top", type=int, default=20)
         suggest = sub.add_parser("suggest", help="为还没有建议的待派单工单补做建议（不自动派单）")
         suggest.add_argument("--limit", type=int, default=1000)
