@@ -107,10 +107,18 @@ def walk(base: str) -> None:
         sign_in("dispatcher")
         page.goto(f"{base}/work/tickets/?view=received")
         page.screenshot(path=OUT / "desktop-dispatcher-queue.png", full_page=True)
-        page.goto(f"{base}/work/tickets/?view=received&q=暖气不热，屋里只有15度")
+        page.goto(f"{base}/work/tickets/?view=all&q=暖气不热，屋里只有15度")
         page.locator("table.tickets a").first.click()
         page.screenshot(path=OUT / "desktop-ticket-dispatch.png", full_page=True)
-        page.click("form[data-action=dispatch] button[type=submit]")
+        # The story goes on with the community (a leaking radiator in its building); the
+        # model may have sent it elsewhere already, then the dispatcher re-dispatches.
+        action = "dispatch" if page.locator("form[data-action=dispatch]").count() else "redispatch"
+        form = page.locator(f"form[data-action={action}]")
+        if action == "redispatch":
+            page.locator(f"details:has(form[data-action={action}]) summary").click()
+            form.locator("input[name=reason]").fill("楼内管道问题，先由社区协调物业处理")
+        form.locator("select[name=unit]").select_option(label="嘉顺社区居委会")
+        form.locator("button[type=submit]").click()
 
         sign_in("handler")
         page.goto(f"{base}/work/tickets/?view=todo")
@@ -138,6 +146,8 @@ def walk(base: str) -> None:
         page.wait_for_function("document.querySelector('#chart-trend canvas') !== null")
         page.wait_for_timeout(600)
         page.screenshot(path=OUT / "desktop-dashboard.png")
+        page.goto(f"{base}/dashboard/hotspots/?days=90")
+        page.screenshot(path=OUT / "desktop-hotspots.png")
         phone_leader = browser.new_context(
             viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="zh-CN"
         )

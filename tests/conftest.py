@@ -26,6 +26,15 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def fresh_dispatch_caches():
+    """The dispatch model's per-process caches hold one test's rows; no other test sees them."""
+    from jiceng.dispatch import cache, services
+
+    cache.clear()
+    services._loaded.clear()
+
+
+@pytest.fixture(autouse=True)
 def uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DISPATCH_MODEL_DIR = tmp_path / "models"

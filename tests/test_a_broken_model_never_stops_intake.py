@@ -8,7 +8,7 @@ import pytest
 
 from jiceng import factories
 from jiceng.dispatch import store
-from jiceng.dispatch.models import ModelVersion, Suggestion
+from jiceng.dispatch.models import Suggestion
 
 TEXT = "小区楼道路灯坏了，物业一直不来维修"
 
@@ -60,7 +60,8 @@ def test_a_file_that_matches_its_checksum_but_is_no_model_is_refused(
 
     path = model_file(settings, dispatch_model)
     joblib.dump({"not": "a classifier"}, path)
-    ModelVersion.objects.filter(pk=dispatch_model.pk).update(sha256=store.sha256(path))
+    dispatch_model.sha256 = store.sha256(path)
+    dispatch_model.save()
     with caplog.at_level(logging.ERROR, logger="jiceng.dispatch"):
         ticket = take_in(world)
     assert ticket.status == "received"

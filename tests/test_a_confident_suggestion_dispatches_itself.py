@@ -97,3 +97,19 @@ def test_the_threshold_is_kept_between_one_half_and_one(db, value):
     config.threshold = Decimal(value)
     with pytest.raises(ValidationError):
         config.full_clean()
+
+
+def test_the_api_gives_the_suggestion_within_scope(world, users, login, dispatch_model):
+    settings_with(auto_dispatch=False)
+    ticket = factories.ticket(world["jiashun"], title="课外资料收费", content=SCHOOL)
+    body = login("erin").get(f"/api/v1/tickets/{ticket.pk}/suggestion").json()
+    assert body["model_version"] == 1 and body["categories"][0]["name"] == "教育文体"
+    assert len(body["categories"]) == 3 and body["unit"]["id"] == world["jiashun_unit"].pk
+    assert body["auto_dispatched"] is False and body["problem"] == ""
+    assert login("gina").get(f"/api/v1/tickets/{ticket.pk}/suggestion").status_code == 404
+
+
+def test_without_a_suggestion_the_api_says_so_plainly(world, login):
+    ticket = factories.ticket(world["jiashun"], title="路灯坏了")
+    body = login("erin").get(f"/api/v1/tickets/{ticket.pk}/suggestion").json()
+    assert body["model_version"] is None and body["categories"] == []

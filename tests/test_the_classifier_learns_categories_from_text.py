@@ -110,3 +110,17 @@ def test_too_little_data_is_refused_in_words():
         Classifier().fit(["甲", "乙"], ["a", "a"])
     with pytest.raises(ValueError, match="两条"):
         Classifier().fit(["甲", "乙", "丙"], ["a", "a", "b"])
+
+
+def test_one_message_at_a_time_gives_the_batch_probabilities(tmp_path):
+    from jiceng.dispatch import store
+
+    corpus = small_corpus()
+    model = Classifier().fit([t for t, _ in corpus], [label for _, label in corpus])
+    texts = ["小区物业乱收停车费，业主要求退还", "工厂排放废水污染河流", "", "！！！"]
+    batch = model.predict_proba(texts)
+    for i, text in enumerate(texts):
+        assert abs(model.predict_proba([text])[0] - batch[i]).max() < 1e-6
+    name, checksum = store.save(model, tmp_path, 1)  # the fast path survives a save and load
+    again = store.load(tmp_path, name, checksum)
+    assert abs(again.predict_proba([texts[0]])[0] - batch[0]).max() < 1e-6

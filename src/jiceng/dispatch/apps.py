@@ -18,3 +18,14 @@ class DispatchConfig(AppConfig):
         by_ticket = lambda scope: Q(ticket__region__path__startswith=scope.path)  # noqa: E731
         access.register(Example, by_ticket)
         access.register(Suggestion, by_ticket)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from jiceng.tickets.models import Category
+
+        from . import cache
+        from .models import DispatchSettings, ModelVersion
+
+        for model in (DispatchSettings, ModelVersion, RoutingRule, Category):
+            post_save.connect(cache.clear, sender=model, dispatch_uid=f"dispatch-cache-{model}")
+            post_delete.connect(cache.clear, sender=model, dispatch_uid=f"dispatch-del-{model}")

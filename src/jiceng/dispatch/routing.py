@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
 from jiceng.tickets.models import Category
 
+from . import cache
 from .models import RoutingRule
 
 LOCAL = ("community", "village")
@@ -25,16 +24,30 @@ def rule_for(category: Category, region: Region) -> RoutingRule | None:
     (a rule for the place itself beats one for its county, which beats a general one)."""
     lineage = category.lineage()
     depth = {c.pk: c.level for c in lineage}
-    rules = (
-        RoutingRule.objects.filter(category__in=lineage)
-        .filter(Q(region__isnull=True) | Q(region__code__in=region.ancestor_codes()))
-        .select_related("category", "region", "unit", "unit_type")
-    )
+    places = set(region.ancestor_codes())
+    rules = [
+        r
+        for c in lineage
+        for r in _table().get(c.pk, [])
+        if r.region_id is None or r.region.code in places
+    ]
     return max(
         rules,
         key=lambda r: (depth[r.category_id], len(r.region.path) if r.region_id else 0),
         default=None,
     )
+
+
+def _table() -> dict[int, list[RoutingRule]]:
+    """The whole routing table by category (a few hundred rows at most), cached briefly."""
+
+    def load():
+        table: dict[int, list[RoutingRule]] = {}
+        for rule in RoutingRule.objects.select_related("category", "region", "unit", "unit_type"):
+            table.setdefault(rule.category_id, []).append(rule)
+        return table
+
+    return cache.get("routing", load)
 
 
 def nearest(region: Region, *, type_id=None, categories=None) -> Unit | None:

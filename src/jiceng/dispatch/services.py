@@ -21,7 +21,7 @@ from jiceng.tickets import services as ticket_services
 from jiceng.tickets.models import Category, Ticket
 from jiceng.tickets.states import Status
 
-from . import routing, store, training
+from . import cache, routing, store, training
 from .classifier import Classifier
 from .models import DispatchSettings, Example, ModelVersion, Suggestion
 
@@ -41,7 +41,9 @@ def text_of(ticket: Ticket) -> str:
 def active_model() -> tuple[ModelVersion, Classifier] | None:
     """The newest active version and its classifier (read once per process). None when no
     model was ever trained; `store.ModelProblem` when its file is missing or broken."""
-    version = ModelVersion.objects.filter(is_active=True).order_by("-version").first()
+    version = cache.get(
+        "version", lambda: ModelVersion.objects.filter(is_active=True).order_by("-version").first()
+    )
     if version is None:
         return None
     key = (version.version, version.sha256)
@@ -54,7 +56,9 @@ def active_model() -> tuple[ModelVersion, Classifier] | None:
 
 
 def roots() -> dict[str, Category]:
-    return {c.name: c for c in Category.objects.filter(level=1, is_active=True)}
+    return cache.get(
+        "roots", lambda: {c.name: c for c in Category.objects.filter(level=1, is_active=True)}
+    )
 
 
 def predict(text: str) -> tuple[ModelVersion, list[dict]]:
@@ -92,7 +96,9 @@ def on_intake(ticket: Ticket, *, auto: bool = True) -> Suggestion | None:
         log.exception("dispatch model failed on ticket %s", ticket.number)
         return _record(ticket, problem=f"模型出错：{exc.__class__.__name__}")
     try:
-        return _suggest_and_route(ticket, version, top, auto)
+        # A savepoint: whatever fails here never spoils a transaction the intake runs in.
+        with transaction.atomic():
+            return _suggest_and_route(ticket, version, top, auto)
     except Exception:
         log.exception("dispatch suggestion for ticket %s was not saved", ticket.number)
         return None
@@ -110,26 +116,23 @@ def _record(ticket, **fields) -> Suggestion | None:
 
 def _suggest_and_route(ticket, version, top, auto) -> Suggestion:
     best = top[0]
-    suggested = Category.objects.filter(code=best["code"]).first() if best["code"] else None
+    suggested = roots().get(best["name"]) if best["code"] else None
     category = ticket.category or suggested
     route = routing.route(category, ticket.region) if category else routing.Route(None, "")
-    with transaction.atomic():
-        suggestion, _ = Suggestion.objects.update_or_create(
-            ticket=ticket,
-            defaults={
-                "model_version": version,
-                "top": top,
-                "category": suggested,
-                "probability": best["p"],
-                "unit": route.unit,
-                "route": route.reason[:200],
-                "problem": "",
-                "auto_dispatched": False,
-            },
-        )
+    fields = {
+        "model_version": version,
+        "top": top,
+        "category": suggested,
+        "probability": best["p"],
+        "unit": route.unit,
+        "route": route.reason[:200],
+        "problem": "",
+        "auto_dispatched": False,
+    }
+    suggestion, _ = Suggestion.objects.update_or_create(ticket=ticket, defaults=fields)
     if not auto:
         return suggestion
-    config = DispatchSettings.current()
+    config = cache.get("settings", DispatchSettings.current)
     agrees = ticket.category is None or ticket.category.lineage()[-1].pk == getattr(
         suggested, "pk", None
     )
@@ -266,3 +269,18 @@ def backfill(limit: int = 1000) -> int:
         if on_intake(ticket, auto=False) is not None:
             done += 1
     return done
+
+
+def warm_up() -> None:
+    """Read the active model and classify one line, so the first request is not slow. Never
+    raises: without a database or a model, the first intake reads it instead."""
+    try:
+        found = active_model()
+        if found is not None:
+            found[1].top_k(["暖气不热"], 3)
+    except Exception as exc:  # a server must start even when the model cannot be read
+        log.warning("dispatch model not read at start: %s", exc)
+    finally:
+        from django.db import connections
+
+        connections.close_all()

@@ -151,18 +151,29 @@ def cross_validate(folds: int = 5, seed: int = 0, progress=None, extra=(), jobs:
     }
 
 
-def latency(classifier: Classifier, texts: list[str], limit: int = 300) -> dict:
-    """Milliseconds to classify one message at a time, as intake does (not in a batch)."""
-    times = []
-    for text in texts[:limit]:
-        started = time.perf_counter()
-        classifier.top_k([text], 3)
-        times.append(1000 * (time.perf_counter() - started))
-    if not times:
-        return {"n": 0, "p50_ms": None, "p95_ms": None}
-    return {
-        "n": len(times),
-        "p50_ms": round(float(np.percentile(times, 50)), 2),
-        "p95_ms": round(float(np.percentile(times, 95)), 2),
-        "max_ms": round(max(times), 2),
-    }
+def latency(classifier: Classifier, texts: list[str], limit: int = 300, passes: int = 1) -> dict:
+    """Milliseconds to classify one message at a time, as intake does (not in a batch). With
+    several passes, the pass with the median p95 is reported (this VM varies between runs)."""
+    runs = []
+    for _ in range(max(1, passes)):
+        times = []
+        for text in texts[:limit]:
+            started = time.perf_counter()
+            classifier.top_k([text], 3)
+            times.append(1000 * (time.perf_counter() - started))
+        if not times:
+            return {"n": 0, "p50_ms": None, "p95_ms": None}
+        runs.append(
+            {
+                "n": len(times),
+                "p50_ms": round(float(np.percentile(times, 50)), 2),
+                "p95_ms": round(float(np.percentile(times, 95)), 2),
+                "max_ms": round(max(times), 2),
+            }
+        )
+    runs.sort(key=lambda r: r["p95_ms"])
+    chosen = dict(runs[len(runs) // 2])
+    if len(runs) > 1:
+        chosen["passes"] = len(runs)
+        chosen["p95_ms_range"] = [runs[0]["p95_ms"], runs[-1]["p95_ms"]]
+    return chosen

@@ -209,6 +209,21 @@ class PhoneOut(Schema):
     phone: str
 
 
+class SuggestedCategory(Schema):
+    code: str
+    name: str
+    probability: float
+
+
+class SuggestionOut(Schema):
+    model_version: int | None = Field(None, description="给出建议的模型版本；尚无建议时为空")
+    categories: list[SuggestedCategory] = Field(..., description="最可能的三个一级分类，按概率排序")
+    unit: UnitRef | None = Field(None, description="派单规则给出的承办单位")
+    route: str = Field("", description="派单依据")
+    auto_dispatched: bool = False
+    problem: str = Field("", description="未能给出建议的原因（如模型文件缺失）")
+
+
 class DispatchIn(Schema):
     unit_id: int
     category_code: str | None = None
