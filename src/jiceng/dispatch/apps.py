@@ -21,11 +21,21 @@ class DispatchConfig(AppConfig):
 
         from django.db.models.signals import post_delete, post_save
 
+        from jiceng.orgs.models import Unit, UnitType
+        from jiceng.regions.models import Region
         from jiceng.tickets.models import Category
 
         from . import cache
         from .models import DispatchSettings, ModelVersion
 
-        for model in (DispatchSettings, ModelVersion, RoutingRule, Category):
+        for model in (
+            DispatchSettings,
+            ModelVersion,
+            RoutingRule,
+            Category,
+            Unit,
+            UnitType,
+            Region,
+        ):
             post_save.connect(cache.clear, sender=model, dispatch_uid=f"dispatch-cache-{model}")
             post_delete.connect(cache.clear, sender=model, dispatch_uid=f"dispatch-del-{model}")

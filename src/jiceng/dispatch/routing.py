@@ -52,15 +52,29 @@ def _table() -> dict[int, list[RoutingRule]]:
 
 def nearest(region: Region, *, type_id=None, categories=None) -> Unit | None:
     """The active unit of a type (or of unit-type categories) nearest the place, going up."""
-    codes = list(reversed(region.ancestor_codes()))  # the place first
-    units = Unit.objects.filter(is_active=True, region__code__in=codes)
-    units = (
-        units.filter(type_id=type_id) if type_id else units.filter(type__category__in=categories)
-    )
-    found = {}
-    for unit in units.select_related("region", "type").order_by("id"):
-        found.setdefault(unit.region.code, unit)
-    return next((found[c] for c in codes if c in found), None)
+    units = _units()
+    for code in reversed(region.ancestor_codes()):  # the place first
+        for unit in units.get(code, ()):
+            if (type_id and unit.type_id == type_id) or (
+                not type_id and unit.type.category in categories
+            ):
+                return unit
+    return None
+
+
+def _units() -> dict[str, list[Unit]]:
+    """Active units by the code of their region, oldest first (cached briefly; a county has
+    a few hundred)."""
+
+    def load():
+        table: dict[str, list[Unit]] = {}
+        for unit in (
+            Unit.objects.filter(is_active=True).select_related("region", "type").order_by("id")
+        ):
+            table.setdefault(unit.region.code, []).append(unit)
+        return table
+
+    return cache.get("units", load)
 
 
 def route(category: Category | None, region: Region) -> Route:

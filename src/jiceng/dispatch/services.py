@@ -80,45 +80,38 @@ def predict(text: str) -> tuple[ModelVersion, list[dict]]:
     return version, top
 
 
-def on_intake(ticket: Ticket, *, auto: bool = True) -> Suggestion | None:
-    """Store the model's suggestion for a new ticket and, when it is sure enough and a unit is
-    found, dispatch it. Never raises."""
+@dataclass
+class Advice:
+    """What the model and the routing table say about a request, before it is saved."""
+
+    fields: dict  # the Suggestion's fields
+    category: Category | None = None  # the model's first choice, a first-level category
+    unit: object = None
+    sure: float = 0.0
+
+
+def advise(text: str, category: Category | None, region) -> Advice | None:
+    """The model's top 3 and the routed unit for a request. Never raises: without a model it
+    is None; a broken model gives advice that records the problem. Reads only (and mostly
+    from this process's caches), so intake can call it before its transaction."""
     try:
-        version, top = predict(text_of(ticket))
+        version, top = predict(text)
     except LookupError:
         return None
     except store.ModelProblem as exc:
-        log.error(
-            "dispatch model unusable, ticket %s goes to manual dispatch: %s", ticket.number, exc
-        )
-        return _record(ticket, problem=str(exc)[:300])
+        log.error("dispatch model unusable, the request goes to manual dispatch: %s", exc)
+        return Advice({"problem": str(exc)[:300]})
     except Exception as exc:  # a model that loads but fails must not stop intake either
-        log.exception("dispatch model failed on ticket %s", ticket.number)
-        return _record(ticket, problem=f"模型出错：{exc.__class__.__name__}")
+        log.exception("dispatch model failed")
+        return Advice({"problem": f"模型出错：{exc.__class__.__name__}"})
     try:
-        # A savepoint: whatever fails here never spoils a transaction the intake runs in.
-        with transaction.atomic():
-            return _suggest_and_route(ticket, version, top, auto)
-    except Exception:
-        log.exception("dispatch suggestion for ticket %s was not saved", ticket.number)
-        return None
-
-
-def _record(ticket, **fields) -> Suggestion | None:
-    try:
-        with transaction.atomic():
-            suggestion, _ = Suggestion.objects.update_or_create(ticket=ticket, defaults=fields)
-        return suggestion
-    except Exception:
-        log.exception("dispatch problem for ticket %s was not recorded", ticket.number)
-        return None
-
-
-def _suggest_and_route(ticket, version, top, auto) -> Suggestion:
-    best = top[0]
-    suggested = roots().get(best["name"]) if best["code"] else None
-    category = ticket.category or suggested
-    route = routing.route(category, ticket.region) if category else routing.Route(None, "")
+        best = top[0]
+        suggested = roots().get(best["name"]) if best["code"] else None
+        chosen = category or suggested
+        route = routing.route(chosen, region) if chosen else routing.Route(None, "")
+    except Exception as exc:
+        log.exception("routing failed")
+        return Advice({"problem": f"派单规则出错：{exc.__class__.__name__}"})
     fields = {
         "model_version": version,
         "top": top,
@@ -126,44 +119,79 @@ def _suggest_and_route(ticket, version, top, auto) -> Suggestion:
         "probability": best["p"],
         "unit": route.unit,
         "route": route.reason[:200],
-        "problem": "",
-        "auto_dispatched": False,
     }
-    suggestion, _ = Suggestion.objects.update_or_create(ticket=ticket, defaults=fields)
-    if not auto:
-        return suggestion
-    config = cache.get("settings", DispatchSettings.current)
-    agrees = ticket.category is None or ticket.category.lineage()[-1].pk == getattr(
-        suggested, "pk", None
-    )
-    if not (
-        config.auto_dispatch
-        and suggested is not None
-        and best["p"] >= float(config.threshold)
-        and route.unit is not None
-        and agrees
-        and ticket.status == Status.RECEIVED
-    ):
-        return suggestion
+    return Advice(fields, suggested, route.unit, best["p"])
+
+
+def record(ticket: Ticket, advice: Advice) -> Suggestion:
+    """Store the advice for a new ticket (inside the intake's transaction: one insert)."""
+    return Suggestion.objects.create(ticket=ticket, **advice.fields)
+
+
+def auto_dispatch(ticket: Ticket, suggestion: Suggestion, advice: Advice) -> bool:
+    """Dispatch the ticket by the model when it is sure enough, a unit was found and a category
+    chosen at intake agrees. Its own transaction and event; never raises."""
     try:
+        config = cache.get("settings", DispatchSettings.current)
+        suggested = advice.category
+        agrees = ticket.category is None or ticket.category.lineage()[-1].pk == getattr(
+            suggested, "pk", None
+        )
+        if not (
+            config.auto_dispatch
+            and suggested is not None
+            and advice.sure >= float(config.threshold)
+            and advice.unit is not None
+            and agrees
+            and ticket.status == Status.RECEIVED
+        ):
+            return False
         with transaction.atomic(), ticket_services.as_system(SYSTEM):
             ticket_services.dispatch(
                 None,
                 ticket,
-                route.unit,
-                category=category,
-                reason=f"{SYSTEM}：{suggested.name}（置信度 {best['p']:.2f}，阈值 {config.threshold}）；{route.reason}",
-                data={"auto": True, "model_version": version.version, "probability": best["p"]},
+                advice.unit,
+                category=ticket.category or suggested,
+                reason=(
+                    f"{SYSTEM}：{suggested.name}（置信度 {advice.sure:.2f}，阈值 "
+                    f"{config.threshold}）；{suggestion.route}"
+                ),
+                data={
+                    "auto": True,
+                    "model_version": suggestion.model_version.version,
+                    "probability": advice.sure,
+                },
             )
             Suggestion.objects.filter(pk=suggestion.pk).update(auto_dispatched=True)
-            suggestion.auto_dispatched = True
-    except (
-        Exception
-    ) as exc:  # a refused dispatch (an unknown calendar year, say) waits for a person
+        suggestion.auto_dispatched = True
+        return True
+    except Exception as exc:  # a refused dispatch (an unknown calendar year, say) waits
         log.warning("auto-dispatch of ticket %s refused: %s", ticket.number, exc)
-        Suggestion.objects.filter(pk=suggestion.pk).update(
-            problem=f"自动派单未成功：{getattr(exc, 'message', exc)}"[:300]
-        )
+        try:
+            Suggestion.objects.filter(pk=suggestion.pk).update(
+                problem=f"自动派单未成功：{getattr(exc, 'message', exc)}"[:300]
+            )
+        except Exception:
+            log.exception("could not note the refused auto-dispatch")
+        return False
+
+
+def on_intake(ticket: Ticket, *, auto: bool = True) -> Suggestion | None:
+    """Advice for a ticket already saved (waiting tickets after the first training): store it
+    and, with `auto`, dispatch when sure. Never raises."""
+    advice = advise(text_of(ticket), ticket.category, ticket.region)
+    if advice is None:
+        return None
+    try:
+        with transaction.atomic():  # a savepoint when called inside another transaction
+            suggestion, _ = Suggestion.objects.update_or_create(
+                ticket=ticket, defaults={"problem": "", "auto_dispatched": False, **advice.fields}
+            )
+    except Exception:
+        log.exception("dispatch suggestion for ticket %s was not saved", ticket.number)
+        return None
+    if auto and suggestion.model_version_id:
+        auto_dispatch(ticket, suggestion, advice)
     return suggestion
 
 

@@ -232,6 +232,15 @@ def receive(
         raise ValidationError({"idempotency_key": "Idempotency-Key 不能超过 200 个字符"})
     clean = _validate_intake(actor, intake)
     at = _now(at)
+    advice = None
+    if suggest and existing is None:
+        # The dispatch model reads before the transaction (never raises); its suggestion is
+        # one insert in it; a confident one dispatches after it, as its own change.
+        from jiceng.dispatch import services as dispatch_services
+
+        advice = dispatch_services.advise(
+            f"{clean['title']}\n{clean['content']}", intake.category, intake.region
+        )
     fields = {
         "channel": intake.channel,
         "requester_name": clean["requester_name"],
@@ -280,10 +289,9 @@ def receive(
                     actor_label=actor_label,
                     data={"channel": intake.channel, **(extra or {})},
                 )
-            if suggest:
-                from jiceng.dispatch.services import on_intake
-
-                on_intake(ticket, auto=auto_dispatch)
+                suggestion = dispatch_services.record(ticket, advice) if advice else None
+            if suggestion is not None and auto_dispatch and suggestion.model_version_id:
+                dispatch_services.auto_dispatch(ticket, suggestion, advice)
             return ticket, True
         except IntegrityError:
             if key:  # the same key came first (a retry, or a racing twin): its ticket
