@@ -36,6 +36,47 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def duplicate_quality(items, titles, background, pool: int = 300) -> dict:
+    """How the duplicate look-up does on the file's re-posts. A message whose title another
+    message repeats word for word is a known duplicate: is its twin found (recall)? A message
+    whose title is unique: is anything flagged? (Some of those are real duplicates in other
+    words, so that share bounds the false alarms from above.)"""
+    import random
+
+    from jiceng.dispatch import similarity
+
+    by_title: dict[str, list] = {}
+    for item in items:
+        by_title.setdefault(titles[item.key].strip(), []).append(item)
+    rng = random.Random(5)
+    twins = [group for group in by_title.values() if len(group) >= 2]
+    unique = [group[0] for group in by_title.values() if len(group) == 1]
+    found = 0
+    sample = rng.sample(twins, min(200, len(twins)))
+    for group in sample:
+        query, twin = group[0], group[1]
+        others = rng.sample(items, pool)
+        candidates = [(o.key, o.text) for o in others if o.key not in {query.key, twin.key}]
+        candidates.append((twin.key, twin.text))
+        matches = similarity.most_similar(query.text, candidates, background, k=5)
+        found += any(m.key == twin.key for m in matches)
+    flagged = 0
+    lonely = rng.sample(unique, min(200, len(unique)))
+    for query in lonely:
+        others = [
+            o for o in rng.sample(items, pool) if titles[o.key].strip() != titles[query.key].strip()
+        ]
+        matches = similarity.most_similar(query.text, [(o.key, o.text) for o in others], background)
+        flagged += bool(matches)
+    return {
+        "reposts_checked": len(sample),
+        "recall_of_reposts": round(found / len(sample), 3) if sample else None,
+        "unique_checked": len(lonely),
+        "unique_flagged": round(flagged / len(lonely), 3) if lonely else None,
+        "pool": pool,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
@@ -84,6 +125,7 @@ def main() -> None:
         "candidates": len(candidates),
         "p50_ms": round(percentile(times, 50), 1),
         "p95_ms": round(percentile(times, 95), 1),
+        **duplicate_quality(items, _titles, background),
     }
     started = time.perf_counter()
     clusters = similarity.cluster(items)

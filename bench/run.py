@@ -661,6 +661,10 @@ def _dispatch_lines(d: dict) -> list[str]:
         f"median of {lat.get('passes', 1)} passes, p95 range {lat.get('p95_ms_range', '–')}) |",
         f"| training on all {tr['examples']:,} shipped examples | ≤ 2 min | {tr['seconds']} s |",
         f"| duplicate look-up against {dup['candidates']} open tickets | – | p50 {dup['p50_ms']} ms, p95 {dup['p95_ms']} ms |",
+        f"| duplicates: a re-post (same title) found among {dup.get('pool', '–')} others | – | "
+        f"{dup.get('recall_of_reposts', '–')} of {dup.get('reposts_checked', '–')} |",
+        f"| duplicates: a message with a unique title flagged anyway (some are real duplicates in other words) | – | "
+        f"{dup.get('unique_flagged', '–')} of {dup.get('unique_checked', '–')} |",
         f"| hot-spot clustering of all {hot['messages']:,} messages of hotspot_messages.csv | – | "
         f"{hot['seconds']} s: {hot['clusters']} clusters of 2 or more, holding "
         f"{hot['clustered_messages']:,} messages; largest {', '.join(map(str, hot['largest']))} |",
