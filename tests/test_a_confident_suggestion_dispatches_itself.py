@@ -113,3 +113,14 @@ def test_without_a_suggestion_the_api_says_so_plainly(world, login):
     ticket = factories.ticket(world["jiashun"], title="路灯坏了")
     body = login("erin").get(f"/api/v1/tickets/{ticket.pk}/suggestion").json()
     assert body["model_version"] is None and body["categories"] == []
+
+
+def test_the_page_never_suggests_re_dispatching_to_the_unit_that_has_it(
+    world, login, dispatch_model
+):
+    settings_with(auto_dispatch=True, threshold=Decimal("0.5"))
+    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=HEATING)
+    ticket.refresh_from_db()
+    assert ticket.main_unit == world["changji_zjj"]
+    page = login("erin").get(f"/work/tickets/{ticket.pk}/").content.decode()
+    assert "已按建议自动派单" in page and "★ 建议：昌吉市住建局" not in page

@@ -155,7 +155,10 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
         "labels": {name: a.label for name, a in states.ACTIONS.items()},
         "units": units.order_by("region__code", "type__sort", "name")[:2000],
         "advice": advice,
-        "suggested": advice.unit if dispatching else None,
+        # the routed unit, unless it already has the ticket (a re-dispatch goes elsewhere)
+        "suggested": advice.unit
+        if dispatching and advice.unit and advice.unit.pk != ticket.main_unit_id
+        else None,
         "urgencies": Urgency.choices,
         "satisfactions": Satisfaction.values,
         "errors": errors or {},
