@@ -10,7 +10,7 @@ from jiceng import factories
 from jiceng.dispatch.models import DispatchSettings, Suggestion
 from jiceng.tickets.models import Category, TicketEvent
 
-HEATING = "小区楼道路灯坏了，物业一直不来维修，晚上出行很不安全"
+LAMP = "小区楼道路灯坏了，物业一直不来维修，晚上出行很不安全"
 SCHOOL = "学校要求家长统一购买课外辅导资料，收费不合理"
 
 
@@ -39,12 +39,13 @@ def test_the_suggestion_is_stored_with_its_model_version(world, dispatch_model):
 
 def test_a_sure_suggestion_is_dispatched_by_the_system_with_its_reason(world, dispatch_model):
     settings_with(auto_dispatch=True, threshold=Decimal("0.5"))
-    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=HEATING)
+    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=LAMP)
     ticket.refresh_from_db()
     suggestion = Suggestion.objects.get(ticket=ticket)
     assert suggestion.top[0]["name"] == "城乡建设" and suggestion.top[0]["p"] >= 0.5
     assert suggestion.auto_dispatched and ticket.status == "dispatched"
-    assert ticket.main_unit == suggestion.unit == world["changji_zjj"]
+    # the words 物业 and 楼道灯 send it to the community (a default rule with keywords)
+    assert ticket.main_unit == suggestion.unit == world["jiashun_unit"]
     assert ticket.category.name == "城乡建设"
     event = TicketEvent.objects.get(ticket=ticket, action="dispatch")
     assert event.actor is None and event.actor_label == "智能派单"
@@ -54,7 +55,7 @@ def test_a_sure_suggestion_is_dispatched_by_the_system_with_its_reason(world, di
 
 def test_below_the_threshold_the_ticket_waits_for_a_dispatcher(world, dispatch_model):
     settings_with(auto_dispatch=True, threshold=Decimal("1"))
-    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=HEATING)
+    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=LAMP)
     ticket.refresh_from_db()
     assert ticket.status == "received"
     assert not Suggestion.objects.get(ticket=ticket).auto_dispatched
@@ -63,7 +64,7 @@ def test_below_the_threshold_the_ticket_waits_for_a_dispatcher(world, dispatch_m
 
 def test_switched_off_nothing_is_dispatched_however_sure(world, dispatch_model):
     settings_with(auto_dispatch=False, threshold=Decimal("0.5"))
-    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=HEATING)
+    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=LAMP)
     ticket.refresh_from_db()
     assert ticket.status == "received" and Suggestion.objects.filter(ticket=ticket).exists()
 
@@ -73,7 +74,7 @@ def test_a_category_chosen_at_intake_that_the_model_disputes_is_left_to_a_person
 ):
     settings_with(auto_dispatch=True, threshold=Decimal("0.5"))
     school = Category.objects.get(level=1, name="教育文体")
-    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=HEATING, category=school)
+    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=LAMP, category=school)
     ticket.refresh_from_db()
     assert ticket.status == "received" and ticket.category == school
 
@@ -83,7 +84,7 @@ def test_a_grid_workers_on_the_spot_closure_is_not_dispatched_again(world, users
 
     settings_with(auto_dispatch=True, threshold=Decimal("0.5"))
     worker = factories.account("gw", ["grid_worker"], scope_unit=world["jiashun_unit"])
-    intake = services.Intake(title="路灯坏了", content=HEATING, region=world["jiashun"])
+    intake = services.Intake(title="路灯坏了", content=LAMP, region=world["jiashun"])
     ticket = services.report_from_grid(worker, intake, handled_on_spot=True, result="已更换灯泡")
     assert ticket.status == "closed"
     assert TicketEvent.objects.filter(ticket=ticket, action="dispatch").count() == 1
@@ -119,8 +120,8 @@ def test_the_page_never_suggests_re_dispatching_to_the_unit_that_has_it(
     world, login, dispatch_model
 ):
     settings_with(auto_dispatch=True, threshold=Decimal("0.5"))
-    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=HEATING)
+    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=LAMP)
     ticket.refresh_from_db()
-    assert ticket.main_unit == world["changji_zjj"]
+    assert ticket.main_unit == world["jiashun_unit"]
     page = login("erin").get(f"/work/tickets/{ticket.pk}/").content.decode()
-    assert "已按建议自动派单" in page and "★ 建议：昌吉市住建局" not in page
+    assert "已按建议自动派单" in page and "★ 建议：" not in page

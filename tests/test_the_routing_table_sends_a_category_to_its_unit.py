@@ -104,3 +104,25 @@ def test_the_prefecture_administrator_edits_the_general_rules(world):
     client = admin_of(world["changji"], "pa")
     general = RoutingRule.objects.get(category=cat("环境保护"), region=None)
     assert client.get(f"/admin/dispatch/routingrule/{general.pk}/change/").status_code == 200
+
+
+def test_a_rule_with_keywords_applies_only_to_requests_using_them(world):
+    heating = factories.unit(world["changji_city"], "heating", name="昌吉市热力公司")
+    town = cat("城乡建设")
+    route = routing.route(town, world["jiashun"], "3号楼暖气不热，屋里只有15度")
+    assert route.unit == heating and "暖气" in route.reason
+    assert routing.route(town, world["jiashun"], "小区门口路面塌了").unit == world["changji_zjj"]
+    assert routing.route(town, world["jiashun"]).unit == world["changji_zjj"]
+
+
+def test_the_keywords_of_a_place_rule_win_there_only(world):
+    RoutingRule.objects.create(
+        category=cat("城乡建设"),
+        region=world["jiashun"],
+        keywords="暖气，供暖",
+        unit=world["jiashun_unit"],
+    )
+    assert routing.route(cat("城乡建设"), world["jiashun"], "暖气漏水").unit == world["jiashun_unit"]
+    # elsewhere the general keyword rule sends heating to the heating company, which this
+    # small world lacks: the community comes first
+    assert routing.route(cat("城乡建设"), world["jianguo"], "暖气漏水").unit == world["jianguo_unit"]

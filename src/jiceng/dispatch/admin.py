@@ -13,7 +13,7 @@ class RoutingRuleAdmin(ScopedAdmin):
     """The routing table. Prefecture administrators keep the general rules (no place); a
     county's administrators add rules for places inside their scope, which win there."""
 
-    list_display = ["category", "region", "target", "note"]
+    list_display = ["category", "keywords", "region", "target", "note"]
     list_filter = ["unit_type"]
     search_fields = ["category__full_name", "note", "unit__name"]
     autocomplete_fields = ["unit"]

@@ -1,6 +1,7 @@
 """Intelligent dispatch: trained model versions, each ticket's suggestion, the routing table,
 the auto-dispatch setting, and the examples dispatchers teach the model."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -66,8 +67,9 @@ class Suggestion(models.Model):
 
 
 class RoutingRule(models.Model):
-    """Category → the kind of unit that handles it, optionally for one place. The most specific
-    rule wins: the deepest category first, then the deepest place. A rule with neither a unit
+    """Category → the kind of unit that handles it, optionally for one place and for requests
+    that use certain words. The most specific rule wins: the deepest category first, then a
+    rule whose keywords the request uses, then the deepest place. A rule with neither a unit
     type nor a unit sends the matter to the local community or village."""
 
     category = models.ForeignKey(
@@ -101,6 +103,12 @@ class RoutingRule(models.Model):
         blank=True,
         help_text="直接指定单位时，不再按类型查找",
     )
+    keywords = models.CharField(
+        "关键词",
+        max_length=200,
+        blank=True,
+        help_text="用空格或逗号分隔；填写后，只有诉求内容含其中任一词时才用这条规则（如 暖气 供暖 → 供热公司）",
+    )
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
@@ -109,10 +117,10 @@ class RoutingRule(models.Model):
         ordering = ["category__code", "region__code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["category", "region"], name="one_rule_per_category_place"
+                fields=["category", "region", "keywords"], name="one_rule_per_category_place"
             ),
             models.UniqueConstraint(
-                fields=["category"],
+                fields=["category", "keywords"],
                 condition=models.Q(region__isnull=True),
                 name="one_general_rule_per_category",
             ),
@@ -120,6 +128,9 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} → {self.target_label()}"
+
+    def words(self) -> list[str]:
+        return [w for w in re.split(r"[\s,，、]+", self.keywords or "") if w]
 
     def target_label(self) -> str:
         if self.unit_id:

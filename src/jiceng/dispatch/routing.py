@@ -19,9 +19,11 @@ class Route:
     rule: RoutingRule | None = None
 
 
-def rule_for(category: Category, region: Region) -> RoutingRule | None:
-    """The most specific rule: the deepest category of the lineage, then the deepest place
-    (a rule for the place itself beats one for its county, which beats a general one)."""
+def rule_for(category: Category, region: Region, text: str = "") -> RoutingRule | None:
+    """The most specific rule: the deepest category of the lineage, then one whose keywords
+    the text uses, then the deepest place (a rule for the place itself beats one for its
+    county, which beats a general one). A rule with keywords applies only when the text
+    uses one of them."""
     lineage = category.lineage()
     depth = {c.pk: c.level for c in lineage}
     places = set(region.ancestor_codes())
@@ -29,11 +31,16 @@ def rule_for(category: Category, region: Region) -> RoutingRule | None:
         r
         for c in lineage
         for r in _table().get(c.pk, [])
-        if r.region_id is None or r.region.code in places
+        if (r.region_id is None or r.region.code in places)
+        and (not r.keywords or any(w in text for w in r.words()))
     ]
     return max(
         rules,
-        key=lambda r: (depth[r.category_id], len(r.region.path) if r.region_id else 0),
+        key=lambda r: (
+            depth[r.category_id],
+            bool(r.keywords),
+            len(r.region.path) if r.region_id else 0,
+        ),
         default=None,
     )
 
@@ -77,21 +84,25 @@ def _units() -> dict[str, list[Unit]]:
     return cache.get("units", load)
 
 
-def route(category: Category | None, region: Region) -> Route:
-    rule = rule_for(category, region) if category is not None else None
+def route(category: Category | None, region: Region, text: str = "") -> Route:
+    rule = rule_for(category, region, text) if category is not None else None
     if rule is not None and rule.unit_id:
         unit = rule.unit if rule.unit.is_active else None
-        return Route(unit, f"派单规则：{rule.category.full_name} → {rule.unit.name}", rule)
+        return Route(unit, f"派单规则：{_name(rule)} → {rule.unit.name}", rule)
     if rule is not None and rule.unit_type_id:
         unit = nearest(region, type_id=rule.unit_type_id)
         if unit is not None:
-            return Route(
-                unit, f"派单规则：{rule.category.full_name} → 所在地{rule.unit_type.name}", rule
-            )
+            return Route(unit, f"派单规则：{_name(rule)} → 所在地{rule.unit_type.name}", rule)
         local = nearest(region, categories=LOCAL)
         reason = f"所在地没有{rule.unit_type.name}，先派所在村（社区）"
         return Route(local, reason if local else f"所在地没有{rule.unit_type.name}", rule)
     unit = nearest(region, categories=LOCAL)
     if rule is not None:
-        return Route(unit, f"派单规则：{rule.category.full_name} → 所在村（社区）", rule)
+        return Route(unit, f"派单规则：{_name(rule)} → 所在村（社区）", rule)
     return Route(unit, "没有对应的派单规则，先派所在村（社区）" if unit else "没有对应的派单规则")
+
+
+def _name(rule: RoutingRule) -> str:
+    if rule.keywords:
+        return f"{rule.category.full_name}（含“{'/'.join(rule.words())}”）"
+    return rule.category.full_name

@@ -39,9 +39,7 @@ def advice(user, ticket: Ticket) -> Advice:
     )
     top = [dict(t, percent=round(100 * t["p"])) for t in (suggestion.top if suggestion else [])]
     category = ticket.category or (suggestion.category if suggestion else None)
-    route = (
-        routing.route(category, ticket.region) if category else routing.route(None, ticket.region)
-    )
+    route = routing.route(category, ticket.region, f"{ticket.title}\n{ticket.content}")
     unit = route.unit
     if unit is not None and not visible(user, Unit.objects.filter(pk=unit.pk)).exists():
         unit = None

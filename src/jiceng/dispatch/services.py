@@ -108,7 +108,7 @@ def advise(text: str, category: Category | None, region) -> Advice | None:
         best = top[0]
         suggested = roots().get(best["name"]) if best["code"] else None
         chosen = category or suggested
-        route = routing.route(chosen, region) if chosen else routing.Route(None, "")
+        route = routing.route(chosen, region, text) if chosen else routing.Route(None, "")
     except Exception as exc:
         log.exception("routing failed")
         return Advice({"problem": f"派单规则出错：{exc.__class__.__name__}"})

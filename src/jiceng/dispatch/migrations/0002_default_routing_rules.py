@@ -4,7 +4,18 @@ without a rule goes to the local community or village."""
 
 from django.db import migrations
 
-# (category path, unit type code or None for the local community/village, note)
+# (category path, unit type code or None for the local community/village, note); a rule may
+# apply only to requests using certain words (KEYWORD_RULES), since the dispatch model names
+# first-level categories and the words tell the heating company's matters from the 住建局's.
+KEYWORD_RULES = [
+    ("城乡建设", "暖气 供暖 采暖 供热", "heating", "供热公司"),
+    ("城乡建设", "停水 自来水 水压 供水", "water", "供水公司"),
+    ("城乡建设", "停电 电压 供电 跳闸", "power", "供电公司"),
+    ("城乡建设", "燃气 天然气 煤气", "gas", "燃气公司"),
+    ("城乡建设", "物业 楼道灯", None, "小事不出社区"),
+    ("交通运输", "公交 班次", "bus", "公交公司"),
+]
+
 RULES = [
     ("城乡建设", "zjj", "住房、工程、规划等交县市住建局"),
     ("城乡建设/城市建设和市政管理", "cgj", "市政设施、环卫、城管执法"),
@@ -56,6 +67,17 @@ def forwards(apps, schema_editor):
         RoutingRule.objects.get_or_create(
             category=category,
             region=None,
+            keywords="",
+            defaults={"unit_type": types.get(type_code), "note": note},
+        )
+    for path, words, type_code, note in KEYWORD_RULES:
+        category = Category.objects.filter(full_name=path).first()
+        if category is None or (type_code and type_code not in types):
+            continue
+        RoutingRule.objects.get_or_create(
+            category=category,
+            region=None,
+            keywords=words,
             defaults={"unit_type": types.get(type_code), "note": note},
         )
 
