@@ -122,7 +122,33 @@ def test_the_keywords_of_a_place_rule_win_there_only(world):
         keywords="暖气，供暖",
         unit=world["jiashun_unit"],
     )
-    assert routing.route(cat("城乡建设"), world["jiashun"], "暖气漏水").unit == world["jiashun_unit"]
+    assert (
+        routing.route(cat("城乡建设"), world["jiashun"], "暖气漏水").unit == world["jiashun_unit"]
+    )
     # elsewhere the general keyword rule sends heating to the heating company, which this
     # small world lacks: the community comes first
-    assert routing.route(cat("城乡建设"), world["jianguo"], "暖气漏水").unit == world["jianguo_unit"]
+    assert (
+        routing.route(cat("城乡建设"), world["jianguo"], "暖气漏水").unit == world["jianguo_unit"]
+    )
+
+
+def test_the_examples_and_suggestions_in_the_admin_stay_inside_the_scope(world, users, login):
+    from jiceng.dispatch.models import Example
+    from jiceng.tickets import services
+
+    town = cat("城乡建设")
+    mine = factories.ticket(world["jiashun"], title="嘉顺楼道灯不亮")
+    theirs = factories.ticket(world["jianguo"], title="建国楼道灯不亮")
+    services.dispatch(users["erin"], mine, world["jiashun_unit"], category=town)
+    services.dispatch(users["erin"], theirs, world["jianguo_unit"], category=town)
+    bob = login("bob")  # the administrator of 嘉顺
+    listing = bob.get("/admin/dispatch/example/").content.decode()
+    assert listing.count("城乡建设") >= 1 and "建国楼道灯" not in listing
+    other = Example.objects.get(ticket=theirs)
+    assert bob.get(f"/admin/dispatch/example/{other.pk}/change/").status_code == 404
+    assert (
+        bob.get(
+            f"/admin/dispatch/example/{Example.objects.get(ticket=mine).pk}/change/"
+        ).status_code
+        == 200
+    )

@@ -2,8 +2,6 @@
 tickets arrive (so each has its suggestion), and a few requests that come in today through the
 ordinary intake, where the confident ones are dispatched by the model itself."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 
 from jiceng.regions.models import Region
@@ -76,7 +74,6 @@ def today(stdout=None) -> list[Ticket]:
                     requester_name="市民",
                     requester_phone=f"1399000{i:04d}",
                 ),
-                at=now - timedelta(minutes=5 * (len(TODAY) - i)),
                 number=f"{PREFIX}{now:%Y%m%d}{i + 1:04d}",
             )
             made.append(ticket)
