@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jiceng.orgs.access import visible
 from jiceng.orgs.models import Unit
+from jiceng.regions.models import Region
 from jiceng.tickets.access import visible_tickets
 from jiceng.tickets.models import Ticket
 from jiceng.tickets.states import OPEN
@@ -139,11 +140,15 @@ def hot_spots(
 
 
 def _common_place(members: list[Ticket]) -> str:
-    """The deepest place all members share (a village, else their township)."""
+    """The deepest place all members share (a village, else their township), named from the
+    county down (the province and prefecture go without saying)."""
     first = members[0].region
-    if all(t.region_id == first.pk for t in members) or first.parent_id is None:
-        return first.full_name or first.name
-    return first.parent.full_name or first.parent.name
+    place = first
+    if not all(t.region_id == first.pk for t in members) and first.parent_id is not None:
+        place = first.parent
+    codes = place.ancestor_codes()[2:] or place.ancestor_codes()
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return "".join(names.get(c, "") for c in codes) or place.name
 
 
 def similar_to_text(user, text: str, region=None, days: int = 30, limit: int = 3):
