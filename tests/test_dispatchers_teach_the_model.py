@@ -60,7 +60,7 @@ def test_a_confirmation_is_an_example_too_and_the_latest_decision_wins(world, us
 
 
 def test_retraining_includes_the_examples_and_learns_the_countys_word(world, users, tiny_shipped):
-    first = services.train(folds=0).version
+    first = services.train(folds=0)
     before = first and services.predict(KAREZ)[1][0]
     farming = Category.objects.get(full_name="农村农业/水利水电")
     for i in range(12):
@@ -68,7 +68,7 @@ def test_retraining_includes_the_examples_and_learns_the_countys_word(world, use
             world["jiashun"], title=f"坎儿井{i}", content=f"{KAREZ}（第{i}处）"
         )
         ticket_services.dispatch(users["erin"], ticket, world["jiashun_unit"], category=farming)
-    second = services.train(folds=0).version
+    second = services.train(folds=0)
     assert (first.version, second.version) == (1, 2)
     assert second.corrections == 12 and second.examples == len(tiny_shipped) + 12
     assert "农村农业" in second.labels and "农村农业" not in first.labels

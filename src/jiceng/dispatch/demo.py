@@ -50,7 +50,7 @@ def train(stdout=None) -> ModelVersion | None:
         return None
     if stdout:
         stdout.write("训练智能派单模型（随软件提供的已标注留言，约半分钟）……")
-    return services.train(folds=0).version
+    return services.train(folds=0)
 
 
 def today(stdout=None) -> list[Ticket]:

@@ -59,16 +59,23 @@ def recent_tickets(days: int, threshold: float):
         .select_related("region")
         .only("id", "title", "content", "received_at", "region__path", "number")
     )
+    items = ticket_items(tickets, key=lambda t: t.number)
+    clusters = similarity.cluster(items, threshold=threshold, window=(start, now))
+    return items, {t.number: t.title for t in tickets}, clusters
+
+
+def ticket_items(tickets, key) -> list[similarity.Item]:
+    """Tickets as items to cluster, each placed in its township (street), so that the same
+    words in two townships make two hot spots."""
     items = []
     for t in tickets:
-        codes = t.region.ancestor_codes()
+        codes = t.region.ancestor_codes()  # province, prefecture, county, township, village
         items.append(
             similarity.Item(
-                t.number,
+                key(t),
                 similarity.message_text(t.title, t.content),
                 t.received_at,
                 place=codes[3] if len(codes) > 3 else codes[-1],
             )
         )
-    clusters = similarity.cluster(items, threshold=threshold, window=(start, now))
-    return items, {t.number: t.title for t in tickets}, clusters
+    return items

@@ -14,7 +14,7 @@ from jiceng.tickets.access import visible_tickets
 from jiceng.tickets.models import Ticket
 from jiceng.tickets.states import OPEN
 
-from . import routing, similarity, training
+from . import cache, hotspots, routing, similarity, training
 from .models import DispatchSettings, Suggestion
 
 
@@ -50,22 +50,42 @@ def advice(user, ticket: Ticket) -> Advice:
 def similar_open(user, ticket: Ticket, limit: int = 5) -> list[tuple[Ticket, float]]:
     """Open tickets of the same township (street) from the last weeks that say the same
     thing, most similar first: candidates for a merge, which stays the dispatcher's call."""
-    config = DispatchSettings.current()
-    area = ticket.region.parent if ticket.region.level == "village" else ticket.region
-    since = ticket.received_at - timedelta(days=config.similar_days)
+    return _similar(
+        user,
+        similarity.message_text(ticket.title, ticket.content),
+        ticket.region,
+        ticket.received_at,
+        exclude=ticket.pk,
+        limit=limit,
+    )
+
+
+def similar_to_text(user, text: str, region=None, limit: int = 3):
+    """The same, for a request still being typed in (of the place's township when one is
+    chosen, else anywhere in scope)."""
+    return _similar(
+        user, similarity.message_text(text[:30], text), region, timezone.now(), limit=limit
+    )
+
+
+def _similar(user, text, region, at, exclude=None, limit=5) -> list[tuple[Ticket, float]]:
+    config = cache.get("settings", DispatchSettings.current)
+    found = visible_tickets(user).filter(
+        status__in=[s.value for s in OPEN],
+        received_at__gte=at - timedelta(days=config.similar_days),
+    )
+    if region is not None:
+        area = region.parent if region.level == "village" and region.parent_id else region
+        found = found.filter(region__path__startswith=area.path)
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
     candidates = list(
-        visible_tickets(user)
-        .filter(
-            region__path__startswith=area.path,
-            status__in=[s.value for s in OPEN],
-            received_at__gte=since,
-        )
-        .exclude(pk=ticket.pk)
-        .only("id", "number", "title", "content", "received_at", "status", "region")
-        .order_by("-received_at")[:500]
+        found.only("id", "number", "title", "content", "received_at", "status").order_by(
+            "-received_at"
+        )[:500]
     )
     matches = similarity.most_similar(
-        similarity.message_text(ticket.title, ticket.content),
+        text,
         [(t, similarity.message_text(t.title, t.content)) for t in candidates],
         background(),
         threshold=float(config.similar_threshold),
@@ -100,19 +120,7 @@ def hot_spots(
         .select_related("region", "category")
         .order_by("-received_at")[:5000]
     )
-    townships = {}
-    for t in tickets:
-        codes = t.region.ancestor_codes()
-        townships[t.pk] = codes[3] if len(codes) > 3 else codes[-1]
-    items = [
-        similarity.Item(
-            key=t.pk,
-            text=similarity.message_text(t.title, t.content),
-            at=t.received_at,
-            place=townships[t.pk],
-        )
-        for t in tickets
-    ]
+    items = hotspots.ticket_items(tickets, key=lambda t: t.pk)
     by_id = {t.pk: t for t in tickets}
     clusters = similarity.cluster(items, window=(start, now))[:limit]
     out = []
@@ -149,29 +157,3 @@ def _common_place(members: list[Ticket]) -> str:
     codes = place.ancestor_codes()[2:] or place.ancestor_codes()
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     return "".join(names.get(c, "") for c in codes) or place.name
-
-
-def similar_to_text(user, text: str, region=None, days: int = 30, limit: int = 3):
-    """Open tickets in scope (of the place's township, when one is chosen) that say what
-    `text` says: shown while a request is typed in, before it becomes a ticket."""
-    config = DispatchSettings.current()
-    found = visible_tickets(user).filter(
-        status__in=[s.value for s in OPEN],
-        received_at__gte=timezone.now() - timedelta(days=days),
-    )
-    if region is not None:
-        area = region.parent if region.level == "village" and region.parent_id else region
-        found = found.filter(region__path__startswith=area.path)
-    candidates = list(
-        found.only("id", "number", "title", "content", "received_at", "status").order_by(
-            "-received_at"
-        )[:500]
-    )
-    matches = similarity.most_similar(
-        similarity.message_text(text[:30], text),
-        [(t, similarity.message_text(t.title, t.content)) for t in candidates],
-        background(),
-        threshold=float(config.similar_threshold),
-        k=limit,
-    )
-    return [(m.key, m.score) for m in matches]

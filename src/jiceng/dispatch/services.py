@@ -9,7 +9,7 @@ ticket waits for a person.
 import csv
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -216,12 +216,6 @@ def learn(actor, ticket: Ticket) -> None:
 # --- training -----------------------------------------------------------------------------
 
 
-@dataclass
-class Trained:
-    version: ModelVersion
-    scores: dict = field(default_factory=dict)
-
-
 def read_csv(path: Path) -> list[tuple[str, str]]:
     """Labelled rows of a CSV: a `label` column with `text`, or `title` and `body`."""
     if not path.exists():
@@ -250,7 +244,7 @@ def examples() -> list[tuple[str, str]]:
     return list(Example.objects.order_by("id").values_list("text", "label"))
 
 
-def train(csv_files=(), folds: int = 5, jobs: int = 1, progress=None) -> Trained:
+def train(csv_files=(), folds: int = 5, jobs: int = 1, progress=None) -> ModelVersion:
     """Train on the shipped messages, the given CSV files and every dispatcher example; score
     by cross-validation over the shipped raw messages (the others always train); write the
     next versioned file and record it."""
@@ -285,7 +279,7 @@ def train(csv_files=(), folds: int = 5, jobs: int = 1, progress=None) -> Trained
         raise RuntimeError("could not number the new model version")
     _loaded.clear()
     _loaded[(number, checksum)] = model
-    return Trained(version, scores)
+    return version
 
 
 def backfill(limit: int = 1000) -> int:

@@ -60,12 +60,11 @@ class Command(BaseCommand):
             raise CommandError("--folds 须为 0（不做交叉验证）或不小于 2")
         started = time.perf_counter()
         try:
-            trained = services.train(
+            v = services.train(
                 [Path(p) for p in csv], folds=folds, jobs=jobs, progress=self._progress
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
-        v = trained.version
         self._json(
             {
                 "version": v.version,
