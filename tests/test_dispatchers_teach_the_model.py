@@ -18,15 +18,20 @@ KAREZ = "村里的坎儿井暗渠塌了一段，坎儿井的水流不下来，�
 
 @pytest.fixture
 def tiny_shipped(monkeypatch):
-    """Training on 15 shipped messages per category keeps these tests fast."""
-    by_label: dict[str, list] = {}
-    for text, label in training.raw_messages():
-        by_label.setdefault(label, []).append((text, label))
-    rows = [row for rows in by_label.values() for row in rows[:15]]
-    monkeypatch.setattr(training, "shipped", lambda: rows)
-    monkeypatch.setattr(training, "raw_messages", lambda: rows)
-    monkeypatch.setattr(training, "token_messages", lambda: [])
-    return rows
+    """Training on 15 raw and 10 word-split shipped messages per category keeps these tests
+    fast."""
+
+    def few(messages, n):
+        by_label: dict[str, list] = {}
+        for text, label in messages:
+            by_label.setdefault(label, []).append((text, label))
+        return [row for rows in by_label.values() for row in rows[:n]]
+
+    raw, tokens = few(training.raw_messages(), 15), few(training.token_messages(), 10)
+    monkeypatch.setattr(training, "shipped", lambda: raw + tokens)
+    monkeypatch.setattr(training, "raw_messages", lambda: raw)
+    monkeypatch.setattr(training, "token_messages", lambda: tokens)
+    return raw + tokens
 
 
 def test_a_dispatchers_choice_is_kept_and_marked_when_it_corrects_the_model(
@@ -92,6 +97,10 @@ def test_the_train_command_writes_a_versioned_file_with_its_scores(
     assert (settings.DISPATCH_MODEL_DIR / "dispatch-v1.joblib").is_file()
     assert set(version.scores) >= {"accuracy", "macro_f1", "top3_accuracy", "folds"}
     assert version.scores["folds"] == 2 and 0 <= version.scores["accuracy"] <= 1
+    # scored apart on the raw and the word-split messages it did not train on
+    assert version.scores["word_split"]["n"] == 70
+    assert 0 <= version.scores["word_split"]["accuracy"] <= 1
+    assert 0 <= version.scores["accuracy_all"] <= 1
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,23 @@ def test_the_folded_calibration_gives_scikit_learns_probabilities():
         assert abs(folded.predict_proba(x) - reference.predict_proba(x)).max() < 1e-9
 
 
+def test_the_svm_plus_nb_svm_folds_into_the_same_probabilities():
+    from sklearn.calibration import CalibratedClassifierCV
+
+    from jiceng.dispatch.classifier import SvmPlusNbSvm, _Calibrated
+
+    corpus = small_corpus()
+    texts, labels = [t for t, _ in corpus], [label for _, label in corpus]
+    model = Classifier()
+    x = model._features(texts, fit=True)
+    for target in (labels, ["城乡" if label == "城乡建设" else "其他" for label in labels]):
+        reference = CalibratedClassifierCV(
+            SvmPlusNbSvm(), method="sigmoid", cv=3, ensemble=False
+        ).fit(x, target)
+        folded = _Calibrated.from_sklearn(reference)
+        assert abs(folded.predict_proba(x) - reference.predict_proba(x)).max() < 1e-9
+
+
 def test_too_little_data_is_refused_in_words():
     with pytest.raises(ValueError, match="两个分类"):
         Classifier().fit(["甲", "乙"], ["a", "a"])

@@ -2,7 +2,9 @@
 
 A classical pipeline that runs on a 2-core CPU with nothing downloaded: character n-grams of
 the raw text and jieba word n-grams, each TF-IDF weighted, side by side; a linear SVM,
-calibrated (sigmoid, 3-fold) so that its scores are probabilities a threshold can be put on.
+summed with an NB-SVM (the same SVM on features scaled by each class's naive-Bayes log-count
+ratio, Wang & Manning 2012); the sum is calibrated (sigmoid, on 3-fold out-of-fold scores) so
+that its scores are probabilities a threshold can be put on.
 """
 
 import re
@@ -11,7 +13,8 @@ from dataclasses import dataclass
 
 import jieba
 import numpy as np
-from scipy.sparse import hstack
+from scipy.sparse import diags, hstack
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
@@ -96,8 +99,8 @@ class Classifier:
         if folds < 2:
             raise ValueError("每个分类至少要有两条训练样本")
         x = self._features(list(texts), fit=True)
-        svm = LinearSVC(C=self.c, class_weight="balanced", random_state=self.seed)
-        model = CalibratedClassifierCV(svm, method="sigmoid", cv=folds)
+        linear = SvmPlusNbSvm(c=self.c, seed=self.seed)
+        model = CalibratedClassifierCV(linear, method="sigmoid", cv=folds, ensemble=False)
         model.fit(x, labels, sample_weight=sample_weight)
         self.labels_ = list(model.classes_)
         self.scorer = _Calibrated.from_sklearn(model)
@@ -155,6 +158,53 @@ class Classifier:
             best = np.argsort(row)[::-1][:k]
             out.append([Prediction(self.labels_[i], round(float(row[i]), 4)) for i in best])
         return out
+
+
+class SvmPlusNbSvm(ClassifierMixin, BaseEstimator):
+    """A linear SVM plus an NB-SVM, as one linear model: `coef_` and `intercept_` are the sums.
+
+    The NB-SVM fits, for each class, a binary SVM on the features scaled by r = log of the
+    ratio of how often each feature occurs in the class and outside it (add-one smoothed);
+    its score w·(x∘r) is (w∘r)·x, so it folds into one weight row per class. Measured on the
+    word-split messages it adds 0.7 points of accuracy; on raw text it neither helps nor hurts
+    (docs/dispatch.md).
+    """
+
+    def __init__(self, c: float = 1.0, seed: int = 0):
+        self.c = c
+        self.seed = seed
+
+    def _svm(self):
+        return LinearSVC(C=self.c, class_weight="balanced", random_state=self.seed)
+
+    def fit(self, x, y, sample_weight=None):
+        y = np.asarray(y)
+        svm = self._svm().fit(x, y, sample_weight=sample_weight)
+        self.classes_ = svm.classes_
+        present = x.copy()
+        present.data[:] = 1
+        owned = self.classes_[1:] if len(self.classes_) == 2 else self.classes_
+        rows, intercepts = [], []
+        for label in owned:
+            mine = y == label
+            p = 1.0 + np.asarray(present[mine].sum(axis=0)).ravel()
+            q = 1.0 + np.asarray(present[~mine].sum(axis=0)).ravel()
+            ratio = np.log((p / p.sum()) / (q / q.sum()))
+            binary = self._svm().fit(x @ diags(ratio), mine, sample_weight=sample_weight)
+            rows.append(binary.coef_.ravel() * ratio)
+            intercepts.append(binary.intercept_[0])
+        self.coef_ = svm.coef_ + np.asarray(rows)
+        self.intercept_ = svm.intercept_ + np.asarray(intercepts)
+        return self
+
+    def decision_function(self, x):
+        scores = np.asarray(x @ self.coef_.T) + self.intercept_
+        return scores.ravel() if len(self.classes_) == 2 else scores
+
+    def predict(self, x):
+        scores = self.decision_function(x)
+        best = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
+        return self.classes_[best]
 
 
 @dataclass

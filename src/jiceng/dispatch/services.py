@@ -246,8 +246,8 @@ def examples() -> list[tuple[str, str]]:
 
 def train(csv_files=(), folds: int = 5, jobs: int = 1, progress=None) -> ModelVersion:
     """Train on the shipped messages, the given CSV files and every dispatcher example; score
-    by cross-validation over the shipped raw messages (the others always train); write the
-    next versioned file and record it."""
+    by cross-validation over the shipped raw and word-split messages (CSV rows and examples
+    always train); write the next versioned file and record it."""
     extra = [row for path in csv_files for row in read_csv(Path(path))]
     taught = examples()
     scores = {}
