@@ -2,8 +2,9 @@
 
 Needs no database. Measures, on this machine:
 - accuracy, macro-F1 and top-3 accuracy by 5-fold cross-validation over the shipped raw
-  messages (each fold also trains on every token-form message), and the auto-dispatch table
-  (precision and coverage per threshold) from the same out-of-fold predictions;
+  messages and, in step, the word-split ones (each fold trains on the other folds of both and
+  is scored on each form apart), and the auto-dispatch table (precision and coverage per
+  threshold) from the same out-of-fold predictions on raw text;
 - training time: one fit on all the shipped data (what `jiceng dispatch train --folds 0`
   does), on the machine's cores;
 - per-message latency: one message at a time, as intake classifies, over the 1,330 raw
