@@ -136,3 +136,17 @@ def test_suggest_fills_in_tickets_waiting_from_before_the_first_model(
     assert "已为 1 件" in capsys.readouterr().out
     waiting.refresh_from_db()
     assert waiting.status == "received" and waiting.suggestion.top
+
+
+def test_the_admin_lists_each_versions_accuracy_on_both_forms_of_text(world, users, login):
+    ModelVersion.objects.create(
+        version=7,
+        file="dispatch-v7.joblib",
+        sha256="0" * 64,
+        examples=100,
+        labels=["城乡建设", "环境保护"],
+        scores={"accuracy": 0.9061, "word_split": {"accuracy": 0.9363}},
+    )
+    page = login("alice").get("/admin/dispatch/modelversion/").content.decode()
+    assert "交叉验证准确率（原文）" in page and "0.9061" in page
+    assert "交叉验证准确率（分词文本）" in page and "0.9363" in page

@@ -57,7 +57,15 @@ class ModelVersionAdmin(CatalogAdmin):
     """Versions come from `jiceng dispatch train`; here one can be switched off (the newest
     active version serves)."""
 
-    list_display = ["version", "trained_at", "examples", "corrections", "accuracy", "is_active"]
+    list_display = [
+        "version",
+        "trained_at",
+        "examples",
+        "corrections",
+        "accuracy",
+        "word_split_accuracy",
+        "is_active",
+    ]
     readonly_fields = [
         "version",
         "file",
@@ -70,9 +78,13 @@ class ModelVersionAdmin(CatalogAdmin):
         "fit_seconds",
     ]
 
-    @admin.display(description="交叉验证准确率")
+    @admin.display(description="交叉验证准确率（原文）")
     def accuracy(self, obj):
         return obj.scores.get("accuracy", "—")
+
+    @admin.display(description="交叉验证准确率（分词文本）")
+    def word_split_accuracy(self, obj):
+        return obj.scores.get("word_split", {}).get("accuracy", "—")
 
     def has_add_permission(self, request):
         return False
