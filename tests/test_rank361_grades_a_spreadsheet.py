@@ -22,7 +22,9 @@ VILLAGES = [(f"村{i:02d}", 95 - 2 * i, "昌吉市", "") for i in range(10)]
 
 def test_json_grades_with_rank_and_reason(tmp_path, capsys):
     call_command("rank361", str(write_csv(tmp_path / "scores.csv", VILLAGES)))
-    result = json.loads(capsys.readouterr().out)
+    out = capsys.readouterr().out
+    result = json.loads(out)
+    assert out == json.dumps(result, ensure_ascii=False, indent=2) + "\n"  # readable, as printed
     assert [r["grade"] for r in result] == ["优秀"] * 3 + ["良好"] * 6 + ["差"]
     assert result[0] == {
         "name": "村00",

@@ -101,7 +101,9 @@ def test_a_scope_sees_only_its_own_units(march, users):
 
 def test_the_command_prints_json_with_the_ranking(march, capsys):
     call_command("metrics", "--period", "2026-03", "--format", "json")
-    out = json.loads(capsys.readouterr().out)
+    printed = capsys.readouterr().out
+    out = json.loads(printed)
+    assert printed == json.dumps(out, ensure_ascii=False, indent=2) + "\n"  # readable, as printed
     assert [r["rank"] for r in out["rows"]] == [1, 2]
     assert out["weights"]["solved"] == 0.45
 

@@ -44,5 +44,6 @@ class Command(BaseCommand):
                 f"已写出 {Path(output)}（{len(graded)} 行）。规则：{rules.describe()}"
             )
             return
-        json.dump([g.as_dict() for g in graded], self.stdout, ensure_ascii=False, indent=2)
-        self.stdout.write("")
+        # one write: Django's OutputWrapper ends every write() with a newline, which would put
+        # one after each of json.dump's chunks
+        self.stdout.write(json.dumps([g.as_dict() for g in graded], ensure_ascii=False, indent=2))

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if format == "json":
             w = selectors.weights()
-            json.dump(
+            document = json.dumps(
                 {
                     "period": period,
                     "by": by,
@@ -64,11 +64,10 @@ class Command(BaseCommand):
                     },
                     "rows": [r.as_dict() for r in rows],
                 },
-                self.stdout,
                 ensure_ascii=False,
                 indent=2,
             )
-            self.stdout.write("")
+            self.stdout.write(document)  # one write: OutputWrapper ends each with a newline
         elif format == "csv":
             writer = csv.writer(self.stdout)
             writer.writerow([label for _, label in COLUMNS] + ["数据不全"])
