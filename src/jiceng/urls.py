@@ -49,6 +49,15 @@ urlpatterns = [
     ),
     path("evaluation/periods/", evaluation_views.period_list, name="period-list"),
     path("evaluation/periods/<int:pk>/", evaluation_views.period_detail, name="period-detail"),
+    path("evaluation/periods/<int:pk>/act/", evaluation_views.period_act, name="period-act"),
+    path(
+        "evaluation/periods/<int:pk>/values/", evaluation_views.period_values, name="period-values"
+    ),
+    path(
+        "evaluation/periods/<int:pk>/values.xlsx",
+        evaluation_views.period_values_template,
+        name="period-values-template",
+    ),
     path(
         "evaluation/periods/<int:pk>/export.xlsx",
         evaluation_views.period_export,

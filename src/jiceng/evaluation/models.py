@@ -11,6 +11,7 @@ import hashlib
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from jiceng.orgs.models import Person
 from jiceng.regions.models import Region
@@ -282,6 +283,44 @@ class EnteredValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.indicator} {self.value}"
+
+
+class PeriodEvent(models.Model):
+    """One change of an assessment period, written in the same transaction as the change:
+    figures entered or imported, moved to the next stage, computed, or a correction opened."""
+
+    class Action(models.TextChoices):
+        ENTER = "enter", "录入数值"
+        IMPORT = "import", "导入数值"
+        COLLECT = "collect", "确认收齐"
+        COMPUTE = "compute", "计算"
+        REVIEW = "review", "审核"
+        PUBLISH = "publish", "发布"
+        REVISE = "revise", "建立更正期"
+
+    period = models.ForeignKey(AssessmentPeriod, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+    from_state = models.CharField("原状态", max_length=10, blank=True)
+    to_state = models.CharField("新状态", max_length=10, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "考评期记录"
+        verbose_name_plural = "考评期记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_action_display()}"
 
 
 # --- 五个好 checklists ------------------------------------------------------------------------

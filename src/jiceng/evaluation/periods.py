@@ -22,7 +22,7 @@ from jiceng.regions.models import Kind, Region
 from jiceng.tickets import selectors as ticket_selectors
 from jiceng.tickets.metrics import SHANGHAI
 
-from . import scoring, surveys
+from . import figures, scoring, surveys
 from .models import (
     AssessmentPeriod,
     Campaign,
@@ -31,6 +31,7 @@ from .models import (
     Indicator,
     MeetingKind,
     OrgMeeting,
+    PeriodEvent,
 )
 from .ranking import Entry, Rules361, rank361
 
@@ -43,7 +44,7 @@ NEXT = {
 }
 
 
-def _check(actor, period: AssessmentPeriod) -> None:
+def check_actor(actor, period: AssessmentPeriod) -> None:
     if actor is None:
         return
     if not (actor.is_superuser or actor.has_role(RoleCode.ASSESSOR)):
@@ -58,8 +59,20 @@ def _lock(actor, period) -> AssessmentPeriod:
         .select_related("scheme__region")
         .get(pk=period.pk)
     )
-    _check(actor, period)
+    check_actor(actor, period)
     return period
+
+
+def _event(period, actor, action, before: str, note: str = "", **data) -> PeriodEvent:
+    return PeriodEvent.objects.create(
+        period=period,
+        actor=actor,
+        action=action,
+        from_state=before,
+        to_state=period.state,
+        note=note[:300],
+        data=data,
+    )
 
 
 def subjects(period: AssessmentPeriod) -> list[Region]:
@@ -79,10 +92,7 @@ def enter_value(
     actor, period, region, indicator: Indicator, value, evidence: str = ""
 ) -> EnteredValue:
     period = _lock(actor, period)
-    if period.state not in (S.OPEN, S.COLLECTED):
-        raise ServiceError(
-            "period_frozen", "考评期已计算或发布，不能再录入；如需更正请建立更正期", status=409
-        )
+    _open_for_figures(period)
     if indicator.kind not in (Indicator.Kind.ENTERED, Indicator.Kind.VETO):
         raise ValidationError({"indicator": ["该指标由系统计算，不能录入"]})
     if region not in subjects(period):
@@ -91,6 +101,28 @@ def enter_value(
         value = Decimal(str(value))
     except Exception:
         raise ValidationError({"value": ["请填写数字"]}) from None
+    row = _save_value(actor, period, region, indicator, value, evidence)
+    _event(
+        period,
+        actor,
+        PeriodEvent.Action.ENTER,
+        period.state,
+        f"{region.name} {indicator.name}：{value}",
+        region=region.code,
+        indicator=indicator.code,
+        value=str(value),
+    )
+    return row
+
+
+def _open_for_figures(period) -> None:
+    if period.state not in (S.OPEN, S.COLLECTED):
+        raise ServiceError(
+            "period_frozen", "考评期已计算或发布，不能再录入；如需更正请建立更正期", status=409
+        )
+
+
+def _save_value(actor, period, region, indicator, value, evidence) -> EnteredValue:
     row, _ = EnteredValue.objects.update_or_create(
         period=period,
         region=region,
@@ -98,6 +130,38 @@ def enter_value(
         defaults={"value": value, "evidence": evidence.strip(), "entered_by": actor},
     )
     return row
+
+
+def enterable(period) -> list[Indicator]:
+    """The scheme's indicators that people type in: entered figures and vetoes."""
+    return [
+        item.indicator
+        for item in period.scheme.items.select_related("indicator").order_by("id")
+        if item.indicator.kind in (Indicator.Kind.ENTERED, Indicator.Kind.VETO)
+    ]
+
+
+@transaction.atomic
+def import_values(actor, period, path, filename: str = "") -> int:
+    """Figures from a sheet (the template of `figures.value_template`): every row is checked
+    first, and a bad row refuses the whole file with its row number; then all are saved, with
+    one event. Rows with an empty value are skipped (nothing entered there yet)."""
+    period = _lock(actor, period)
+    _open_for_figures(period)
+    regions = {r.code: r for r in subjects(period)}
+    indicators = enterable(period)
+    rows = figures.read_values(path, regions, indicators)
+    for region, indicator, value, evidence in rows:
+        _save_value(actor, period, region, indicator, value, evidence)
+    _event(
+        period,
+        actor,
+        PeriodEvent.Action.IMPORT,
+        period.state,
+        f"从 {filename or '文件'} 导入 {len(rows)} 个数值",
+        rows=len(rows),
+    )
+    return len(rows)
 
 
 def _bounds(period) -> tuple[datetime, datetime]:
@@ -166,6 +230,7 @@ def _part(period, region, item, start, end, entered) -> scoring.Part:
 @transaction.atomic
 def compute(actor, period) -> AssessmentPeriod:
     period = _lock(actor, period)
+    before = period.state
     if period.state not in (S.OPEN, S.COLLECTED, S.COMPUTED):
         raise ServiceError("period_frozen", "考评期已审核或发布，结果已冻结", status=409)
     scheme = period.scheme
@@ -231,6 +296,16 @@ def compute(actor, period) -> AssessmentPeriod:
     }
     period.state = S.COMPUTED
     period.save(update_fields=["results", "state"])
+    ranked_count = sum(1 for r in rows if r["score"] is not None)
+    _event(
+        period,
+        actor,
+        PeriodEvent.Action.COMPUTE,
+        before,
+        f"计算 {len(rows)} 个村（社区），{ranked_count} 个参加排名",
+        subjects=len(rows),
+        ranked=ranked_count,
+    )
     return period
 
 
@@ -245,12 +320,19 @@ def advance(actor, period, to: str) -> AssessmentPeriod:
             f"考评期当前为“{period.get_state_display()}”，不能进入该环节",
             status=409,
         )
+    before = period.state
     period.state = to
     fields = ["state"]
     if to == S.PUBLISHED:
         period.published_at = timezone.now()
         fields.append("published_at")
     period.save(update_fields=fields)
+    action = {
+        S.COLLECTED: PeriodEvent.Action.COLLECT,
+        S.REVIEWED: PeriodEvent.Action.REVIEW,
+        S.PUBLISHED: PeriodEvent.Action.PUBLISH,
+    }[to]
+    _event(period, actor, action, before)
     return period
 
 
@@ -279,5 +361,9 @@ def revise(actor, period) -> AssessmentPeriod:
             )
             for v in period.values.all()
         ]
+    )
+    _event(revision, actor, PeriodEvent.Action.REVISE, "", f"更正自“{period.label}”")
+    _event(
+        period, actor, PeriodEvent.Action.REVISE, period.state, f"已建立更正期“{revision.label}”"
     )
     return revision

@@ -1,11 +1,13 @@
 """Survey pages: the voter's ballot (no account, a one-time code) and the assessor's campaign
 pages. Thin: parse, fetch through access, call `surveys`, render."""
 
+import tempfile
 from io import BytesIO
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
@@ -14,11 +16,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.tabular import ImportRefused
 from jiceng.orgs.access import get_for_user, scope_of, visible
 from jiceng.orgs.models import PartyOrg, Person
 from jiceng.regions.models import Region
 
-from . import diagnoses, life, selection, surveys
+from . import diagnoses, figures, life, periods, selection, surveys
 from .models import (
     ANSWERS,
     AssessmentPeriod,
@@ -225,16 +228,133 @@ def period_export(request, pk: int):
     return response
 
 
+def _periods(request):
+    return AssessmentPeriod.objects.select_related("scheme__region", "revision_of")
+
+
+def _may_act(user, period) -> bool:
+    """An assessor whose scope holds the scheme's region (what the services check)."""
+    try:
+        periods.check_actor(user, period)
+    except (ServiceError, Http404):
+        return False
+    return True
+
+
+# The button an assessor sees in each state: (action, label).
+PERIOD_ACTIONS = {
+    AssessmentPeriod.State.OPEN: [("collect", "确认数据已收齐"), ("compute", "计算（预览）")],
+    AssessmentPeriod.State.COLLECTED: [("compute", "计算")],
+    AssessmentPeriod.State.COMPUTED: [("compute", "重新计算"), ("review", "审核通过")],
+    AssessmentPeriod.State.REVIEWED: [("publish", "发布（结果冻结）")],
+    AssessmentPeriod.State.PUBLISHED: [("revise", "建立更正期")],
+}
+
+
 @login_required
-def period_detail(request, pk: int):
-    period = get_for_user(
-        request.user, AssessmentPeriod.objects.select_related("scheme__region"), pk=pk
-    )
+def period_detail(request, pk: int, errors=None):
+    period = get_for_user(request.user, _periods(request), pk=pk)
     rows = _period_rows(request, period)
     counties: dict[str, list] = {}
     for row in rows:
         counties.setdefault(row.get("county_name", row["county"]), []).append(row)
-    return render(request, "evaluation/period.html", {"period": period, "counties": counties})
+    assessor = _may_act(request.user, period)
+    context = {
+        "period": period,
+        "counties": counties,
+        "assessor": assessor,
+        "actions": PERIOD_ACTIONS.get(period.state, []) if assessor else [],
+        "open_for_figures": period.state
+        in (AssessmentPeriod.State.OPEN, AssessmentPeriod.State.COLLECTED),
+        "enterable": periods.enterable(period),
+        "entered": period.values.count(),
+        "events": period.events.select_related("actor").order_by("-at", "-id")[:30],
+        "revisions": period.revisions.all(),
+        "errors": errors or [],
+    }
+    return render(request, "evaluation/period.html", context, status=422 if errors else 200)
+
+
+@login_required
+@require_POST
+def period_act(request, pk: int):
+    period = get_for_user(request.user, _periods(request), pk=pk)
+    action = request.POST.get("action", "")
+    S = AssessmentPeriod.State
+    try:
+        if action == "compute":
+            periods.compute(request.user, period)
+            messages.success(request, "已计算：请核对排名与依据后审核")
+        elif action in ("collect", "review", "publish"):
+            to = {"collect": S.COLLECTED, "review": S.REVIEWED, "publish": S.PUBLISHED}[action]
+            periods.advance(request.user, period, to)
+            messages.success(request, "已发布，结果已冻结" if action == "publish" else "已保存")
+        elif action == "revise":
+            revision = periods.revise(request.user, period)
+            messages.success(request, "已建立更正期：补正数值后重新计算、审核、发布")
+            return redirect("period-detail", revision.pk)
+        else:
+            messages.error(request, "未知的操作")
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from None
+        messages.error(request, exc.message)
+    return redirect("period-detail", pk)
+
+
+@login_required
+def period_values_template(request, pk: int):
+    """The figures sheet to fill in, with what is entered so far."""
+    period = get_for_user(request.user, _periods(request), pk=pk)
+    try:
+        periods.check_actor(request.user, period)
+    except ServiceError as exc:
+        raise PermissionDenied(exc.message) from None
+    existing = {(v.region_id, v.indicator_id): v for v in period.values.all()}
+    data = figures.template(periods.subjects(period), periods.enterable(period), existing)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=period-{period.pk}-values.xlsx"
+    return response
+
+
+@login_required
+@require_POST
+def period_values(request, pk: int):
+    """Import the filled-in figures sheet: all rows or none, with a row-numbered report."""
+    period = get_for_user(request.user, _periods(request), pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return period_detail(request, pk, errors=["请选择要导入的文件（.xlsx 或 .csv）"])
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        return period_detail(
+            request, pk, errors=[f"不支持的文件类型 {suffix or '（无）'}，请使用 .xlsx 或 .csv"]
+        )
+    if upload.size > MAX_UPLOAD:
+        return period_detail(request, pk, errors=["文件超过 5 MB"])
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+        handle.flush()
+        try:
+            count = periods.import_values(request.user, period, handle.name, upload.name)
+        except ImportRefused as exc:
+            return period_detail(
+                request, pk, errors=[str(p) for p in exc.problems[:50]] + _more(exc.problems)
+            )
+        except ServiceError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(exc.message) from None
+            return period_detail(request, pk, errors=[exc.message])
+    messages.success(request, f"已导入 {count} 个数值")
+    return redirect("period-detail", pk)
+
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _more(problems) -> list[str]:
+    return [f"……另有 {len(problems) - 50} 处问题未列出"] if len(problems) > 50 else []
 
 
 def _pick_orgs(request, orgs) -> dict:
