@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from jiceng.demo import DEMO_ACCOUNTS
+from jiceng.evaluation import periods
 from jiceng.orgs.models import PartyOrg, Person, Post, Unit, User
 from jiceng.regions.models import Grid, Region
 from jiceng.tickets import selectors
@@ -67,12 +68,17 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys, monkey
     # A star-scheme period of last quarter, computed from the demo tickets and published.
     from jiceng.evaluation.models import AssessmentPeriod
 
-    period = AssessmentPeriod.objects.get()
+    period = AssessmentPeriod.objects.get(state="published")
     grades = {r["grade"] for r in period.results["rows"]}
     assert period.state == "published" and {"优秀", "良好", "差"} <= grades
     sources = " ".join(p["source"] for r in period.results["rows"] for p in r["parts"])
     for evidence in ["工单流转记录", "把脉问诊", "组织生活记录", "集体经济收支台账", "满意度测评"]:
         assert evidence in sources, evidence
+    # and this quarter's, open, with most figures in and the rest for the assessor to import
+    current = AssessmentPeriod.objects.get(state="open")
+    assert current.starts_on == period.ends_on + timedelta(days=1)
+    assert 0 < current.values.count() < len(periods.subjects(current))
+    assert "待考评员下载录入表填报导入" in out
     handler = User.objects.get(username="handler")
     assert handler.scope_unit.name == "嘉顺社区居委会"
     assert handler.person.posts.filter(unit=handler.scope_unit, kind="承办人").exists()

@@ -75,6 +75,34 @@ def seed(stdout=None) -> AssessmentPeriod | None:
     periods.compute(None, period)
     periods.advance(None, period, AssessmentPeriod.State.REVIEWED)
     periods.advance(None, period, AssessmentPeriod.State.PUBLISHED)
+    current = _this_quarter(rng, scheme, indicators["income"], end + timedelta(days=1))
+    if stdout is not None:
+        entered = current.values.count()
+        stdout.write(
+            f"本季度考评期“{current.label}”正在录入：已录入 {entered} 个村（社区）的集体经济收入，"
+            f"其余 {len(periods.subjects(current)) - entered} 个待考评员下载录入表填报导入"
+        )
+    return period
+
+
+def _this_quarter(rng, scheme, income, start: date) -> AssessmentPeriod:
+    """The quarter after the published one, open: most villages' figures are in, the rest
+    are for the assessor to fill in on the period page."""
+    end = date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1) - timedelta(days=1)
+    quarter = "一二三四"[(start.month - 1) // 3]
+    period = AssessmentPeriod.objects.create(
+        scheme=scheme, label=f"{start.year}年第{quarter}季度", starts_on=start, ends_on=end
+    )
+    for region in periods.subjects(period):
+        if rng.random() < 0.8:
+            periods.enter_value(
+                None,
+                period,
+                region,
+                income,
+                round(rng.uniform(3, 60), 1),
+                "村（社区）集体经济收支台账",
+            )
     return period
 
 
