@@ -82,7 +82,45 @@ def test_a_filled_in_sheet_is_imported_with_one_record(ann, period, world):
     assert set(values) == {("652301004012", "income"), ("652301004012", "veto")}
     assert float(values[("652301004012", "income")].value) == 42.5
     event = PeriodEvent.objects.get(period=period)
-    assert event.action == "import" and event.data == {"rows": 2} and "figures.xlsx" in event.note
+    assert event.action == "import" and "figures.xlsx" in event.note
+    assert event.data == {"rows": 2, "added": 2, "changed": 0}
+
+
+def test_importing_the_same_sheet_again_changes_nothing_and_says_so(ann, period, world):
+    rows = [["652301004012", "嘉顺社区", "income", "集体经济收入", 42.5, "财务报表"]]
+    ann.post(f"/evaluation/periods/{period.pk}/values/", {"file": sheet(rows)})
+    response = ann.post(
+        f"/evaluation/periods/{period.pk}/values/", {"file": sheet(rows)}, follow=True
+    )
+    assert "与已录入的数值相同，未作改动" in response.content.decode()
+    rows[0][4] = 45
+    ann.post(f"/evaluation/periods/{period.pk}/values/", {"file": sheet(rows)})
+    notes = list(period.events.values_list("data", flat=True))
+    assert [(d["added"], d["changed"]) for d in notes] == [(1, 0), (0, 0), (0, 1)]
+    assert float(EnteredValue.objects.get().value) == 45
+
+
+def test_before_review_a_computed_period_goes_back_to_entry(ann, period):
+    ann.post(
+        f"/evaluation/periods/{period.pk}/values/",
+        {"file": sheet([["652301004012", "", "income", "", 80, "财务报表"]])},
+    )
+    for action in ["collect", "compute", "reopen"]:
+        ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": action})
+    period.refresh_from_db()
+    assert period.state == S.OPEN and period.results == {}  # stale results are dropped
+    ann.post(
+        f"/evaluation/periods/{period.pk}/values/",
+        {"file": sheet([["652301004012", "", "income", "", 60, "更正后的财务报表"]])},
+    )
+    for action in ["collect", "compute", "review"]:
+        ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": action})
+    response = ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": "reopen"}, follow=True)
+    assert "已审核或发布的结果须建立更正期" in response.content.decode()
+    period.refresh_from_db()
+    assert period.state == S.REVIEWED
+    jiashun = next(r for r in period.results["rows"] if r["region"] == "652301004012")
+    assert jiashun["score"] == 60.0
 
 
 def test_a_bad_sheet_is_refused_whole_with_its_row_numbers(ann, period):

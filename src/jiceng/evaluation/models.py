@@ -293,6 +293,7 @@ class PeriodEvent(models.Model):
         ENTER = "enter", "录入数值"
         IMPORT = "import", "导入数值"
         COLLECT = "collect", "确认收齐"
+        REOPEN = "reopen", "退回录入"
         COMPUTE = "compute", "计算"
         REVIEW = "review", "审核"
         PUBLISH = "publish", "发布"

@@ -151,17 +151,26 @@ def import_values(actor, period, path, filename: str = "") -> int:
     regions = {r.code: r for r in subjects(period)}
     indicators = enterable(period)
     rows = figures.read_values(path, regions, indicators)
+    before = {(v.region_id, v.indicator_id): v for v in period.values.all()}
+    added = changed = 0
     for region, indicator, value, evidence in rows:
+        old = before.get((region.pk, indicator.pk))
+        if old is not None and old.value == value and old.evidence == evidence:
+            continue  # the sheet repeats what is entered: keep who entered it
         _save_value(actor, period, region, indicator, value, evidence)
+        added, changed = (added + 1, changed) if old is None else (added, changed + 1)
     _event(
         period,
         actor,
         PeriodEvent.Action.IMPORT,
         period.state,
-        f"从 {filename or '文件'} 导入 {len(rows)} 个数值",
+        f"从 {filename or '文件'} 导入：新增 {added} 个、修改 {changed} 个数值，"
+        f"{len(rows) - added - changed} 个与已录入的相同",
         rows=len(rows),
+        added=added,
+        changed=changed,
     )
-    return len(rows)
+    return added + changed
 
 
 def _bounds(period) -> tuple[datetime, datetime]:
@@ -333,6 +342,30 @@ def advance(actor, period, to: str) -> AssessmentPeriod:
         S.PUBLISHED: PeriodEvent.Action.PUBLISH,
     }[to]
     _event(period, actor, action, before)
+    return period
+
+
+@transaction.atomic
+def reopen(actor, period) -> AssessmentPeriod:
+    """Back to 录入中 before review, to correct a figure: the computed results are dropped,
+    since they no longer match the inputs."""
+    period = _lock(actor, period)
+    if period.state not in (S.COLLECTED, S.COMPUTED):
+        raise ServiceError(
+            "invalid_transition",
+            f"考评期当前为“{period.get_state_display()}”，不能退回录入"
+            + (
+                "；已审核或发布的结果须建立更正期"
+                if period.state in (S.REVIEWED, S.PUBLISHED)
+                else ""
+            ),
+            status=409,
+        )
+    before = period.state
+    period.state = S.OPEN
+    period.results = {}
+    period.save(update_fields=["state", "results"])
+    _event(period, actor, PeriodEvent.Action.REOPEN, before)
     return period
 
 

@@ -243,9 +243,13 @@ def _may_act(user, period) -> bool:
 
 # The button an assessor sees in each state: (action, label).
 PERIOD_ACTIONS = {
-    AssessmentPeriod.State.OPEN: [("collect", "确认数据已收齐"), ("compute", "计算（预览）")],
-    AssessmentPeriod.State.COLLECTED: [("compute", "计算")],
-    AssessmentPeriod.State.COMPUTED: [("compute", "重新计算"), ("review", "审核通过")],
+    AssessmentPeriod.State.OPEN: [("collect", "确认数据已收齐")],
+    AssessmentPeriod.State.COLLECTED: [("compute", "计算"), ("reopen", "退回录入")],
+    AssessmentPeriod.State.COMPUTED: [
+        ("review", "审核通过"),
+        ("compute", "重新计算"),
+        ("reopen", "退回录入（修改数值）"),
+    ],
     AssessmentPeriod.State.REVIEWED: [("publish", "发布（结果冻结）")],
     AssessmentPeriod.State.PUBLISHED: [("revise", "建立更正期")],
 }
@@ -289,6 +293,9 @@ def period_act(request, pk: int):
             to = {"collect": S.COLLECTED, "review": S.REVIEWED, "publish": S.PUBLISHED}[action]
             periods.advance(request.user, period, to)
             messages.success(request, "已发布，结果已冻结" if action == "publish" else "已保存")
+        elif action == "reopen":
+            periods.reopen(request.user, period)
+            messages.success(request, "已退回录入：修改数值后重新确认收齐、计算")
         elif action == "revise":
             revision = periods.revise(request.user, period)
             messages.success(request, "已建立更正期：补正数值后重新计算、审核、发布")
@@ -346,7 +353,10 @@ def period_values(request, pk: int):
             if exc.status == 403:
                 raise PermissionDenied(exc.message) from None
             return period_detail(request, pk, errors=[exc.message])
-    messages.success(request, f"已导入 {count} 个数值")
+    messages.success(
+        request,
+        f"已导入：新增或修改 {count} 个数值" if count else "已导入：与已录入的数值相同，未作改动",
+    )
     return redirect("period-detail", pk)
 
 

@@ -23,7 +23,8 @@ class Command(BaseCommand):
         sub.add_parser("list", help="列出考评期")
         for name, text in [
             ("collect", "确认数据已收齐"),
-            ("compute", "计算（发布前可重复）"),
+            ("compute", "计算（审核前可重复）"),
+            ("reopen", "退回录入（审核前修改数值）"),
             ("review", "审核通过"),
             ("publish", "发布，结果冻结"),
             ("revise", "为已发布的考评期建立更正期"),
@@ -46,12 +47,15 @@ class Command(BaseCommand):
         try:
             if action == "import":
                 count = periods.import_values(actor, period, options["file"], options["file"])
-                self.stderr.write(f"已导入 {count} 个数值")
+                self.stderr.write(f"已导入：新增或修改 {count} 个数值")
             elif action == "compute":
                 period = periods.compute(actor, period)
                 rows = period.results["rows"]
                 ranked = sum(1 for r in rows if r["score"] is not None)
                 self.stderr.write(f"已计算 {len(rows)} 个村（社区），{ranked} 个参加排名")
+            elif action == "reopen":
+                periods.reopen(actor, period)
+                self.stderr.write("已退回录入")
             elif action == "revise":
                 revision = periods.revise(actor, period)
                 self.stderr.write(f"已建立更正期 {revision.pk}：{revision.label}")
