@@ -207,6 +207,11 @@ def test_only_an_assessor_in_scope_can_act(world, users, login, period):
         == 403
     )
     assert dispatcher.get(f"/evaluation/periods/{period.pk}/values.xlsx").status_code == 403
+    upload = sheet([["652301004012", "", "income", "", 80, "财务报表"]])
+    assert (
+        dispatcher.post(f"/evaluation/periods/{period.pk}/values/", {"file": upload}).status_code
+        == 403
+    )
     outsider = Client()
     outsider.force_login(factories.account("mia", ["assessor"], scope_region=world["manas"]))
     for url in ["/", "/values.xlsx"]:

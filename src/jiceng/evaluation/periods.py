@@ -143,7 +143,7 @@ def enterable(period) -> list[Indicator]:
 
 @transaction.atomic
 def import_values(actor, period, path, filename: str = "") -> int:
-    """Figures from a sheet (the template of `figures.value_template`): every row is checked
+    """Figures from a sheet (the template of `figures.template`): every row is checked
     first, and a bad row refuses the whole file with its row number; then all are saved, with
     one event. Rows with an empty value are skipped (nothing entered there yet)."""
     period = _lock(actor, period)
