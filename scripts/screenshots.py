@@ -148,6 +148,20 @@ def walk(base: str) -> None:
         page.screenshot(path=OUT / "desktop-dashboard.png")
         page.goto(f"{base}/dashboard/hotspots/?days=90")
         page.screenshot(path=OUT / "desktop-hotspots.png")
+        sign_in("assessor")  # the star periods: this quarter's in entry, last quarter's published
+        page.goto(f"{base}/evaluation/periods/")
+        links = page.eval_on_selector_all(
+            "main a[href*='/evaluation/periods/']", "els => els.map(e => e.href)"
+        )
+        current, published = [u for u in links if u.rstrip("/").split("/")[-1].isdigit()][:2]
+        page.goto(current)
+        page.screenshot(path=OUT / "desktop-period-entry.png")
+        page.goto(published)
+        page.locator("h2", has_text="星级分布").scroll_into_view_if_needed()
+        page.evaluate(
+            "window.scrollBy(0, document.querySelector('.starmap').getBoundingClientRect().top - 120)"
+        )
+        page.screenshot(path=OUT / "desktop-period-stars.png")
         phone_leader = browser.new_context(
             viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="zh-CN"
         )
