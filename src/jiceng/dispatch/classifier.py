@@ -55,8 +55,8 @@ class Prediction:
 class Classifier:
     """fit(texts, labels) → predict_proba(texts) → top_k(texts, k).
 
-    After fitting, the calibrated SVMs are folded into one weight matrix and a row of sigmoid
-    parameters (`_Calibrated`), which gives the same probabilities as scikit-learn's
+    After fitting, the calibrated linear model (SVM + NB-SVM) is held as one weight matrix and a
+    row of sigmoid parameters (`_Calibrated`), which gives the same probabilities as scikit-learn's
     `CalibratedClassifierCV` at a fraction of the per-call cost: intake classifies one message
     at a time.
     """
