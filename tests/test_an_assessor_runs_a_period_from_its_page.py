@@ -196,6 +196,7 @@ def test_the_assessor_moves_the_period_to_publication_and_corrects_it(ann, perio
     assert response.url == f"/evaluation/periods/{revision.pk}/"
     assert revision.values.count() == 1 and revision.state == S.OPEN
     assert revision.events.get().action == "revise"
+    assert "已更正：" in ann.get(f"/evaluation/periods/{period.pk}/").content.decode()
 
 
 def test_only_an_assessor_in_scope_can_act(world, users, login, period):

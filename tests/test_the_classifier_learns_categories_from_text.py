@@ -87,37 +87,31 @@ def test_evaluate_refuses_a_file_without_labels(db, tmp_path):
         call_command("dispatch", "evaluate", "--csv", str(path))
 
 
-def test_the_folded_calibration_gives_scikit_learns_probabilities():
+def _svm_averaged_over_folds():
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.svm import LinearSVC
 
+    svm = LinearSVC(class_weight="balanced", random_state=0)
+    return CalibratedClassifierCV(svm, method="sigmoid", cv=3)
+
+
+def _svm_plus_nb_svm_fitted_once():  # what Classifier uses
+    from sklearn.calibration import CalibratedClassifierCV
+
+    from jiceng.dispatch.classifier import SvmPlusNbSvm
+
+    return CalibratedClassifierCV(SvmPlusNbSvm(), method="sigmoid", cv=3, ensemble=False)
+
+
+@pytest.mark.parametrize("calibrated", [_svm_averaged_over_folds, _svm_plus_nb_svm_fitted_once])
+def test_the_folded_calibration_gives_scikit_learns_probabilities(calibrated):
     from jiceng.dispatch.classifier import _Calibrated
 
     corpus = small_corpus()
     texts, labels = [t for t, _ in corpus], [label for _, label in corpus]
-    model = Classifier()
-    x = model._features(texts, fit=True)
+    x = Classifier()._features(texts, fit=True)
     for target in (labels, ["城乡" if label == "城乡建设" else "其他" for label in labels]):
-        reference = CalibratedClassifierCV(
-            LinearSVC(class_weight="balanced", random_state=0), method="sigmoid", cv=3
-        ).fit(x, target)
-        folded = _Calibrated.from_sklearn(reference)
-        assert abs(folded.predict_proba(x) - reference.predict_proba(x)).max() < 1e-9
-
-
-def test_the_svm_plus_nb_svm_folds_into_the_same_probabilities():
-    from sklearn.calibration import CalibratedClassifierCV
-
-    from jiceng.dispatch.classifier import SvmPlusNbSvm, _Calibrated
-
-    corpus = small_corpus()
-    texts, labels = [t for t, _ in corpus], [label for _, label in corpus]
-    model = Classifier()
-    x = model._features(texts, fit=True)
-    for target in (labels, ["城乡" if label == "城乡建设" else "其他" for label in labels]):
-        reference = CalibratedClassifierCV(
-            SvmPlusNbSvm(), method="sigmoid", cv=3, ensemble=False
-        ).fit(x, target)
+        reference = calibrated().fit(x, target)
         folded = _Calibrated.from_sklearn(reference)
         assert abs(folded.predict_proba(x) - reference.predict_proba(x)).max() < 1e-9
 

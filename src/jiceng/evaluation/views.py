@@ -273,7 +273,7 @@ def period_detail(request, pk: int, errors=None):
         "enterable": periods.enterable(period),
         "entered": period.values.count(),
         "events": period.events.select_related("actor").order_by("-at", "-id")[:30],
-        "revisions": period.revisions.all(),
+        "revisions": list(period.revisions.all()),
         "errors": errors or [],
     }
     return render(request, "evaluation/period.html", context, status=422 if errors else 200)
