@@ -29,7 +29,8 @@ demo: install
 	$(JICENG) collectstatic --noinput -v0
 	@echo
 	@echo "基层治理平台演示：http://$(HOST):$(PORT)/  （账号见上方；Ctrl-C 停止）"
-	$(JICENG) runserver $(HOST):$(PORT)
+	@echo "演示环境没有短信网关：发给群众的短信（评价链接、验证码）写入 var/outbox/messages.log"
+	NOTIFY_BACKEND=$${NOTIFY_BACKEND:-jiceng.tickets.notify.FileBackend} $(JICENG) runserver $(HOST):$(PORT)
 
 serve: install
 	$(JICENG) migrate --noinput -v0

@@ -12,8 +12,6 @@
 - zoe: handler of 昌吉市住建局
 """
 
-from datetime import date
-
 import pytest
 from django.test import Client
 
@@ -42,25 +40,9 @@ def uploads_in_a_temporary_folder(settings, tmp_path):
 
 @pytest.fixture
 def world(db):
-    known_calendar()
+    # No calendar is faked here: a year chinesecalendar does not know gets the provisional
+    # calendar, exactly as in production (tests that need one say so).
     return factories.small_world()
-
-
-def known_calendar():
-    """Deadlines need a known calendar. If these tests outlive `chinesecalendar`'s knowledge
-    of the current year, treat this year as entered (weekdays work, weekends rest)."""
-    import chinese_calendar
-    from django.utils import timezone
-
-    from jiceng.tickets.models import CalendarYear
-
-    today = timezone.localdate()
-    years = [today.year] + ([today.year + 1] if today.month == 12 else [])
-    for y in years:
-        try:
-            chinese_calendar.is_workday(date(y, 6, 1))
-        except NotImplementedError:
-            CalendarYear.objects.get_or_create(year=y, defaults={"note": "测试用"})
 
 
 @pytest.fixture

@@ -19,4 +19,4 @@ def test_dave_has_no_admin_and_no_accounts(login, users):
 def test_phone_numbers_are_masked_in_the_api(login, world):
     person = world["jiashun_grid_worker"]
     body = login("dave").get(f"/api/v1/people/{person.pk}").json()
-    assert body["phone"] == f"{person.phone[:3]}****{person.phone[-4:]}"
+    assert body["phone"] == person.phone[:3] + "*" * 8

@@ -47,10 +47,19 @@ def test_times_in_utc_are_read_in_china_time():
     assert CAL.add_working_hours(utc, 1) == at("2026-03-04 16:00")
 
 
-def test_a_year_the_package_does_not_know_is_refused_not_guessed():
+def test_a_year_the_package_does_not_know_follows_the_statutory_rules_provisionally():
+    assert CAL.is_provisional(date(2027, 1, 4)) and not CAL.is_provisional(date(2026, 12, 28))
+    assert CAL.is_provisional(date(2026, 12, 31))  # 2027 元旦 may still give it off
+    # 元旦 2027 is a Friday: the first working day after 31 December is Monday 4 January
+    assert CAL.add_working_days(at("2026-12-31 10:00"), 1) == at("2027-01-04 10:00")
+    # 春节 2027 is 除夕 Friday 5 February to 初三 Monday 8 February
+    assert CAL.add_working_days(at("2027-02-04 10:00"), 1) == at("2027-02-09 10:00")
+
+
+def test_a_year_outside_the_rules_is_refused_not_guessed():
     with pytest.raises(CalendarUnknown) as caught:
-        CAL.add_working_days(at("2027-01-04 10:00"), 1)
-    assert "2027 年的节假日安排尚未录入" in str(caught.value)
+        CAL.add_working_days(at("2101-01-04 10:00"), 1)
+    assert "2101 年的节假日安排尚未录入" in str(caught.value)
 
 
 def test_an_administrators_table_covers_2027():

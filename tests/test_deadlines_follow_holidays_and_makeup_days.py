@@ -1,15 +1,13 @@
 """Accept-by and reply-by are set in working time: Spring Festival 2026 is skipped, a 调休
-Saturday counts, the administrator's holiday table wins, and an unknown year is refused."""
+Saturday counts, the administrator's holiday table wins, and a year nobody has entered is
+counted provisionally until its arrangement is entered."""
 
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from jiceng import factories
 from jiceng.tickets import services
-from jiceng.tickets.deadlines import DeadlineUnknown
 from jiceng.tickets.models import (
     CalendarYear,
     Category,
@@ -18,6 +16,7 @@ from jiceng.tickets.models import (
     Holiday,
     Ticket,
 )
+from jiceng.tickets.services import calendar
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -61,19 +60,16 @@ def test_the_administrators_holiday_table_wins_over_the_package(world, users):
     assert ticket.accept_by == at(2026, 3, 4, 10)
 
 
-def test_a_year_the_package_does_not_know_is_refused_until_entered(world, users):
-    CalendarYear.objects.filter(year=2027).delete()
+def test_a_year_the_package_does_not_know_is_provisional_until_entered(world, users):
     ticket = factories.ticket(world["jiashun"], at=at(2027, 3, 1, 10))
-    with pytest.raises(DeadlineUnknown) as refused:
-        services.dispatch(users["erin"], ticket, world["jiashun_unit"], at=at(2027, 3, 1, 10))
-    assert refused.value.code == "calendar_unknown" and refused.value.status == 409
-    assert "2027" in refused.value.message
-    assert Ticket.objects.get(pk=ticket.pk).status == "received"  # nothing half-saved
-
-    CalendarYear.objects.create(year=2027, note="国务院办公厅通知")
-    Holiday.objects.create(date=date(2027, 3, 2), is_workday=False, name="示例假日")
     ticket = services.dispatch(users["erin"], ticket, world["jiashun_unit"], at=at(2027, 3, 1, 10))
+    assert ticket.accept_by == at(2027, 3, 2, 10) and ticket.deadlines_provisional
+
+    calendar.enter_arrangement(users["alice"], 2027, {date(2027, 3, 2): (False, "示例假日")})
+    ticket.refresh_from_db()
     assert ticket.accept_by == at(2027, 3, 3, 10)  # Monday 1 March 2027, Tuesday off
+    assert not ticket.deadlines_provisional
+    assert CalendarYear.objects.filter(year=2027).exists()
 
 
 def test_working_hours_come_from_the_settings(world, users):

@@ -36,7 +36,10 @@ def test_the_404_page_does_not_tell_whether_the_thing_exists(login, world):
 
 
 def test_health_check(db):
-    assert Client().get("/healthz").json() == {"status": "ok"}
+    report = Client().get("/healthz").json()
+    assert report["status"] == "ok"
+    assert report["database"] == {"status": "ok"}
+    assert report["calendar"]["days_ahead"] == 60
 
 
 def test_an_administrator_signs_in_to_the_admin_without_the_staff_flag(users):

@@ -11,13 +11,16 @@ import os
 import pytest
 
 from jiceng import factories
+from jiceng.tickets import notify
 from jiceng.tickets.models import Ticket, TicketEvent
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_request_goes_from_a_phone_to_the_leaders_dashboard(
-    world, users, live_server, browser, sign_in
+    world, users, live_server, browser, sign_in, settings
 ):
+    settings.JICENG_NOTIFY_BACKEND = "jiceng.tickets.notify.MemoryBackend"
+    notify.outbox.clear()
     factories.account("lee", ["leader"], scope_region=world["changji"])
     base = live_server.url
 
@@ -64,11 +67,18 @@ def test_a_request_goes_from_a_phone_to_the_leaders_dashboard(
     resident.click("button[type=submit]")
     assert resident.locator("#public-status").inner_text() == "已办结"
     assert "室温恢复" in resident.locator("#reply").inner_text()
+    # rating needs proof of the phone: a code by SMS
+    resident.click("form[action$='/code/'] button[type=submit]")
+    assert "验证码已发送到 139********" in resident.locator(".messages").inner_text()
+    sms = [n.body for n in notify.outbox if n.kind == "rating_code"][-1]
+    resident.fill("#id_code", sms.split("验证码为 ")[1][:6])
+    resident.click("form[action$='/verify/'] button[type=submit]")
     resident.check("input[name=solved][value='1']")
     resident.check("input[name=satisfaction][value='满意']")
     resident.click("form[action$='/rate/'] button[type=submit]")
     assert "感谢您的评价" in resident.locator(".messages").inner_text()
-    assert TicketEvent.objects.get(ticket=ticket, action="callback").data["by_resident"] is True
+    callback = TicketEvent.objects.get(ticket=ticket, action="callback")
+    assert callback.data["by_resident"] is True and callback.data["proof"] == "code"
 
     page = sign_in(desk, base, "lee")
     page.goto(f"{base}/dashboard/")

@@ -75,7 +75,7 @@ def png():
     return SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")
 
 
-PEOPLE_ACTIONS = [a for a in states.ACTIONS if a not in {"receive", "overdue", "escalate"}]
+PEOPLE_ACTIONS = [a for a in states.ACTIONS if a not in states.SYSTEM_ACTIONS]
 
 
 @pytest.mark.parametrize("status", list(Status))

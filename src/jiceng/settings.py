@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jiceng.core.context.nav",
+                "jiceng.core.context.calendar_banner",
             ],
         },
     },
@@ -201,6 +202,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 JICENG_NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "jiceng.tickets.notify.LogBackend")
 # The address residents' links point to (in the message that carries a unit's reply).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# A resident rates a reply through a single-use link sent to their phone (valid this many
+# days), or with a one-time SMS code (valid this many minutes; at most this many a day).
+RATING_LINK_DAYS = int(os.environ.get("RATING_LINK_DAYS", "15"))
+RATING_CODE_MINUTES = int(os.environ.get("RATING_CODE_MINUTES", "10"))
+RATING_CODES_PER_DAY = int(os.environ.get("RATING_CODES_PER_DAY", "5"))
 # Abuse limits of the public request form: requests per phone number, and per place
 # (village or community plus the typed address), in any hour.
 PUBLIC_LIMIT_PER_PHONE_HOUR = int(os.environ.get("PUBLIC_LIMIT_PER_PHONE_HOUR", "3"))

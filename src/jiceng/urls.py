@@ -25,6 +25,9 @@ urlpatterns = [
     path("track/", ticket_views.lookup, name="lookup"),
     path("track/<str:code>/", ticket_views.track, name="track-ticket"),
     path("track/<str:code>/rate/", ticket_views.rate, name="rate-ticket"),
+    path("track/<str:code>/code/", ticket_views.request_code, name="rating-code"),
+    path("track/<str:code>/verify/", ticket_views.verify_code, name="rating-verify"),
+    path("r/<str:secret>/", ticket_views.rate_link, name="rate-link"),
     path("vote/", evaluation_views.vote, name="vote"),
     # staff
     path("work/tickets/", workbench.ticket_list, name="work-tickets"),

@@ -31,3 +31,18 @@ def nav(request):
         if not roles or user.is_superuser or user.has_role(*roles)
     ]
     return {"nav": items}
+
+
+def calendar_banner(request):
+    """Administrators are told which year still lacks the official holiday arrangement (this
+    year, and the next one from 1 November), so that provisional deadlines do not last."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from jiceng.orgs.access import can_manage_master_data
+
+    if not can_manage_master_data(user):
+        return {}
+    from jiceng.tickets.services.calendar import missing_years
+
+    return {"calendar_missing": missing_years()}

@@ -33,9 +33,42 @@ def _top_regions(user):
 
 
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Machine-readable health: `status` is "ok" unless a part is down ("error"); a part that
+    works but needs a person ("warn") says so in its own entry."""
+    report = {"status": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        report["database"] = {"status": "ok"}
+    except Exception as exc:  # the probe must answer even when the database does not
+        report["status"] = "error"
+        report["database"] = {"status": "error", "error": exc.__class__.__name__}
+        return JsonResponse(report, status=503)
+    report["calendar"] = _calendar_health()
+    return JsonResponse(report)
+
+
+def _calendar_health(days: int = 60) -> dict:
+    """How much of the next `days` days the official holiday arrangement covers."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jiceng.tickets.deadlines import load_calendar
+    from jiceng.tickets.services.calendar import missing_years
+
+    calendar = load_calendar()
+    today = timezone.localdate()
+    ahead = [today + timedelta(days=i) for i in range(days)]
+    provisional = [day for day in ahead if calendar.is_provisional(day)]
+    missing = missing_years(today=today)
+    return {
+        "status": "warn" if provisional or missing else "ok",
+        "days_ahead": days,
+        "provisional_days": len(provisional),
+        "first_provisional_day": provisional[0].isoformat() if provisional else None,
+        "missing_years": missing,
+    }
 
 
 def not_found(request, exception=None):

@@ -1,17 +1,33 @@
 """Working time in China: statutory holidays, 调休 makeup workdays, and office hours.
 
-Pure: no Django import. The day table is `chinesecalendar` plus an administrator's own table of
-days (`overrides`), which wins where both speak and covers years the package does not know
-yet. A deadline never falls back to calendar days: a day that neither source knows raises
-`CalendarUnknown`, so the caller can tell an administrator to fill in the table.
+Pure: no Django import. Whether a day is a working day comes from, in order:
+
+1. an administrator's own table of days (`overrides`), which wins where it speaks;
+2. `chinesecalendar`, for the years it knows (the official arrangement);
+3. a year an administrator has entered in full (`complete_years`): an unlisted weekday works;
+4. otherwise a **provisional** calendar derived from the statutory rules (`core.holidays`):
+   the statutory holidays rest, weekends rest, every other day works. The 调休 arrangement
+   is unknown there, and `is_provisional` says so, so that deadlines computed over such days
+   are marked provisional.
+
+A deadline never falls back to plain calendar days. Only a year outside the range the rules
+are applied to raises `CalendarUnknown`.
+
+`cautious()` is the same calendar, except that in provisional years every weekday the yearly
+arrangement could still turn into a rest day (`holidays.may_rest`) rests. A deadline on it is
+the latest the official arrangement could give, which is what the sweep waits for before it
+calls a provisional deadline overdue.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+
+from . import holidays
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -22,6 +38,16 @@ class CalendarUnknown(Exception):
     def __init__(self, day: date):
         self.day = day
         super().__init__(f"{day.year} 年的节假日安排尚未录入，无法计算工作日（{day.isoformat()}）")
+
+
+@cache
+def official_year(year: int) -> bool:
+    """Whether `chinesecalendar` holds the State Council's arrangement for `year`."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 30))
+    except NotImplementedError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -38,6 +64,7 @@ class WorkCalendar:
     day_start: time = time(9, 0)
     day_end: time = time(18, 0)
     tz: ZoneInfo = SHANGHAI
+    cautious_mode: bool = False
 
     def __post_init__(self):
         if not self.day_start < self.day_end:
@@ -48,15 +75,56 @@ class WorkCalendar:
         start = datetime.combine(date.min, self.day_start)
         return (datetime.combine(date.min, self.day_end) - start).total_seconds() / 3600
 
-    def is_workday(self, day: date) -> bool:
+    def source(self, day: date) -> str:
+        """Where this day's answer comes from: override, official, entered or provisional."""
         if day in self.overrides:
+            return "override"
+        if self._known(day.year):
+            if (
+                day.month == 12
+                and not self._known(day.year + 1)
+                and day in holidays.may_rest(day.year)
+            ):
+                # next year's 元旦 arrangement may still give the last days of December off
+                return "provisional"
+            return "official" if official_year(day.year) else "entered"
+        if holidays.in_range(day.year):
+            return "provisional"
+        raise CalendarUnknown(day)
+
+    def _known(self, year: int) -> bool:
+        return official_year(year) or (year in self.complete_years and holidays.in_range(year))
+
+    def is_provisional(self, day: date) -> bool:
+        return self.source(day) == "provisional"
+
+    def is_workday(self, day: date) -> bool:
+        source = self.source(day)
+        if source == "override":
             return self.overrides[day]
-        try:
+        if source == "official":
             return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            if day.year in self.complete_years:
-                return day.weekday() < 5
-            raise CalendarUnknown(day) from None
+        if source == "entered":
+            # an entered year lists its holidays; a statutory day it forgot still rests
+            return day.weekday() < 5 and day not in holidays.statutory_holidays(day.year)
+        if day in holidays.statutory_holidays(day.year):
+            return False
+        if self.cautious_mode and day in holidays.may_rest(day.year):
+            return False
+        return day.weekday() < 5
+
+    def cautious(self) -> "WorkCalendar":
+        return replace(self, cautious_mode=True)
+
+    def touches_provisional(self, start: datetime, end: datetime) -> bool:
+        """Whether any day from `start` to `end` (local dates, both included) is provisional."""
+        day = start.astimezone(self.tz).date()
+        last = end.astimezone(self.tz).date()
+        while day <= last:
+            if self.is_provisional(day):
+                return True
+            day += timedelta(days=1)
+        return False
 
     def next_workday(self, day: date) -> date:
         day += timedelta(days=1)

@@ -5,7 +5,15 @@ from django.db.models import Q
 from jiceng.orgs import access
 from jiceng.orgs.access import Scope
 
-from .models import AssessmentPeriod, Campaign, Diagnosis, OrgMeeting, Scheme, Selection
+from .models import (
+    AssessmentPeriod,
+    Campaign,
+    Diagnosis,
+    OrgMeeting,
+    Scheme,
+    Selection,
+    TrainingRecord,
+)
 
 
 def _campaign_rule(scope: Scope) -> Q:
@@ -61,3 +69,13 @@ def _selection_rule(scope: Scope) -> Q:
 
 
 access.register(Selection, _selection_rule)
+
+
+def _training_rule(scope: Scope) -> Q:
+    """A training record sits with its person."""
+    from jiceng.orgs.models import Person
+
+    return Q(person__in=Person.objects.filter(access.scope_q(scope, Person)).values("pk"))
+
+
+access.register(TrainingRecord, _training_rule)

@@ -125,12 +125,7 @@ class SelectionAdmin(AssessorMixin, ScopedAdmin):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(AssessorMixin, admin.ModelAdmin):
+class TrainingRecordAdmin(AssessorMixin, ScopedAdmin):
     list_display = ["person", "course", "provider", "held_on", "hours"]
     search_fields = ["person__name", "course"]
     autocomplete_fields = ["person"]
-
-    def get_queryset(self, request):
-        from jiceng.orgs.models import Person
-
-        return super().get_queryset(request).filter(person__in=access.visible(request.user, Person))

@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef, Q
 from jiceng.core.errors import Forbidden
 from jiceng.orgs import access
 from jiceng.orgs.access import Scope, get_for_user, visible
-from jiceng.orgs.models import RoleCode
+from jiceng.orgs.models import RoleCode, Unit
 
-from .models import Meeting, Ticket, TicketUnit
+from .models import Meeting, Notification, PhoneRead, ResidentToken, Ticket, TicketUnit
 
 R = RoleCode
 
@@ -69,6 +69,23 @@ access.register(Ticket, _ticket_rule)
 access.register(Meeting, _meeting_rule)
 
 
+def _by_ticket(scope: Scope) -> Q:
+    """Rows about one ticket (phone reads, resident tokens) sit where the ticket sits."""
+    return Q(ticket__in=Ticket.objects.filter(_ticket_rule(scope)).values("pk"))
+
+
+def _notification_rule(scope: Scope) -> Q:
+    """A message sits with its ticket; one without a ticket sits with its unit. Messages of
+    neither (none are written today) belong to the whole prefecture's administrators only."""
+    units = Unit.objects.filter(access.scope_q(scope, Unit)).values("pk")
+    return _by_ticket(scope) | Q(ticket__isnull=True, unit__in=units)
+
+
+access.register(PhoneRead, _by_ticket)
+access.register(ResidentToken, _by_ticket)
+access.register(Notification, _notification_rule)
+
+
 def visible_tickets(user):
     return visible(user, Ticket)
 
@@ -85,6 +102,13 @@ def may(user, action: str, ticket: Ticket | None = None) -> bool:
         return True
     if not user.has_role(*ACTION_ROLES[action]):
         return False
+    if action == "callback" and ticket is not None and user.scope_unit_id is not None:
+        # the unit being measured never produces its own callback (满意率, 解决率)
+        if (
+            user.scope_unit_id == ticket.main_unit_id
+            or TicketUnit.objects.filter(ticket=ticket, unit_id=user.scope_unit_id).exists()
+        ):
+            return False
     if action in MAIN_UNIT_ONLY and ticket is not None:
         return user.scope_unit_id is not None and user.scope_unit_id == ticket.main_unit_id
     if action == "whistle_report" and ticket is not None:

@@ -2,7 +2,9 @@
 the services (the workbench pages and the API)."""
 
 from django.contrib import admin
+from django.db import transaction
 
+from jiceng.core.text import mask_phone
 from jiceng.orgs.admin import CatalogAdmin, ScopedAdmin
 
 from .models import (
@@ -34,15 +36,45 @@ class DeadlineRuleAdmin(CatalogAdmin):
     autocomplete_fields = ["category"]
 
 
+class RecomputesDeadlines:
+    """Any change to the holiday table recounts the open tickets' provisional deadlines, in
+    the same transaction, each with its event."""
+
+    def _recompute(self, request, what: str):
+        from .services.calendar import recompute_provisional
+
+        count = recompute_provisional(request.user, reason=f"节假日安排变更：{what}")
+        if count:
+            self.message_user(request, f"已按新的节假日安排重算 {count} 件工单的暂定时限。")
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            self._recompute(request, str(obj))
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            self._recompute(request, f"删除 {obj}")
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            self._recompute(request, "批量删除")
+
+
 @admin.register(Holiday)
-class HolidayAdmin(CatalogAdmin):
+class HolidayAdmin(RecomputesDeadlines, CatalogAdmin):
     list_display = ["date", "name", "is_workday"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(CatalogAdmin):
+class CalendarYearAdmin(RecomputesDeadlines, CatalogAdmin):
+    """Marking a year entered in full ends its provisional calendar: enter its holidays and
+    调休 days first (or use `jiceng calendar import FILE`, which does both at once)."""
+
     list_display = ["year", "note"]
 
 
@@ -85,11 +117,44 @@ class TicketAdmin(ReadOnlyMixin, ScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyMixin, CatalogAdmin):
-    list_display = ["created_at", "kind", "subject", "unit", "state", "attempts", "sent_at"]
+class NotificationAdmin(ReadOnlyMixin, ScopedAdmin):
+    """The outbox, inside the scope. A resident's number shows masked; rating links and codes
+    are made when a message is sent and never stored, so the body holds only placeholders."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "subject",
+        "unit",
+        "masked_recipient",
+        "state",
+        "attempts",
+        "sent_at",
+    ]
     list_filter = ["state", "kind"]
+    fields = [
+        "created_at",
+        "kind",
+        "ticket",
+        "unit",
+        "masked_recipient",
+        "subject",
+        "body",
+        "state",
+        "attempts",
+        "last_error",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    list_select_related = ["unit"]
+
+    @admin.display(description="接收人")
+    def masked_recipient(self, obj):
+        return mask_phone(obj.recipient) if obj.recipient[:1].isdigit() else obj.recipient
 
 
 @admin.register(PhoneRead)
-class PhoneReadAdmin(ReadOnlyMixin, CatalogAdmin):
+class PhoneReadAdmin(ReadOnlyMixin, ScopedAdmin):
+    """Who looked at which resident's number: the audit trail, inside the scope."""
+
     list_display = ["at", "user", "ticket", "via"]

@@ -1,10 +1,13 @@
 """Deadlines in working time: the holiday table and settings feed the pure `WorkCalendar`.
 
-A deadline never falls back to calendar days. When neither `chinesecalendar` nor the holiday
-table knows a day, `DeadlineUnknown` (a ServiceError) says which year to fill in.
+A deadline never falls back to calendar days. For a year that neither `chinesecalendar` nor an
+administrator has entered, the calendar is derived from the statutory rules and the deadline
+is marked provisional (`Deadlines.provisional`) until the official arrangement is entered.
+Only a year outside the rules' range raises `DeadlineUnknown` (a ServiceError).
 """
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.workcalendar import CalendarUnknown, WorkCalendar
@@ -56,13 +59,65 @@ def add(calendar: WorkCalendar, start: datetime, amount, unit: str) -> datetime:
         raise DeadlineUnknown(exc) from None
 
 
+def is_provisional(calendar: WorkCalendar, start: datetime, end: datetime, unit: str) -> bool:
+    """Whether a deadline from `start` to `end` rests on a provisional calendar."""
+    if unit == TimeUnit.CLOCK_HOURS:
+        return False
+    try:
+        return calendar.touches_provisional(start, end)
+    except CalendarUnknown as exc:
+        raise DeadlineUnknown(exc) from None
+
+
+class Deadlines(NamedTuple):
+    accept_by: datetime
+    reply_by: datetime
+    #: some working day counted for either clock comes from a provisional calendar
+    provisional: bool
+
+
 def deadlines(
     category: Category | None, urgency: str, start: datetime, calendar: WorkCalendar | None = None
-) -> tuple[datetime, datetime]:
-    """(accept_by, reply_by) for a ticket dispatched at `start`."""
+) -> Deadlines:
+    """The accept-by and reply-by of a ticket dispatched at `start`."""
     calendar = calendar or load_calendar()
     rule = rule_for(category, urgency)
-    return (
-        add(calendar, start, rule.accept_amount, rule.accept_unit),
-        add(calendar, start, rule.reply_amount, rule.reply_unit),
+    accept_by = add(calendar, start, rule.accept_amount, rule.accept_unit)
+    reply_by = add(calendar, start, rule.reply_amount, rule.reply_unit)
+    return Deadlines(
+        accept_by,
+        reply_by,
+        is_provisional(calendar, start, accept_by, rule.accept_unit)
+        or is_provisional(calendar, start, reply_by, rule.reply_unit),
     )
+
+
+def reply_deadline(
+    category: Category | None, urgency: str, start: datetime, calendar: WorkCalendar | None = None
+) -> tuple[datetime, bool]:
+    """The reply-by alone (a reopened ticket), and whether it is provisional."""
+    calendar = calendar or load_calendar()
+    rule = rule_for(category, urgency)
+    reply_by = add(calendar, start, rule.reply_amount, rule.reply_unit)
+    return reply_by, is_provisional(calendar, start, reply_by, rule.reply_unit)
+
+
+def latest_due(ticket, clock: str, calendar: WorkCalendar | None = None) -> datetime | None:
+    """The latest moment the official arrangement could put a ticket's deadline.
+
+    `clock` is "accept" or "reply". On an official calendar it is the deadline itself. On a
+    provisional one it is the deadline counted on the cautious calendar, where every weekday
+    the yearly 调休 arrangement could still make a rest day rests: nobody is called late, by
+    the sweep or in 三率, for a deadline the official calendar could still move past them.
+    """
+    due = ticket.accept_by if clock == "accept" else ticket.reply_by
+    if due is None or not ticket.deadlines_provisional or ticket.clocks_started_at is None:
+        return due
+    calendar = (calendar or load_calendar()).cautious()
+    rule = rule_for(ticket.category, ticket.urgency)
+    amount, unit = (
+        (rule.accept_amount, rule.accept_unit)
+        if clock == "accept"
+        else (rule.reply_amount, rule.reply_unit)
+    )
+    return max(due, add(calendar, ticket.clocks_started_at, amount, unit))

@@ -126,6 +126,15 @@ class LookupForm(forms.Form):
         return self.cleaned_data["code"].strip().upper()
 
 
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label="短信验证码",
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": "验证码是 6 位数字"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
 class RateForm(forms.Form):
     solved = forms.TypedChoiceField(
         label="问题解决了吗？",

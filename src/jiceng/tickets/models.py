@@ -300,6 +300,14 @@ class Ticket(models.Model):
     overdue_at = models.DateTimeField("标记超时", null=True, blank=True)
     escalated_at = models.DateTimeField("超时升级", null=True, blank=True)
     extension_requested_until = models.DateTimeField("申请延期至", null=True, blank=True)
+    clocks_started_at = models.DateTimeField(
+        "时限起算", null=True, blank=True, help_text="接单与答复时限从此刻起算（派单或重办时）"
+    )
+    deadlines_provisional = models.BooleanField(
+        "时限暂定",
+        default=False,
+        help_text="时限算到了尚未录入官方放假安排的年份，录入后自动重算",
+    )
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name="重复于",
@@ -514,3 +522,29 @@ class PhoneRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.ticket_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ResidentToken(models.Model):
+    """A secret that went only to the resident's phone: the rating link in the reply message,
+    or a one-time code sent on request. It proves the person holds the phone, so only it opens
+    the resident's own rating. Only a digest is stored; staff never see the secret."""
+
+    class Kind(models.TextChoices):
+        LINK = "link", "评价链接"
+        CODE = "code", "短信验证码"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="resident_tokens")
+    kind = models.CharField("类型", max_length=4, choices=Kind.choices)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("发出时间")
+    expires_at = models.DateTimeField("失效时间")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("验证次数", default=0)
+
+    class Meta:
+        verbose_name = "群众评价凭证"
+        verbose_name_plural = "群众评价凭证"
+        indexes = [models.Index(fields=["ticket", "kind", "created_at"], name="resident_token")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.ticket_id}"

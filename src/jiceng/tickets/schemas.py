@@ -118,6 +118,9 @@ class TicketOut(Schema):
     received_at: datetime
     accept_by: datetime | None
     reply_by: datetime | None
+    deadlines_provisional: bool = Field(
+        ..., description="时限算到了尚未录入官方放假安排的年份（按法定节假日暂定，录入后重算）"
+    )
     accepted_at: datetime | None
     replied_at: datetime | None
     closed_at: datetime | None
@@ -177,6 +180,9 @@ class TicketBrief(Schema):
     received_at: datetime
     accept_by: datetime | None
     reply_by: datetime | None
+    deadlines_provisional: bool = Field(
+        ..., description="时限算到了尚未录入官方放假安排的年份（按法定节假日暂定，录入后重算）"
+    )
     is_supervised: bool
     is_overdue: bool
 

@@ -88,7 +88,12 @@ ACTIONS: dict[str, Action] = {
     "merge": _a("合并重复件", [Status.RECEIVED, Status.DISPATCHED, Status.RETURNED], Status.MERGED),
     "overdue": _a("超时", OPEN, None),  # written by the sweep
     "escalate": _a("超时升级", OPEN, None),  # written by the sweep
+    # written when the official holiday arrangement replaces a provisional calendar
+    "recompute_deadlines": _a("时限重算", [Status.DISPATCHED, Status.IN_PROGRESS], None),
 }
+
+# Actions the system writes by itself; no person takes them from a page or the API.
+SYSTEM_ACTIONS = frozenset({"receive", "overdue", "escalate", "recompute_deadlines"})
 
 # Events that give the ticket to a unit: the unit "keeps" the ticket from the last of them.
 ASSIGNING = frozenset({"dispatch", "redispatch", "uphold_return"})

@@ -1,9 +1,12 @@
 """Resident pages: submit a request, get a tracking code, follow it, rate the answer.
 
-Thin views (STYLE.md, habit 3): parse the form, call the service, render. A resident proves
-a ticket is theirs with its tracking code and the last 4 digits of the phone number, or with
-the signed link in the message that carried the reply; the proof is kept in the session.
+Thin views (STYLE.md, habit 3): parse the form, call the service, render. Following a ticket
+needs its tracking code and the last 4 digits of the phone (kept in the session). Rating needs
+proof of holding the phone (`residents`): the single-use link sent with the reply, or a code
+sent by SMS on request. Staff see neither, so the unit being measured cannot rate itself.
 """
+
+import hmac
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,12 +14,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import links, services
-from .forms import LookupForm, PublicRequestForm, RateForm, region_choices
+from jiceng.core.errors import ServiceError
+from jiceng.core.text import mask_phone
+
+from . import notify, residents, services
+from .forms import CodeForm, LookupForm, PublicRequestForm, RateForm, region_choices
 from .models import Ticket
 from .states import Status
 
 SESSION_KEY = "tracked_tickets"
+PROOF_KEY = "rating_proofs"  # tracking code → id of the token that proved the phone
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -84,7 +91,8 @@ def lookup(request):
     if request.method == "POST" and form.is_valid():
         code, last4 = form.cleaned_data["code"], form.cleaned_data["last4"]
         ticket = Ticket.objects.filter(tracking_code=code).only("requester_phone").first()
-        if ticket and ticket.requester_phone and ticket.requester_phone[-4:] == last4:
+        phone = ticket.requester_phone if ticket else ""
+        if phone and hmac.compare_digest(phone[-4:], last4):
             _remember(request, code)
             return redirect("track-ticket", code)
         form.add_error(None, "查询码或手机号后 4 位不正确")
@@ -92,9 +100,6 @@ def lookup(request):
 
 
 def _own_ticket(request, code: str) -> Ticket:
-    key = request.GET.get("k", "")
-    if key and links.key_opens(key, code):
-        _remember(request, code)
     if code not in request.session.get(SESSION_KEY, []):
         raise Http404
     ticket = (
@@ -107,28 +112,90 @@ def _own_ticket(request, code: str) -> Ticket:
     return ticket
 
 
-@require_GET
-def track(request, code: str):
-    ticket = _own_ticket(request, code)
+def _proof(request, code: str) -> int | None:
+    return request.session.get(PROOF_KEY, {}).get(code)
+
+
+def _prove(request, code: str, token_pk: int) -> None:
+    proofs = dict(request.session.get(PROOF_KEY, {}))
+    proofs[code] = token_pk
+    request.session[PROOF_KEY] = dict(list(proofs.items())[-20:])
+
+
+def _track_page(request, ticket: Ticket, *, form=None, code_form=None, status=200):
     shown = (
         ticket.duplicate_of if ticket.status == Status.MERGED and ticket.duplicate_of_id else ticket
     )
-    can_rate = shown.status == Status.REPLIED and shown.pk == ticket.pk
+    rateable = shown.status == Status.REPLIED and shown.pk == ticket.pk
+    proven = rateable and _proof(request, ticket.tracking_code) is not None
     return render(
         request,
         "tickets/public/track.html",
         {
             "ticket": ticket,
             "shown": shown,
-            "can_rate": can_rate,
-            "form": RateForm() if can_rate else None,
+            "rateable": rateable,
+            "can_rate": proven,
+            "form": (form or RateForm()) if proven else None,
+            "code_form": (code_form or CodeForm()) if rateable and not proven else None,
+            "masked_phone": mask_phone(ticket.requester_phone),
         },
+        status=status,
     )
+
+
+@require_GET
+def track(request, code: str):
+    return _track_page(request, _own_ticket(request, code))
+
+
+@require_GET
+def rate_link(request, secret: str):
+    """The link in the reply message: proves the phone, then shows the ticket to rate."""
+    token = residents.open_link(secret)
+    if token is None:
+        return render(request, "tickets/public/link_expired.html", status=410)
+    code = token.ticket.tracking_code
+    _remember(request, code)
+    _prove(request, code, token.pk)
+    return redirect("track-ticket", code)
+
+
+@require_POST
+def request_code(request, code: str):
+    """Send a one-time rating code to the ticket's phone (limited per ticket)."""
+    ticket = _own_ticket(request, code)
+    try:
+        sent = residents.request_code(ticket)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+        return redirect("track-ticket", code)
+    # the code is committed; try the SMS now (the outbox retries it if this attempt fails)
+    notify.send_now(sent.pk)
+    messages.success(request, f"验证码已发送到 {mask_phone(ticket.requester_phone)}，请查收短信。")
+    return redirect("track-ticket", code)
+
+
+@require_POST
+def verify_code(request, code: str):
+    ticket = _own_ticket(request, code)
+    form = CodeForm(request.POST)
+    if form.is_valid():
+        token = residents.check_code(ticket, form.cleaned_data["code"])
+        if token is not None:
+            _prove(request, code, token.pk)
+            return redirect("track-ticket", code)
+        form.add_error("code", "验证码不正确或已失效，请重新获取")
+    return _track_page(request, ticket, code_form=form, status=422)
 
 
 @require_POST
 def rate(request, code: str):
     ticket = _own_ticket(request, code)
+    proof = _proof(request, code)
+    if proof is None:
+        messages.error(request, "评价前请先用短信验证码验证手机号。")
+        return redirect("track-ticket", code)
     form = RateForm(request.POST)
     if form.is_valid():
         try:
@@ -139,16 +206,17 @@ def rate(request, code: str):
                     solved=form.cleaned_data["solved"],
                     satisfaction=form.cleaned_data["satisfaction"],
                     remark=form.cleaned_data["remark"],
-                    by_resident=True,
+                    proof=proof,
                 )
         except services.Conflict:
             messages.info(request, "这件诉求已经评价过了，谢谢。")
             return redirect("track-ticket", code)
+        except ServiceError as refused:
+            request.session[PROOF_KEY] = {
+                k: v for k, v in request.session.get(PROOF_KEY, {}).items() if k != code
+            }
+            messages.error(request, refused.message)
+            return redirect("track-ticket", code)
         messages.success(request, "感谢您的评价！")
         return redirect("track-ticket", code)
-    return render(
-        request,
-        "tickets/public/track.html",
-        {"ticket": ticket, "shown": ticket, "can_rate": True, "form": form},
-        status=422,
-    )
+    return _track_page(request, ticket, form=form, status=422)

@@ -117,7 +117,7 @@ def ticket_list(request):
 
 
 def available_actions(user, ticket: Ticket) -> list[str]:
-    hidden = {"receive", "overdue", "escalate"}
+    hidden = states.SYSTEM_ACTIONS
     return [
         name
         for name in states.ACTIONS
@@ -273,7 +273,7 @@ def _merge_target(user, number: str) -> int:
 @require_POST
 def act(request, pk: int, action: str):
     ticket = access.get_ticket_for_user(request.user, pk)
-    if action not in states.ACTIONS or action in {"receive", "overdue", "escalate"}:
+    if action not in states.ACTIONS or action in states.SYSTEM_ACTIONS:
         return HttpResponse("未知操作", status=404)
     try:
         _run(action, request, ticket)

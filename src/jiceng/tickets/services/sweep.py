@@ -36,6 +36,8 @@ def sweep(now: datetime | None = None) -> SweepResult:
     result = SweepResult()
     config = EngineSettings.current()
     calendar = deadlines.load_calendar(config)
+    # escalation waits for the latest line the official arrangement could draw
+    cautious = calendar.cautious()
 
     late_accept = Ticket.objects.filter(
         status=Status.DISPATCHED, accept_by__lt=now, overdue_at__isnull=True
@@ -44,7 +46,13 @@ def sweep(now: datetime | None = None) -> SweepResult:
         status=Status.IN_PROGRESS, reply_by__lt=now, overdue_at__isnull=True
     )
     for clock, qs in (("accept", late_accept), ("reply", late_reply)):
-        for pk in list(qs.values_list("pk", flat=True)):
+        for pk, provisional in list(qs.values_list("pk", "deadlines_provisional")):
+            if provisional:
+                # a provisional deadline is late only once the official arrangement, whatever
+                # it turns out to be, cannot move it past now
+                ticket = Ticket.objects.select_related("category").get(pk=pk)
+                if deadlines.latest_due(ticket, clock, calendar) >= now:
+                    continue
             with transaction.atomic():
                 if not Ticket.objects.filter(pk=pk, overdue_at__isnull=True).update(overdue_at=now):
                     continue
@@ -58,7 +66,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
                     at=now,
                     unit=ticket.main_unit,
                     due_at=due,
-                    data={"clock": clock},
+                    data={"clock": clock, "provisional": ticket.deadlines_provisional},
                 )
                 _notify(
                     "overdue",
@@ -75,16 +83,21 @@ def sweep(now: datetime | None = None) -> SweepResult:
         status__in=[Status.DISPATCHED, Status.IN_PROGRESS],
         overdue_at__isnull=False,
         escalated_at__isnull=True,
-    ).values_list("pk", "status", "accept_by", "reply_by")
-    for pk, status, accept_by, reply_by in list(candidates):
-        due = accept_by if status == Status.DISPATCHED else reply_by
+    ).values_list("pk", "status", "accept_by", "reply_by", "deadlines_provisional")
+    for pk, status, accept_by, reply_by, provisional in list(candidates):
+        clock = "accept" if status == Status.DISPATCHED else "reply"
+        due = accept_by if clock == "accept" else reply_by
         if due is None:
             continue
         try:
-            line = calendar.add_working_hours(
-                due, config.escalate_after_days * calendar.hours_per_day
+            start = due
+            if provisional:
+                ticket = Ticket.objects.select_related("category").get(pk=pk)
+                start = deadlines.latest_due(ticket, clock, calendar)
+            line = cautious.add_working_hours(
+                start, config.escalate_after_days * calendar.hours_per_day
             )
-        except deadlines.CalendarUnknown:
+        except (deadlines.CalendarUnknown, deadlines.DeadlineUnknown):
             continue
         if line > now:
             continue

@@ -3,14 +3,16 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from jiceng.core.errors import ServiceError
 from jiceng.orgs.models import Unit
 
-from .. import access, deadlines, links, states
+from .. import access, deadlines, residents, states
 from ..models import (
     Category,
     PhoneRead,
@@ -45,10 +47,11 @@ def _assign(
         if urgency not in Urgency.values:
             raise ValidationError({"urgency": "紧急程度只能是 紧急、一般 或 复杂"})
         ticket.urgency = urgency
-    accept_by, reply_by = deadlines.deadlines(ticket.category, ticket.urgency, at)
+    accept_by, reply_by, provisional = deadlines.deadlines(ticket.category, ticket.urgency, at)
     ticket.main_unit = unit
     ticket.status = states.target(action, old)
     ticket.accept_by, ticket.reply_by = accept_by, reply_by
+    ticket.clocks_started_at, ticket.deadlines_provisional = at, provisional
     ticket.accepted_at = None
     ticket.overdue_at = ticket.escalated_at = None
     ticket.extension_requested_until = None
@@ -60,6 +63,8 @@ def _assign(
             "status",
             "accept_by",
             "reply_by",
+            "clocks_started_at",
+            "deadlines_provisional",
             "accepted_at",
             "overdue_at",
             "escalated_at",
@@ -87,6 +92,7 @@ def _assign(
         reason=reason,
         data={
             "reply_by": reply_by.isoformat(),
+            "provisional": provisional,
             "urgency": ticket.urgency,
             "category": ticket.category.code if ticket.category_id else None,
             "co_units": co_ids,
@@ -102,7 +108,8 @@ def _assign(
         "dispatched",
         ticket,
         f"新工单待接单：{ticket.title}",
-        f"工单 {ticket.number} 已派至{unit.name}，请于 {timezone.localtime(accept_by):%Y-%m-%d %H:%M} 前接单。",
+        f"工单 {ticket.number} 已派至{unit.name}，请于 {timezone.localtime(accept_by):%Y-%m-%d %H:%M} 前接单。"
+        + ("（时限按法定节假日暂定，官方放假安排公布后重算）" if provisional else ""),
         unit=unit,
     )
     return ticket
@@ -173,6 +180,7 @@ def redispatch(
 def accept(actor, ticket, *, at: datetime | None = None) -> Ticket:
     ticket = _lock(actor, ticket, "accept")
     at, old = _now(at), ticket.status
+    due = deadlines.latest_due(ticket, "accept")
     ticket.status, ticket.accepted_at = Status.IN_PROGRESS, at
     ticket.overdue_at = ticket.escalated_at = None
     ticket.save(update_fields=["status", "accepted_at", "overdue_at", "escalated_at", "updated_at"])
@@ -183,7 +191,7 @@ def accept(actor, ticket, *, at: datetime | None = None) -> Ticket:
         old,
         at=at,
         unit=ticket.main_unit,
-        data={"on_time": ticket.accept_by is None or at <= ticket.accept_by},
+        data={"on_time": due is None or at <= due},
     )
     return ticket
 
@@ -303,9 +311,10 @@ def decide_extension(
     until = ticket.extension_requested_until
     fields = ["extension_requested_until", "updated_at"]
     if approve:
-        ticket.reply_by = until
+        # an approved date is a date a person chose, not a count of working days
+        ticket.reply_by, ticket.deadlines_provisional = until, False
         ticket.overdue_at = ticket.escalated_at = None
-        fields += ["reply_by", "overdue_at", "escalated_at"]
+        fields += ["reply_by", "deadlines_provisional", "overdue_at", "escalated_at"]
     ticket.extension_requested_until = None
     ticket.save(update_fields=fields)
     _event(
@@ -463,6 +472,7 @@ def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
     ticket = _lock(actor, ticket, "reply")
     text = _required_text(text, "text", "答复内容", 5)
     at, old = _now(at), ticket.status
+    due = deadlines.latest_due(ticket, "reply")
     ticket.status, ticket.replied_at, ticket.reply = Status.REPLIED, at, text
     ticket.overdue_at = ticket.escalated_at = None
     ticket.save(
@@ -477,14 +487,15 @@ def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
         unit=ticket.main_unit,
         due_at=ticket.reply_by,
         reason=text,
-        data={"on_time": ticket.reply_by is None or at <= ticket.reply_by},
+        data={"on_time": due is None or at <= due},
     )
     if ticket.requester_phone:
         _notify(
             "resident_reply",
             ticket,
             "您的诉求已答复",
-            f"您反映的“{ticket.title}”已答复，请查看并评价：{links.resident_link(ticket.tracking_code)}",
+            f"您反映的“{ticket.title}”已答复，请查看并评价：{residents.LINK_PLACEHOLDER}"
+            f"（{settings.RATING_LINK_DAYS} 天内有效）",
             recipient=ticket.requester_phone,
         )
     return ticket
@@ -499,11 +510,25 @@ def callback(
     satisfaction: str,
     remark: str = "",
     at: datetime | None = None,
-    by_resident: bool = False,
+    proof: int | None = None,
 ) -> Ticket:
     """回访: solved or not, and 满意/基本满意/不满意. A good answer closes the ticket; a bad one
-    puts it up for 重办 or a reasoned close."""
+    puts it up for 重办 or a reasoned close.
+
+    Staff call back through their account (never an account of a unit handling the ticket:
+    `access.may`). The resident rates with `actor=None` and `proof`, the id of the token that
+    proved they hold the phone (the link sent to it, or a code sent by SMS); the token is
+    spent here, in the same transaction, so it rates once. `actor=None` without proof is the
+    system replaying history (a ledger import, the demo), signed by `as_system`."""
     ticket = _lock(actor, ticket, "callback")
+    by_resident = proof is not None
+    token = None
+    if by_resident:
+        token = residents.still_good(proof, ticket)
+        if token is None:
+            raise ServiceError(
+                "proof_expired", "评价链接或验证码已失效，请重新获取短信验证码", status=403
+            )
     errors = {}
     if solved is None:
         errors["solved"] = ["请选择问题是否解决"]
@@ -529,8 +554,16 @@ def callback(
         unit=ticket.main_unit,
         reason=remark.strip(),
         actor_label="诉求人本人" if by_resident else "",
-        data={"solved": bool(solved), "satisfaction": satisfaction, "by_resident": by_resident},
+        data={
+            "solved": bool(solved),
+            "satisfaction": satisfaction,
+            "by_resident": by_resident,
+            **({"proof": token.kind} if token else {}),
+        },
     )
+    if token is not None:
+        token.used_at = at
+        token.save(update_fields=["used_at"])
     if not good and ticket.main_unit_id:
         _notify(
             "callback_unsatisfied",
@@ -548,10 +581,10 @@ def reopen(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
     ticket = _lock(actor, ticket, "reopen")
     reason = _required_text(reason, "reason", "重办理由")
     at, old = _now(at), ticket.status
-    rule = deadlines.rule_for(ticket.category, ticket.urgency)
-    ticket.reply_by = deadlines.add(
-        deadlines.load_calendar(), at, rule.reply_amount, rule.reply_unit
+    ticket.reply_by, ticket.deadlines_provisional = deadlines.reply_deadline(
+        ticket.category, ticket.urgency, at
     )
+    ticket.clocks_started_at = at
     ticket.status = Status.IN_PROGRESS
     ticket.replied_at = None
     ticket.overdue_at = ticket.escalated_at = None
@@ -559,6 +592,8 @@ def reopen(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
         update_fields=[
             "status",
             "reply_by",
+            "clocks_started_at",
+            "deadlines_provisional",
             "replied_at",
             "overdue_at",
             "escalated_at",
@@ -574,6 +609,7 @@ def reopen(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
         unit=ticket.main_unit,
         due_at=ticket.reply_by,
         reason=reason,
+        data={"provisional": ticket.deadlines_provisional},
     )
     _notify(
         "reopen",

@@ -1,0 +1,172 @@
+"""What proves a person is the resident who made a request.
+
+- **Following progress** (`/track/`) needs the tracking code and the last 4 digits of the
+  phone. Staff see the code, but phones are masked to their first three digits
+  (`core.text.mask_phone`), so nothing staff are shown completes the check. Reading the full number
+  is logged (`PhoneRead`).
+- **Rating** needs proof of holding the phone: the single-use link sent with the reply (valid
+  `RATING_LINK_DAYS`, 15 by default), or a one-time code sent by SMS on request (valid
+  `RATING_CODE_MINUTES`, 5 tries, at most one a minute and `RATING_CODES_PER_DAY` a day).
+
+Secrets are made when the message is sent (`fill_secrets`), so the outbox, the admin and the
+logs only ever hold the placeholder; the database keeps a digest.
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from jiceng.core.errors import ServiceError
+
+from .models import Notification, ResidentToken, Ticket
+
+LINK_PLACEHOLDER = "{rating_link}"
+CODE_PLACEHOLDER = "{rating_code}"
+MAX_CODE_ATTEMPTS = 5
+
+
+class TooMany(ServiceError):
+    status = 429
+
+
+def _digest(kind: str, secret: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{kind}:{secret}".encode(), hashlib.sha256).hexdigest()
+
+
+def _days(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+# --- links --------------------------------------------------------------------------------
+
+
+def issue_link(ticket: Ticket) -> str:
+    """A new single-use rating link for the ticket's resident (called when sending)."""
+    secret = secrets.token_urlsafe(24)
+    now = timezone.now()
+    ResidentToken.objects.create(
+        ticket=ticket,
+        kind=ResidentToken.Kind.LINK,
+        digest=_digest("link", secret),
+        created_at=now,
+        expires_at=now + timedelta(days=_days("RATING_LINK_DAYS", 15)),
+    )
+    path = reverse("rate-link", args=[secret])
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def open_link(secret: str) -> ResidentToken | None:
+    """The link's token, if it is still good (unused, unexpired)."""
+    token = (
+        ResidentToken.objects.select_related("ticket")
+        .filter(kind=ResidentToken.Kind.LINK, digest=_digest("link", secret))
+        .first()
+    )
+    if token is None or token.used_at or token.expires_at <= timezone.now():
+        return None
+    return token
+
+
+# --- one-time codes -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_code(ticket: Ticket) -> Notification:
+    """Queue an SMS with a one-time code to the ticket's phone. Limited per ticket, so that
+    nobody can flood a resident's phone: one a minute, `RATING_CODES_PER_DAY` a day."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if not ticket.requester_phone:
+        raise ServiceError("no_phone", "这件诉求没有留手机号，无法发送验证码")
+    now = timezone.now()
+    recent = Notification.objects.filter(ticket=ticket, kind="rating_code")
+    if recent.filter(created_at__gt=now - timedelta(minutes=1)).exists():
+        raise TooMany("too_many_codes", "验证码刚刚已发送，请 1 分钟后再试")
+    per_day = int(getattr(settings, "RATING_CODES_PER_DAY", 5))
+    if recent.filter(created_at__gt=now - timedelta(days=1)).count() >= per_day:
+        raise TooMany("too_many_codes", f"今天已发送 {per_day} 次验证码，请明天再试")
+    return Notification.objects.create(
+        kind="rating_code",
+        ticket=ticket,
+        recipient=ticket.requester_phone,
+        subject="评价验证码",
+        body=f"您的诉求评价验证码为 {CODE_PLACEHOLDER}，"
+        f"{_days('RATING_CODE_MINUTES', 10)} 分钟内有效。如非本人操作请忽略。",
+    )
+
+
+def _code_digest(ticket_pk: int, nonce: str, code: str) -> str:
+    return f"{nonce}${_digest(f'code:{ticket_pk}:{nonce}', code)[:48]}"
+
+
+def issue_code(ticket: Ticket) -> str:
+    """A new one-time code for the ticket's resident (called when sending the SMS)."""
+    code, nonce = f"{secrets.randbelow(10**6):06d}", secrets.token_hex(7)
+    now = timezone.now()
+    ResidentToken.objects.create(
+        ticket=ticket,
+        kind=ResidentToken.Kind.CODE,
+        digest=_code_digest(ticket.pk, nonce, code),
+        created_at=now,
+        expires_at=now + timedelta(minutes=_days("RATING_CODE_MINUTES", 10)),
+    )
+    return code
+
+
+@transaction.atomic
+def check_code(ticket: Ticket, code: str) -> ResidentToken | None:
+    """The code's token if `code` is a live code of this ticket. Every wrong try counts against
+    each live code, and a code tried `MAX_CODE_ATTEMPTS` times is dead."""
+    live = list(
+        ResidentToken.objects.select_for_update()
+        .filter(
+            ticket=ticket,
+            kind=ResidentToken.Kind.CODE,
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            attempts__lt=MAX_CODE_ATTEMPTS,
+        )
+        .order_by("-created_at")
+    )
+    code = (code or "").strip()
+    for token in live:
+        nonce = token.digest.split("$", 1)[0]
+        if hmac.compare_digest(token.digest, _code_digest(ticket.pk, nonce, code)):
+            return token
+    for token in live:
+        token.attempts += 1
+        token.save(update_fields=["attempts"])
+    return None
+
+
+def still_good(token_pk: int, ticket: Ticket) -> ResidentToken | None:
+    """The proof token, locked, if it still proves the phone for this ticket."""
+    return (
+        ResidentToken.objects.select_for_update()
+        .filter(
+            pk=token_pk,
+            ticket=ticket,
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+def fill_secrets(notification: Notification) -> str:
+    """The message body with its secrets made now; the stored body keeps the placeholders."""
+    body = notification.body
+    if LINK_PLACEHOLDER in body and notification.ticket_id:
+        body = body.replace(LINK_PLACEHOLDER, issue_link(notification.ticket))
+    if CODE_PLACEHOLDER in body and notification.ticket_id:
+        body = body.replace(CODE_PLACEHOLDER, issue_code(notification.ticket))
+    return body
