@@ -5,15 +5,19 @@ Errors are JSON with a stable machine `code` and a Chinese `message`:
 `{"field": …, "message": …}`.
 """
 
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.text import clean_text, has_nul
 from jiceng.orgs.tokens import TokenAuth
 
 ERROR_STATUSES = {
@@ -42,6 +46,38 @@ ERROR_SCHEMA = {
 }
 
 
+class BadText(Exception):
+    """A JSON body with text no field may hold: a NUL or a lone surrogate."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+class CleanParser(Parser):
+    """JSON bodies with every string made safe to store and publish: a NUL or a lone surrogate
+    refuses the request (422 invalid_text); other control characters are dropped."""
+
+    def parse_body(self, request):
+        return _clean(json.loads(request.body), "")
+
+
+def _clean(value, field: str):
+    if isinstance(value, str):
+        if has_nul(value):
+            raise BadText(field, "不能含有空字符（NUL）")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadText(field, "含有无效的 Unicode 字符（单独的代理项）") from None
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {k: _clean(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v, field) for v in value]
+    return value
+
+
 class JicengAPI(NinjaAPI):
     """Every operation can answer with the error statuses above; the document says so."""
 
@@ -67,11 +103,23 @@ api = JicengAPI(
     ),
     urls_namespace="api",
     auth=[TokenAuth(), django_auth],
+    parser=CleanParser(),
 )
 
 
 def error(request, status: int, code: str, message: str, **extra):
     return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(BadText)
+def bad_text(request, exc):
+    return error(
+        request,
+        422,
+        "invalid_text",
+        f"输入不合法：{exc.message}",
+        errors=[{"field": exc.field, "message": exc.message}],
+    )
 
 
 @api.exception_handler(Http404)
@@ -127,6 +175,8 @@ def out_of_range(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, BadText):  # raised by our parser, wrapped by Django Ninja
+        return bad_text(request, exc.__cause__)
     if exc.status_code == 403 and "CSRF" in str(exc):
         return error(
             request, 403, "csrf_failed", "CSRF 校验失败：请刷新页面后重试，或使用 API 令牌"

@@ -5,6 +5,7 @@ Everything a deployment changes is an environment variable; see README.md, "Conf
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "jiceng.core",
     "jiceng.regions",
     "jiceng.orgs",
@@ -102,12 +104,66 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "jiceng.core.middleware.CleanInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # last, as django-axes asks: it turns a locked-out sign-in into our 429 page
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or
+# from one address, sign-in is refused for AXES_COOLOFF_MINUTES. Attempts are rows in the
+# database, so every worker and machine sees them.
+AUTHENTICATION_BACKENDS = [
+    "jiceng.core.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jiceng.core.views.locked_out"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+
+# The cache: the database by default (shared by every process on the same database; its
+# `incr` is made atomic in jiceng.core.cache), Redis with CACHE_URL=redis://host:6379/0.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "jiceng.core.cache.AtomicDatabaseCache",
+            "LOCATION": "jiceng_cache",
+        }
+    }
+
+# Rate limits of the public pages (django-ratelimit on the cache above); over the limit is a
+# 429 with a Chinese message. Each may be overridden: RATE_LIMIT_TRACK_CODE=5/h.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "jiceng.core.views.rate_limited"
+# Behind nginx, the client's address is in a header the proxy sets (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+RATE_LIMITS = {
+    name: os.environ.get(f"RATE_LIMIT_{name.upper()}", default)
+    for name, default in {
+        "track_ip": "30/h",  # progress look-ups from one address
+        "track_code": "10/h",  # tries at one tracking code
+        "submit_ip": "10/h",  # requests filed from one address
+        "rating_code_ip": "10/h",  # SMS codes asked for from one address
+        "verify_ip": "30/h",  # codes tried from one address
+        "rate_ip": "20/h",  # ratings from one address
+        "vote_ip": "60/h",  # voter codes tried from one address
+        "objection_ip": "5/h",  # 公示 objections from one address
+    }.items()
+}
 
 ROOT_URLCONF = "jiceng.urls"
 WSGI_APPLICATION = "jiceng.wsgi.application"
@@ -152,7 +208,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The event index carries INCLUDE columns on PostgreSQL; SQLite builds it without them.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# django_ratelimit.W001: it knows only memcached and django_redis by name; our database cache
+# counts atomically (core/cache.py) and Django's RedisCache increments in Redis.
+SILENCED_SYSTEM_CHECKS = ["models.W040", "django_ratelimit.W001"]
 AUTH_USER_MODEL = "orgs.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -233,5 +291,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO (with masked names); lockouts are WARNING
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -7,6 +7,19 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
     default = True
 
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_create_cache_table, sender=self)
+
+
+def _create_cache_table(using="default", **kwargs):
+    """`jiceng migrate` also makes the database cache's table (rate limits live there), so a
+    deployment needs no extra step. It does nothing when the table exists or Redis is used."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
+
 
 class JicengAdminConfig(admin_apps.AdminConfig):
     default = False

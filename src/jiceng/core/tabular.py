@@ -82,11 +82,16 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise ImportRefused([Problem(None, f"无法读取 Excel 文件：{exc}")]) from exc
-    sheet = book.worksheets[0]
     rows = []
-    for values in sheet.iter_rows(values_only=True):
-        rows.append(["" if v is None else _cell_text(v) for v in values])
-    book.close()
+    try:
+        # read-only workbooks parse the sheet lazily: a truncated sheet fails here, not above
+        sheet = book.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            rows.append(["" if v is None else _cell_text(v) for v in values])
+    except Exception as exc:  # a damaged sheet raises zip, XML or value errors
+        raise ImportRefused([Problem(None, f"Excel 文件已损坏，无法读取：{exc}")]) from exc
+    finally:
+        book.close()
     return rows
 
 

@@ -1,5 +1,25 @@
 """Small pure text helpers. No Django import."""
 
+import re
+
+# C0 control characters other than tab, line feed and carriage return, and DEL: XML 1.0
+# forbids most of them, and no resident means to type one.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Text as it may be stored and published: no control characters, no lone surrogates."""
+    return _SURROGATES.sub("", _CONTROLS.sub("", value or ""))
+
+
+def has_nul(value: str) -> bool:
+    return "\x00" in (value or "")
+
+
+def is_clean(value: str) -> bool:
+    return not _CONTROLS.search(value or "") and not _SURROGATES.search(value or "")
+
 
 def mask_phone(phone: str) -> str:
     """138******** for a mobile number: the carrier prefix only.

@@ -75,3 +75,20 @@ def not_found(request, exception=None):
     return HttpResponse(
         render(request, "404.html", {}).content, status=404, content_type="text/html; charset=utf-8"
     )
+
+
+def rate_limited(request, exception=None):
+    """Over a rate limit (django-ratelimit): 429, in Chinese, as JSON for the API."""
+    message = "操作过于频繁，请稍后再试。"
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "rate_limited", "message": message}, status=429)
+    return render(request, "429.html", {"message": message}, status=429)
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """Too many wrong passwords (django-axes): 429, in Chinese."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = f"密码错误次数过多，该账号或本机的登录已暂停 {minutes} 分钟，请稍后再试或联系管理员。"
+    return render(request, "429.html", {"message": message}, status=429)

@@ -31,10 +31,12 @@ def ranking(user, period: str) -> list[dict]:
 
 
 def trend(user, period: str, months: int = 6) -> list[dict]:
-    """The scope's own 三率, month by month."""
+    """The scope's own 三率, month by month: the six months up to a month, or the twelve
+    months of a year."""
     scope = scope_of(user)
     out = []
-    for month in months_back(period, months):
+    span = months_back(f"{period}-12", 12) if len(period) == 4 else months_back(period, months)
+    for month in span:
         row = ticket_selectors.scope_rates(*metrics.period_bounds(month), scope)
         out.append(
             {

@@ -25,12 +25,16 @@ def _period(request) -> tuple[str, str]:
 
 
 def _period_choices(current: str) -> list[tuple[str, str]]:
+    """The last 24 months and the last two years; a period typed into the address that is
+    not among them is offered too, so the menu always names what is shown."""
     months = selectors.months_back(selectors.default_period(), 24)[::-1]
-    if current not in months:
+    year = int(selectors.default_period()[:4])
+    years = [str(year), str(year - 1)]
+    if len(current) == 7 and current not in months:
         months.insert(0, current)
-    choices = [(m, f"{m[:4]}年{int(m[5:])}月") for m in months]
-    year = selectors.default_period()[:4]
-    return [*choices, (year, f"{year}年全年"), (str(int(year) - 1), f"{int(year) - 1}年全年")]
+    if len(current) == 4 and current not in years:
+        years.append(current)
+    return [(m, f"{m[:4]}年{int(m[5:])}月") for m in months] + [(y, f"{y}年全年") for y in years]
 
 
 def _scope_name(user) -> str:

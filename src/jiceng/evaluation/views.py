@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.limits import limit
 from jiceng.core.tabular import ImportRefused
 from jiceng.orgs.access import get_for_user, scope_of, visible
 from jiceng.orgs.models import PartyOrg, Person
@@ -40,6 +41,7 @@ SESSION_CODE = "survey_code"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@limit("vote_ip")
 @require_http_methods(["GET", "POST"])
 def vote(request):
     """Step one: the code. Step two: the ballot. The code is kept in the session in between."""
@@ -564,6 +566,7 @@ def selection_detail(request, pk: int):
     )
 
 
+@limit("objection_ip")
 @require_http_methods(["GET", "POST"])
 def publicity(request, pk: int):
     """The public 公示 page: who is proposed, and a form to object. No account needed."""

@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.text import clean_text
 from jiceng.regions.models import Region
 from jiceng.regions.rules import normalize_code
 from jiceng.tickets import services
@@ -63,11 +64,24 @@ def _xml_value(parent: ET.Element, tag: str, value) -> None:
     elif isinstance(value, bool):
         node.text = "true" if value else "false"
     else:
-        node.text = str(value)
+        # XML 1.0 forbids most control characters: text stored before intake refused them
+        # must not break the feed for every client
+        node.text = clean_text(str(value))
+
+
+def _clean_json(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean_json(v) for k, v in value.items()}
+    return value
 
 
 def render(fmt: str, data, root: str, item: str | None = None, status: int = 200) -> HttpResponse:
     if fmt == "json":
+        data = _clean_json(data)
         return JsonResponse(
             data, status=status, safe=False, json_dumps_params={"ensure_ascii": False}
         )
@@ -229,9 +243,15 @@ def _read_scope(request) -> Q:
 
 
 def _w3(text: str, name: str) -> datetime:
-    moment = parse_datetime(text.strip().replace(" ", "+")) if text else None
+    """A W3C date-time of 2000–2100 (years beyond would overflow the 90-day window)."""
+    try:
+        moment = parse_datetime(text.strip().replace(" ", "+")) if text else None
+    except ValueError:  # well-formed but impossible: 2026-02-30, T25:00, +25:00
+        moment = None
     if moment is None:
         raise Open311Error(400, f"{name} 应为 W3C 时间格式，例如 2026-03-01T00:00:00+08:00")
+    if not 2000 <= moment.year <= 2100:
+        raise Open311Error(400, f"{name} 的年份应在 2000 到 2100 之间")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -319,7 +339,10 @@ def _create(request, fmt: str):
     if lat or lon:
         try:
             latitude, longitude = Decimal(lat), Decimal(lon)
+            if not (latitude.is_finite() and longitude.is_finite()):
+                raise ValueError("not a finite number")  # NaN, sNaN, Infinity
         except (InvalidOperation, ValueError):
+            latitude = longitude = None
             problems.append("lat 与 long 须为数字（WGS84）")
     region = key.region
     region_code = normalize_code(attributes.get("region_code") or address_id or "")

@@ -5,6 +5,7 @@ model, and writes an entry in the admin history (LogEntry), the audit trail of m
 """
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jiceng.core.errors import Forbidden
@@ -36,6 +37,9 @@ def update_unit(actor: User, unit_id: int, **changes) -> Unit:
     unknown = set(changes) - UNIT_EDITABLE
     if unknown:
         raise Forbidden("field_not_editable", f"不能修改字段：{'、'.join(sorted(unknown))}")
+    nulls = sorted(field for field, value in changes.items() if value is None)
+    if nulls:
+        raise ValidationError({f: "不能为 null；要清空请传空字符串" for f in nulls})
     with transaction.atomic():
         unit = access.get_for_user(actor, Unit.objects.select_for_update(), pk=unit_id)
         changed = [field for field, value in changes.items() if getattr(unit, field) != value]

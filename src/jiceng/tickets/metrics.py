@@ -111,16 +111,19 @@ def period_bounds(text: str) -> tuple[datetime, datetime]:
     text = (text or "").strip()
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
         year, month = int(m[1]), int(m[2])
-        if not 1 <= month <= 12:
-            raise BadPeriod("月份应在 1 到 12 之间")
-        start = date(year, month, 1)
-        end = date(year + (month == 12), month % 12 + 1, 1)
     elif re.fullmatch(r"\d{4}", text):
-        start, end = date(int(text), 1, 1), date(int(text) + 1, 1, 1)
+        year, month = int(text), None
     else:
         raise BadPeriod("统计期应写作 YYYY-MM（月）或 YYYY（年），例如 2026-03")
-    if not 2000 <= start.year <= 2100:
-        raise BadPeriod("年份超出范围")
+    if not 2000 <= year <= 2100:
+        raise BadPeriod("年份应在 2000 到 2100 之间")
+    if month is None:
+        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    elif 1 <= month <= 12:
+        start = date(year, month, 1)
+        end = date(year + (month == 12), month % 12 + 1, 1)
+    else:
+        raise BadPeriod("月份应在 1 到 12 之间")
     return (
         datetime.combine(start, datetime.min.time(), SHANGHAI),
         datetime.combine(end, datetime.min.time(), SHANGHAI),

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.limits import limit
 from jiceng.core.text import mask_phone
 
 from . import notify, residents, services
@@ -40,6 +41,7 @@ def _remember(request, code: str) -> None:
         request.session[SESSION_KEY] = [*tracked, code][-20:]
 
 
+@limit("submit_ip")
 @require_http_methods(["GET", "POST"])
 def submit(request):
     form = PublicRequestForm(request.POST or None, request.FILES or None)
@@ -85,6 +87,8 @@ def submitted(request, code: str):
     return render(request, "tickets/public/submitted.html", {"code": code})
 
 
+@limit("track_ip")
+@limit("track_code", key=lambda group, request: request.POST.get("code", "").strip().upper())
 @require_http_methods(["GET", "POST"])
 def lookup(request):
     form = LookupForm(request.POST or None)
@@ -161,6 +165,7 @@ def rate_link(request, secret: str):
     return redirect("track-ticket", code)
 
 
+@limit("rating_code_ip")
 @require_POST
 def request_code(request, code: str):
     """Send a one-time rating code to the ticket's phone (limited per ticket)."""
@@ -176,6 +181,7 @@ def request_code(request, code: str):
     return redirect("track-ticket", code)
 
 
+@limit("verify_ip")
 @require_POST
 def verify_code(request, code: str):
     ticket = _own_ticket(request, code)
@@ -189,6 +195,7 @@ def verify_code(request, code: str):
     return _track_page(request, ticket, code_form=form, status=422)
 
 
+@limit("rate_ip")
 @require_POST
 def rate(request, code: str):
     ticket = _own_ticket(request, code)

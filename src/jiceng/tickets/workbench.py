@@ -93,6 +93,9 @@ def ticket_list(request):
         ("region", "region__path__contains"),
     ]:
         value = request.GET.get(param, "").strip()
+        if param == "unit" and value and not value.isdigit():
+            messages.error(request, "承办单位参数不正确，已忽略")
+            continue
         if value:
             tickets = tickets.filter(**{lookup: f"/{value}/" if param == "region" else value})
     period = request.GET.get("period", "").strip()
@@ -100,8 +103,8 @@ def ticket_list(request):
         try:
             start, end = selectors.metrics.period_bounds(period)
             tickets = tickets.filter(received_at__gte=start, received_at__lt=end)
-        except selectors.metrics.BadPeriod:
-            messages.error(request, "统计期格式不正确")
+        except selectors.metrics.BadPeriod as exc:
+            messages.error(request, f"统计期不正确，已忽略：{exc}")
     page = Paginator(tickets.order_by("-received_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -208,10 +211,26 @@ def _category(request):
 
 def _when(request, name):
     text = request.POST.get(name, "").strip()
-    moment = parse_datetime(text) if text else None
+    try:
+        moment = parse_datetime(text) if text else None
+    except ValueError:  # well-formed but impossible, such as 2026-02-30T10:00
+        raise ValidationError({name: f"时间“{text[:20]}”不存在，请重新选择日期和时间"}) from None
     if moment is None:
         raise ValidationError({name: "请选择日期和时间"})
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _hours(text: str | None) -> float:
+    """吹哨's report-by, in working hours: a number from 0.5 to 720."""
+    if not (text or "").strip():
+        return services.DEFAULT_WHISTLE_HOURS
+    try:
+        hours = float(text)
+    except ValueError:
+        raise ValidationError({"hours": "报到时限须填写小时数，例如 4"}) from None
+    if not 0.5 <= hours <= 720:  # also refuses nan and inf
+        raise ValidationError({"hours": "报到时限应在 0.5 到 720 小时之间"})
+    return hours
 
 
 def _run(action: str, request, ticket):
@@ -237,7 +256,7 @@ def _run(action: str, request, ticket):
             ticket,
             [int(x) for x in p.getlist("units") if x.isdigit()],
             reason,
-            hours=float(p.get("hours") or services.DEFAULT_WHISTLE_HOURS),
+            hours=_hours(p.get("hours")),
         ),
         "whistle_report": lambda: services.whistle_report(u, ticket, p.get("report", "")),
         "note": lambda: services.note(u, ticket, p.get("text", "")),
@@ -416,9 +435,16 @@ def new_meeting(request):
     )
 
 
+MAX_MATTER_ROWS = 50
+
+
 def _matter_rows(post) -> list[dict]:
+    """The matter rows of the meeting form; the row count is read, never trusted (a huge one
+    once burnt 23 s of CPU)."""
+    count = post.get("rows") or ""
+    count = int(count) if count.isdigit() else MATTER_ROWS
     rows = []
-    for i in range(int(post.get("rows") or MATTER_ROWS)):
+    for i in range(max(1, min(count, MAX_MATTER_ROWS))):
         rows.append(
             {
                 "content": post.get(f"m{i}-content", ""),
@@ -427,7 +453,7 @@ def _matter_rows(post) -> list[dict]:
                 "urgency": post.get(f"m{i}-urgency", ""),
             }
         )
-    return rows[:50]
+    return rows
 
 
 @login_required

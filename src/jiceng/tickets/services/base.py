@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.text import clean_text
 from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Unit
 
@@ -68,7 +69,8 @@ def _event(
         ticket=ticket,
         action=action,
         actor=actor,
-        actor_label=actor_label or _label(actor),
+        # the column holds 60 characters; a long key name or username must not overflow it
+        actor_label=(actor_label or _label(actor))[:60],
         at=at,
         from_status=old,
         to_status=ticket.status,
@@ -126,7 +128,7 @@ def _lock(actor, ticket: Ticket | int, action: str) -> Ticket:
 
 
 def _required_text(value: str, field: str, label: str, minimum: int = 2) -> str:
-    value = (value or "").strip()
+    value = clean_text(value).strip()
     if len(value) < minimum:
         raise ValidationError({field: f"请填写{label}（至少 {minimum} 个字）"})
     return value

@@ -118,7 +118,7 @@ def recompute_provisional(actor, *, reason: str, at: datetime | None = None) -> 
     at = _now(at)
     calendar = deadlines.load_calendar()
     tickets = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .filter(deadlines_provisional=True)
         .select_related("category", "main_unit")
         .order_by("pk")

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.text import clean_text
 from jiceng.orgs import access as org_access
 from jiceng.regions.models import Grid, Region
 
@@ -68,8 +69,8 @@ def _validate_intake(actor, intake: Intake) -> dict:
     def fail(field, message):
         errors.setdefault(field, []).append(message)
 
-    title = (intake.title or "").strip()
-    content = (intake.content or "").strip()
+    title = clean_text(intake.title).strip()
+    content = clean_text(intake.content).strip()
     if not content:
         fail("content", "请填写诉求内容")
     elif len(content) > 5000:
@@ -129,7 +130,8 @@ def _validate_intake(actor, intake: Intake) -> dict:
         "title": title,
         "content": content,
         "requester_phone": phone,
-        "requester_name": (intake.requester_name or "").strip(),
+        "requester_name": clean_text(intake.requester_name).strip(),
+        "address": clean_text(intake.address).strip(),
         "lat": None if lat is None else round(float(lat), 6),
         "lon": None if lon is None else round(float(lon), 6),
         "photos": photos,
@@ -251,7 +253,7 @@ def receive(
         "urgency": intake.urgency,
         "region": intake.region,
         "grid": intake.grid,
-        "address": (intake.address or "").strip(),
+        "address": clean["address"],
         "latitude": clean["lat"],
         "longitude": clean["lon"],
         "received_at": at,
