@@ -5,7 +5,10 @@ import pytest
 import requests
 from georeport import GeoReport
 
+from jiceng import factories
 from jiceng.open311.models import Open311Key
+from jiceng.tickets import services as ticket_services
+from jiceng.tickets.models import Ticket
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -27,6 +30,9 @@ def test_the_georeport_client_lists_services_and_reads_a_filed_request(world, li
     )
     assert filed.status_code == 200, filed.text
     number = filed.json()[0]["service_request_id"]
+    # only what staff have moderated is listed
+    erin = factories.account("erin", ["dispatcher"], scope_region=world["changji_city"])
+    ticket_services.moderate(erin, Ticket.objects.get(number=number), "3号楼暖气不热")
 
     client = GeoReport(root, api_key=key, output_format=fmt)
     services = client.get_service_list()

@@ -127,10 +127,15 @@ def test_control_characters_never_reach_the_xml_feed(world, users):
     )
     stored = Ticket.objects.get(pk=ticket.pk).content
     assert not any(ord(c) < 32 and c not in "\t\n\r" for c in stored)
+    # text stored before intake refused them (as the attack left it) must not break the feed
+    services.moderate(users["erin"], ticket, "路灯不亮")
+    Ticket.objects.filter(pk=ticket.pk).update(public_description="路灯\x08不亮\x1d")
     from xml.dom import minidom
 
     feed = Client().get("/open311/v2/requests.xml")
-    minidom.parseString(feed.content)  # well-formed
+    parsed = minidom.parseString(feed.content)  # well-formed
+    assert parsed.getElementsByTagName("description")[0].firstChild.data == "路灯不亮"
+    assert "\\u0008" not in Client().get("/open311/v2/requests.json").content.decode()
 
 
 def test_a_nul_in_any_form_is_refused_and_nothing_is_saved(world, users, login):

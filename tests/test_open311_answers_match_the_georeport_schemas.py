@@ -75,7 +75,9 @@ def test_services_and_definitions_match_the_schemas(world, client):
     assert [a["code"] for a in definition["attributes"]] == ["region_code", "urgency"]
 
 
-def test_posting_a_request_files_a_ticket_and_reading_it_matches_the_schemas(world, client, key):
+def test_posting_a_request_files_a_ticket_and_reading_it_matches_the_schemas(
+    world, client, key, users
+):
     created = file_request(client, key)
     assert created.status_code == 200, created.content
     answer = created.json()
@@ -88,13 +90,20 @@ def test_posting_a_request_files_a_ticket_and_reading_it_matches_the_schemas(wor
     )
     assert ticket.events.get().actor_label == "Open311：随手拍"
 
-    listed = client.get("/open311/v2/requests.json").json()
-    valid("requests.json", listed)
+    # before moderation: not listed; read by its number, no description
+    assert client.get("/open311/v2/requests.json").json() == []
     one = client.get(f"/open311/v2/requests/{ticket.number}.json").json()
     valid("requests.json", one)
     assert one[0]["status"] == "open" and one[0]["status_notes"] == "已受理"
-    assert one[0]["lat"] == pytest.approx(44.0113)
+    assert one[0]["description"] is None and one[0]["lat"] is None
+    assert one[0]["address_id"] == "652301004000"  # the township, not the community
+    services.moderate(users["erin"], ticket, "3号楼暖气不热，电话13912345678")
+    listed = client.get("/open311/v2/requests.json").json()
+    valid("requests.json", listed)
+    assert listed[0]["description"] == "3号楼暖气不热，电话[电话]"
     assert "13912345678" not in json.dumps(listed) and "李明" not in json.dumps(listed)
+    assert ticket.tracking_code not in json.dumps(listed)
+    assert Ticket.objects.get(pk=ticket.pk).content == "嘉顺社区3号楼暖气不热"  # original kept
     token = client.get(f"/open311/v2/tokens/{answer[0]['token']}.json").json()
     assert token[0]["service_request_id"] == ticket.number
 
@@ -103,6 +112,8 @@ def test_the_filters_of_get_requests(world, client, key, users):
     open_one = Ticket.objects.get(number=file_request(client, key).json()[0]["service_request_id"])
     closed = factories.ticket(world["jiashun"])
     services.merge(users["erin"], closed, open_one, "重复")
+    for ticket in (open_one, closed):
+        services.moderate(users["erin"], ticket, "暖气不热")
 
     def numbers(q):
         return {
@@ -119,9 +130,11 @@ def test_the_filters_of_get_requests(world, client, key, users):
     assert numbers("start_date=2020-01-01T00:00:00Z&end_date=2020-02-01T00:00:00Z") == set()
 
 
-def test_xml_answers_are_well_formed_with_the_specifications_elements(world, client, key):
+def test_xml_answers_are_well_formed_with_the_specifications_elements(world, client, key, users):
     created = ET.fromstring(file_request(client, key, fmt="xml").content)
     assert created.tag == "service_requests" and created.find("request/token").text
+    number = created.find("request/service_request_id").text
+    services.moderate(users["erin"], Ticket.objects.get(number=number), "暖气不热")
     for url, root, child in [
         ("/open311/v2/services.xml", "services", "service/service_code"),
         ("/open311/v2/services/010208.xml", "service_definition", "attributes/attribute/code"),
@@ -176,8 +189,9 @@ def test_unknown_things_are_404_and_bad_windows_400(world, client):
     assert client.get("/open311/v2/requests.json?start_date=yesterday").status_code == 400
 
 
-def test_reads_can_be_limited_to_a_keys_region(world, client, key, settings):
-    file_request(client, key)
+def test_reads_can_be_limited_to_a_keys_region(world, client, key, settings, users):
+    number = file_request(client, key).json()[0]["service_request_id"]
+    services.moderate(users["erin"], Ticket.objects.get(number=number), "暖气不热")
     settings.OPEN311_PUBLIC_READ = False
     assert client.get("/open311/v2/requests.json").status_code == 403
     _, other = Open311Key.issue("外县", world["manas"])

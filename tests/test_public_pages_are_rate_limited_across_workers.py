@@ -76,7 +76,7 @@ def test_wrong_passwords_lock_the_account_and_the_address(world, users, settings
     assert attacker.post("/login/", {"username": "alice", "password": "x"}).status_code == 429
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_counts_are_exact_when_workers_count_at_once():
     """Eight threads (each its own database connection, as workers are) add 25 hits each."""
     cache.clear()

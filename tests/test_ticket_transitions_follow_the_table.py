@@ -65,6 +65,7 @@ def run(action: str, ticket: Ticket, world, root, zoe=None):
         "merge": lambda: services.merge(
             root, ticket, factories.ticket(world["jiashun"], at=MONDAY), "同一楼道", at=at
         ),
+        "moderate": lambda: services.moderate(root, ticket, "楼道灯不亮", at=at),
     }
     return calls[action]
 

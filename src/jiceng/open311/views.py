@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.redact import redact
 from jiceng.core.text import clean_text
 from jiceng.regions.models import Region
 from jiceng.regions.rules import normalize_code
@@ -206,30 +207,40 @@ def service_definition(request, code: str, fmt: str):
 
 
 def _request(ticket: Ticket, request) -> dict:
-    photo = ticket.photos.first() if hasattr(ticket, "photos") else None
+    """What the public may know of a ticket: its category, status and township, and the
+    description a member of staff moderated (redacted once more here), or none. Never the
+    resident's own words, coordinates, photos or tracking code."""
+    place = _township(ticket.region)
     return {
         "service_request_id": ticket.number,
         "status": "closed" if ticket.status in CLOSED else "open",
         "status_notes": ticket.public_status.value,
         "service_name": ticket.category.name if ticket.category_id else None,
         "service_code": ticket.category.code if ticket.category_id else "",
-        "description": ticket.title,
+        "description": redact(ticket.public_description) if ticket.published_at else None,
         "agency_responsible": ticket.main_unit.name if ticket.main_unit_id else None,
         "service_notice": None,
         "requested_datetime": _iso(ticket.received_at),
         "updated_datetime": _iso(ticket.closed_at or ticket.updated_at),
         "expected_datetime": _iso(ticket.reply_by),
-        "address": ticket.region.full_name,
-        "address_id": ticket.region.code,
+        "address": place.full_name or place.name,
+        "address_id": place.code,
         "zipcode": None,
-        "lat": float(ticket.latitude) if ticket.latitude is not None else None,
-        "long": float(ticket.longitude) if ticket.longitude is not None else None,
-        "media_url": request.build_absolute_uri(photo.image.url) if photo else None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
     }
 
 
+def _township(region: Region) -> Region:
+    """The township (乡镇/街道) a place lies in, or the place itself when it is higher up."""
+    while region.level == "village" and region.parent_id:
+        region = region.parent
+    return region
+
+
 def _tickets():
-    return Ticket.objects.select_related("category", "region", "main_unit", "duplicate_of")
+    return Ticket.objects.select_related("category", "region__parent", "main_unit", "duplicate_of")
 
 
 def _read_scope(request) -> Q:
@@ -263,7 +274,9 @@ def _w3(text: str, name: str) -> datetime:
 def requests_view(request, fmt: str):
     if request.method == "POST":
         return _create(request, fmt)
-    tickets = _tickets().filter(_read_scope(request))
+    # only what staff have moderated is listed; a ticket read by its number (the client that
+    # filed it) shows its status without a description until then
+    tickets = _tickets().filter(_read_scope(request), published_at__isnull=False)
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         tickets = tickets.filter(number__in=ids)
@@ -291,7 +304,7 @@ def requests_view(request, fmt: str):
             tickets = tickets.exclude(status__in=CLOSED)
         elif statuses == {"closed"}:
             tickets = tickets.filter(status__in=CLOSED)
-    tickets = tickets.prefetch_related("photos").order_by("-received_at")[:MAX_RESULTS]
+    tickets = tickets.order_by("-received_at")[:MAX_RESULTS]
     return render(fmt, [_request(t, request) for t in tickets], "service_requests", "request")
 
 

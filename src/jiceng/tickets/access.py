@@ -38,6 +38,7 @@ ACTION_ROLES: dict[str, set[str]] = {
     "note": {R.HANDLER, R.GRID_WORKER, R.DISPATCHER, R.SUPERVISOR},
     "attach": {R.INTAKE, R.DISPATCHER, R.HANDLER, R.GRID_WORKER},
     "read_phone": {R.INTAKE, R.DISPATCHER, R.HANDLER, R.GRID_WORKER},
+    "moderate": {R.DISPATCHER, R.SUPERVISOR},
 }
 
 # Actions only the unit holding the ticket may take (a unit-scoped user of the main unit).

@@ -303,6 +303,14 @@ class Ticket(models.Model):
     clocks_started_at = models.DateTimeField(
         "时限起算", null=True, blank=True, help_text="接单与答复时限从此刻起算（派单或重办时）"
     )
+    public_description = models.TextField(
+        "公开描述",
+        blank=True,
+        help_text="经工作人员审核、去除个人信息后公开的描述；诉求原文不变",
+    )
+    published_at = models.DateTimeField(
+        "公开时间", null=True, blank=True, help_text="审核公开后才出现在 Open311 公开列表中"
+    )
     deadlines_provisional = models.BooleanField(
         "时限暂定",
         default=False,

@@ -86,6 +86,8 @@ ACTIONS: dict[str, Action] = {
     "reopen": _a("重办", [Status.REVIEW], Status.IN_PROGRESS),
     "close": _a("办结", [Status.REPLIED, Status.REVIEW], Status.CLOSED),
     "merge": _a("合并重复件", [Status.RECEIVED, Status.DISPATCHED, Status.RETURNED], Status.MERGED),
+    # what the public feed may show: a redacted description, published or withdrawn
+    "moderate": _a("公开审核", list(Status), None),
     "overdue": _a("超时", OPEN, None),  # written by the sweep
     "escalate": _a("超时升级", OPEN, None),  # written by the sweep
     # written when the official holiday arrangement replaces a provisional calendar

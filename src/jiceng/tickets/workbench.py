@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.redact import redact
 from jiceng.dispatch import selectors as dispatch_selectors
 from jiceng.orgs.access import visible
 from jiceng.orgs.models import RoleCode, Unit
@@ -170,6 +171,10 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
         "similar": dispatch_selectors.similar_open(request.user, ticket)
         if "merge" in actions
         else [],
+        # what the moderator starts from: the published text, or the resident's, redacted
+        "public_text": ticket.public_description
+        if ticket.published_at
+        else redact(ticket.content)[: services.PUBLIC_DESCRIPTION_MAX],
     }
 
 
@@ -272,6 +277,9 @@ def _run(action: str, request, ticket):
         "reopen": lambda: services.reopen(u, ticket, reason),
         "close": lambda: services.close(u, ticket, reason),
         "merge": lambda: services.merge(u, ticket, _merge_target(u, p.get("into", "")), reason),
+        "moderate": lambda: services.moderate(
+            u, ticket, p.get("text", ""), publish=p.get("publish") != "0"
+        ),
     }
     return calls[action]()
 

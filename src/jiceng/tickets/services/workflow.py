@@ -10,6 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.redact import redact
+from jiceng.core.text import clean_text
 from jiceng.orgs.models import Unit
 
 from .. import access, deadlines, residents, states
@@ -670,3 +672,38 @@ def read_phone(actor, ticket, via: str) -> str:
     access.check(actor, "read_phone", ticket)
     PhoneRead.objects.create(user=actor, ticket=ticket, via=via[:40])
     return ticket.requester_phone
+
+
+# --- publication ------------------------------------------------------------------------------
+
+PUBLIC_DESCRIPTION_MAX = 500
+
+
+@transaction.atomic
+def moderate(
+    actor, ticket, description: str, *, publish: bool = True, at: datetime | None = None
+) -> Ticket:
+    """公开审核 (FixMyStreet's moderation): what the public Open311 feed may show of a
+    ticket. The description is redacted once more (names, numbers, plates never go out) and
+    the resident's original text is kept as it was. `publish=False` withdraws it."""
+    ticket = _lock(actor, ticket, "moderate")
+    text = redact(clean_text(description)).strip()
+    if len(text) > PUBLIC_DESCRIPTION_MAX:
+        raise ValidationError(
+            {"text": f"公开描述不能超过 {PUBLIC_DESCRIPTION_MAX} 字（现有 {len(text)} 字）"}
+        )
+    at, old = _now(at), ticket.status
+    ticket.public_description = text if publish else ""
+    ticket.published_at = at if publish else None
+    ticket.save(update_fields=["public_description", "published_at", "updated_at"])
+    _event(
+        ticket,
+        "moderate",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        reason=("公开：" + (text or "（不公开描述）")) if publish else "撤回公开",
+        data={"public": publish},
+    )
+    return ticket
