@@ -141,3 +141,29 @@ def read_table(
         record = {name: (values[i] if i < len(values) else "") for name, i in index.items()}
         table.rows.append((line_no, record))
     return table
+
+
+# --- writing: text stays text ------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value):
+    """A CSV cell that a spreadsheet will not run: text starting with = + - @ (or a tab or a
+    CR) gets a leading apostrophe, as OWASP advises. Numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def defuse(book) -> None:
+    """Every text cell of an openpyxl workbook stays text. openpyxl stores a string that
+    starts with "=" as a live formula (a unit named =HYPERLINK(…) became a link in the 通报);
+    jiceng writes no formulas, so each such cell is turned back into a string."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or (
+                    isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START)
+                ):
+                    cell.data_type = "s"

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from jiceng.core.tabular import defuse
 from jiceng.orgs.access import scope_of
 from jiceng.tickets import metrics
 from jiceng.tickets import selectors as ticket_selectors
@@ -126,6 +127,7 @@ def export(request):
     for column, width in zip("ABCDEFGHIJK", [6, 16, 28, 8, 10, 10, 8, 8, 10, 10, 10], strict=True):
         sheet.column_dimensions[column].width = width
     out = BytesIO()
+    defuse(book)
     book.save(out)
     response = HttpResponse(
         out.getvalue(),

@@ -11,7 +11,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from jiceng.core.tabular import ImportRefused, Problem, read_table
+from jiceng.core.tabular import ImportRefused, Problem, defuse, read_table
 
 HEADER = ["村（社区）代码", "村（社区）", "指标代码", "指标", "数值", "佐证"]
 ALIASES = {
@@ -58,6 +58,7 @@ def template(subjects, indicators, existing: dict) -> bytes:
     for column, width in zip("ABCDEF", (16, 22, 12, 24, 12, 40), strict=True):
         sheet.column_dimensions[column].width = width
     out = BytesIO()
+    defuse(book)
     book.save(out)
     return out.getvalue()
 

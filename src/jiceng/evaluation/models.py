@@ -553,6 +553,9 @@ class Objection(models.Model):
     text = models.TextField("异议内容")
     contact = models.CharField("联系方式", max_length=50, blank=True)
     upheld = models.BooleanField("异议成立", null=True)
+    spam = models.BooleanField(
+        "视为灌水", default=False, help_text="考评员认定为灌水或与人选无关，理由记入处理意见"
+    )
     resolution = models.CharField("处理意见", max_length=300, blank=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.http import Http404
 
 from jiceng.core.errors import Forbidden, ServiceError
+from jiceng.core.text import clean_text
 from jiceng.orgs import access as org_access
 from jiceng.orgs.access import scope_of
 from jiceng.orgs.models import Person, RoleCode
@@ -126,26 +127,41 @@ def vote(actor, selection, nomination_ids: list[int]) -> None:
     Nomination.objects.filter(pk__in=chosen).update(votes=F("votes") + 1)
 
 
+OBJECTION_MAX = 2000
+
+
 @transaction.atomic
 def object_to(nomination: Nomination, text: str, contact: str = "") -> Objection:
     """Anyone may object during the 公示."""
     selection = _locked(nomination.selection)
     _in_state(selection, S.PUBLICITY, "提出异议")
-    if len((text or "").strip()) < 10:
+    text = clean_text(text).strip()
+    if len(text) < 10:
         raise ValidationError({"text": ["请写明异议的具体事实（至少 10 字）"]})
+    if len(text) > OBJECTION_MAX:
+        raise ValidationError(
+            {"text": [f"异议内容不能超过 {OBJECTION_MAX} 字（现有 {len(text)} 字）"]}
+        )
     return Objection.objects.create(
-        nomination=nomination, text=text.strip(), contact=contact.strip()[:50]
+        nomination=nomination, text=text, contact=clean_text(contact).strip()[:50]
     )
 
 
 @transaction.atomic
-def resolve(actor, objection: Objection, upheld: bool, resolution: str) -> Objection:
+def resolve(
+    actor, objection: Objection, upheld: bool, resolution: str, *, spam: bool = False
+) -> Objection:
+    """An assessor rules on an objection: upheld, not upheld, or dismissed as spam (灌水, with
+    the reason kept), so that a flood of objections cannot hold the selection up."""
     selection = _locked(objection.nomination.selection)
     _assessor(actor, selection)
     _in_state(selection, S.PUBLICITY, "处理异议")
-    if not resolution.strip():
-        raise ValidationError({"resolution": ["请写明处理意见"]})
-    Objection.objects.filter(pk=objection.pk).update(upheld=upheld, resolution=resolution.strip())
+    resolution = clean_text(resolution).strip()
+    if not resolution:
+        raise ValidationError({"resolution": ["请写明处理意见（视为灌水也须写明理由）"]})
+    Objection.objects.filter(pk=objection.pk).update(
+        upheld=False if spam else upheld, spam=spam, resolution=resolution[:300]
+    )
     objection.refresh_from_db()
     return objection
 

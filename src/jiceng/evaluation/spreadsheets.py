@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from jiceng.core.tabular import ImportRefused, Problem, read_table
+from jiceng.core.tabular import ImportRefused, Problem, defuse, read_table
 
 from .ranking import Entry, Graded
 
@@ -103,4 +103,5 @@ def write_grades(
         sheet.cell(row=line, column=first_free, value=g.rank)
         sheet.cell(row=line, column=first_free + 1, value=g.grade)
         sheet.cell(row=line, column=first_free + 2, value=g.reason)
+    defuse(book)
     book.save(output)

@@ -17,7 +17,7 @@ from openpyxl.styles import Font
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.limits import limit
-from jiceng.core.tabular import ImportRefused
+from jiceng.core.tabular import ImportRefused, defuse
 from jiceng.orgs.access import get_for_user, scope_of, visible
 from jiceng.orgs.models import PartyOrg, Person
 from jiceng.regions.models import Region
@@ -224,6 +224,7 @@ def period_export(request, pk: int):
             ]
         )
     out = BytesIO()
+    defuse(book)
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=period-{period.pk}.xlsx"
@@ -535,7 +536,11 @@ def selection_detail(request, pk: int):
                     pk=post.get("objection") or 0, nomination__selection=contest
                 )
                 selection.resolve(
-                    request.user, objection, post.get("upheld") == "1", post.get("resolution", "")
+                    request.user,
+                    objection,
+                    post.get("upheld") == "1",
+                    post.get("resolution", ""),
+                    spam=post.get("upheld") == "spam",
                 )
             elif action == "advance":
                 selection.advance(request.user, contest)

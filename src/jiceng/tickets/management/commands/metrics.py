@@ -4,6 +4,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jiceng.core.tabular import csv_text
 from jiceng.orgs.access import Scope
 from jiceng.regions.models import Region
 from jiceng.tickets import metrics, selectors
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             for r in rows:
                 d = r.as_dict()
                 writer.writerow(
-                    [_cell(d[name]) for name, _ in COLUMNS] + ["是" if r.partial else ""]
+                    [csv_text(_cell(d[name])) for name, _ in COLUMNS] + ["是" if r.partial else ""]
                 )
         else:
             self._table(rows, period)
