@@ -118,3 +118,16 @@ def test_a_count_keeps_its_window_when_it_grows(db):
 
     # the default timeout (300 s) would put it five minutes out; the window is an hour
     assert (_aware(expires) - timezone.now()).total_seconds() > 3000
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_migrate_makes_the_cache_table_a_deployment_needs():
+    """The test runner makes the cache table itself; a deployment has only `jiceng migrate`."""
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE jiceng_cache")
+    call_command("migrate", verbosity=0)
+    assert "jiceng_cache" in connection.introspection.table_names()
+    cache.set("after-migrate", 1, 60)
+    assert cache.get("after-migrate") == 1

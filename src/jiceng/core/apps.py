@@ -10,10 +10,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        post_migrate.connect(_create_cache_table, sender=self)
+        # jiceng.core has no models, so Django sends it no post_migrate of its own: listen to
+        # every app's (createcachetable does nothing once the table exists)
+        post_migrate.connect(_create_cache_table, dispatch_uid="jiceng.core.cache_table")
 
 
-def _create_cache_table(using="default", **kwargs):
+def _create_cache_table(app_config=None, using="default", **kwargs):
     """`jiceng migrate` also makes the database cache's table (rate limits live there), so a
     deployment needs no extra step. It does nothing when the table exists or Redis is used."""
     from django.core.management import call_command

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from jiceng.core.text import mask_phone
+from jiceng.core.text import mask_phone, mask_phones
 
 from .models import Ticket, TicketEvent
 
@@ -139,6 +139,14 @@ class TicketOut(Schema):
         return obj.grid.code if obj.grid_id else None
 
     @staticmethod
+    def resolve_title(obj: Ticket) -> str:
+        return mask_phones(obj.title)
+
+    @staticmethod
+    def resolve_content(obj: Ticket) -> str:
+        return mask_phones(obj.content)
+
+    @staticmethod
     def resolve_requester_phone(obj: Ticket) -> str:
         return mask_phone(obj.requester_phone)
 
@@ -185,6 +193,10 @@ class TicketBrief(Schema):
     )
     is_supervised: bool
     is_overdue: bool
+
+    @staticmethod
+    def resolve_title(obj: Ticket) -> str:
+        return mask_phones(obj.title)
 
     @staticmethod
     def resolve_is_overdue(obj: Ticket) -> bool:

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0010_period_events'),
+        ("evaluation", "0010_period_events"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='objection',
-            name='spam',
-            field=models.BooleanField(default=False, help_text='考评员认定为灌水或与人选无关，理由记入处理意见', verbose_name='视为灌水'),
+            model_name="objection",
+            name="spam",
+            field=models.BooleanField(
+                default=False,
+                help_text="考评员认定为灌水或与人选无关，理由记入处理意见",
+                verbose_name="视为灌水",
+            ),
         ),
     ]
