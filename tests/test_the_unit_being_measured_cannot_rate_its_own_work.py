@@ -163,8 +163,10 @@ def test_the_log_backend_writes_no_number_link_or_code(replied, settings, caplog
     settings.JICENG_NOTIFY_BACKEND = "jiceng.tickets.notify.LogBackend"
     residents_code = Client()
     residents_code.post("/track/", {"code": replied.tracking_code, "last4": "2005"})
+    from jiceng.tickets import residents
+
     with caplog.at_level("INFO", logger="jiceng.notify"):
-        residents_code.post(f"/track/{replied.tracking_code}/code/")
+        residents.request_code(replied)
         notify.send_pending()
     text = caplog.text
     assert "评价验证码" in text and "已答复" in text

@@ -258,6 +258,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Notifications: the outbox is sent by `jiceng send-notifications` through this backend
 # (jiceng.tickets.notify.LogBackend or .EmailBackend; an SMS backend plugs in the same way).
 JICENG_NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "jiceng.tickets.notify.LogBackend")
+# The generic SMS gateway (NOTIFY_BACKEND=jiceng.tickets.notify.HttpSmsBackend): signed JSON
+# POSTs; SMS_HTTP_BODY is the JSON body with {phone}, {text} and {id} in its strings.
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_SECRET = os.environ.get("SMS_HTTP_SECRET", "")
+SMS_HTTP_BODY = os.environ.get("SMS_HTTP_BODY", "")
 # The address residents' links point to (in the message that carries a unit's reply).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # A resident rates a reply through a single-use link sent to their phone (valid this many

@@ -2,8 +2,16 @@
 
 Services write `Notification` rows in the same transaction as the change they announce;
 `jiceng send-notifications` delivers them. The backend is a dotted path in the setting
-`JICENG_NOTIFY_BACKEND`: the log backend (the default) and the email backend ship now; an
-SMS backend is a class with the same `send(notification)` method.
+`JICENG_NOTIFY_BACKEND` (environment: `NOTIFY_BACKEND`):
+
+- `LogBackend` (the default) logs each message, masked; it reaches nobody;
+- `EmailBackend` mails a unit's accounts;
+- `HttpSmsBackend` posts each message for a phone to a 政务短信平台 or any SMS gateway as
+  signed JSON (`SMS_HTTP_URL`, `SMS_HTTP_SECRET`, `SMS_HTTP_BODY`);
+- `FileBackend` and `MemoryBackend` stand in for a phone in the demo and the tests.
+
+A backend whose class says `sends_sms = True` reaches residents' phones; only then do the
+resident pages promise an SMS.
 """
 
 import copy
@@ -55,6 +63,8 @@ class FileBackend:
     phone for development and the demo, where no SMS gateway exists. Never in production:
     whoever reads the file can rate as any resident."""
 
+    sends_sms = True
+
     def send(self, notification: Notification) -> None:
         import json
 
@@ -71,12 +81,93 @@ class FileBackend:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
+class HttpSmsBackend:
+    """A generic SMS gateway over HTTP, the way most 政务短信平台 are reached.
+
+    Each message for a phone number is one POST of JSON to `SMS_HTTP_URL`. The body is the
+    JSON of `SMS_HTTP_BODY`, whose strings may hold `{phone}`, `{text}` and `{id}` (default:
+    `{"mobile": "{phone}", "content": "{text}", "id": "{id}"}`). The headers carry
+    `X-Jiceng-Timestamp` and `X-Jiceng-Signature`, the hex HMAC-SHA256 under `SMS_HTTP_SECRET`
+    of the timestamp, a newline and the body, so the gateway can tell the message is ours and
+    fresh. Any answer but 2xx is an error: the outbox keeps the message and retries it.
+    Messages for a unit (no phone number) are logged, as `LogBackend` does."""
+
+    sends_sms = True
+
+    def send(self, notification: Notification) -> None:
+        import hashlib
+        import hmac
+        import json
+        import time
+        import urllib.error
+        import urllib.request
+
+        phone = notification.recipient.strip()
+        if not _PHONE.fullmatch(phone):
+            LogBackend().send(notification)
+            return
+        url = getattr(settings, "SMS_HTTP_URL", "")
+        if not url:
+            raise RuntimeError("未设置 SMS_HTTP_URL，短信无法发出")
+        template = json.loads(getattr(settings, "SMS_HTTP_BODY", "") or DEFAULT_SMS_BODY)
+        values = {"phone": phone, "text": notification.body, "id": str(notification.pk or "")}
+        body = json.dumps(_fill(template, values), ensure_ascii=False).encode()
+        stamp = str(int(time.time()))
+        secret = getattr(settings, "SMS_HTTP_SECRET", "").encode()
+        signature = hmac.new(secret, stamp.encode() + b"\n" + body, hashlib.sha256).hexdigest()
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "X-Jiceng-Timestamp": stamp,
+                "X-Jiceng-Signature": signature,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                status = answer.status
+        except urllib.error.HTTPError as exc:
+            raise RuntimeError(f"短信网关返回 {exc.code}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise RuntimeError(f"短信网关无法连接：{exc.__class__.__name__}") from None
+        if not 200 <= status < 300:
+            raise RuntimeError(f"短信网关返回 {status}")
+
+
+DEFAULT_SMS_BODY = '{"mobile": "{phone}", "content": "{text}", "id": "{id}"}'
+
+
+def _fill(value, values: dict):
+    if isinstance(value, str):
+        for key, text in values.items():
+            value = value.replace("{" + key + "}", text)
+        return value
+    if isinstance(value, dict):
+        return {k: _fill(v, values) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, values) for v in value]
+    return value
+
+
+def sends_sms() -> bool:
+    """Whether the configured backend reaches residents' phones."""
+    path = getattr(settings, "JICENG_NOTIFY_BACKEND", "jiceng.tickets.notify.LogBackend")
+    try:
+        return bool(getattr(import_string(path), "sends_sms", False))
+    except ImportError:
+        return False
+
+
 #: what `MemoryBackend` has sent, as Django's locmem mail backend keeps `mail.outbox`
 outbox: list[Notification] = []
 
 
 class MemoryBackend:
     """Keeps sent messages in `notify.outbox` (tests; the secrets are in clear there)."""
+
+    sends_sms = True
 
     def send(self, notification: Notification) -> None:
         outbox.append(notification)

@@ -84,7 +84,9 @@ def places(request):
 def submitted(request, code: str):
     if code not in request.session.get(SESSION_KEY, []):
         raise Http404
-    return render(request, "tickets/public/submitted.html", {"code": code})
+    return render(
+        request, "tickets/public/submitted.html", {"code": code, "sms": notify.sends_sms()}
+    )
 
 
 @limit("track_ip")
@@ -142,6 +144,7 @@ def _track_page(request, ticket: Ticket, *, form=None, code_form=None, status=20
             "can_rate": proven,
             "form": (form or RateForm()) if proven else None,
             "code_form": (code_form or CodeForm()) if rateable and not proven else None,
+            "sms": notify.sends_sms(),
             "masked_phone": mask_phone(ticket.requester_phone),
         },
         status=status,
@@ -170,6 +173,9 @@ def rate_link(request, secret: str):
 def request_code(request, code: str):
     """Send a one-time rating code to the ticket's phone (limited per ticket)."""
     ticket = _own_ticket(request, code)
+    if not notify.sends_sms():
+        messages.error(request, "本平台暂未开通短信，无法发送验证码；评价将由热线回访时听取。")
+        return redirect("track-ticket", code)
     try:
         sent = residents.request_code(ticket)
     except ServiceError as refused:
