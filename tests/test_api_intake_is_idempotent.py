@@ -63,3 +63,19 @@ def test_retries_racing_each_other_make_one_ticket(world, users):
         t.join()
     assert sorted(codes) == [200, 200, 200, 201]
     assert Ticket.objects.count() == 1
+
+
+def test_the_same_key_with_another_request_is_refused(world, login):
+    """Issue 11, finding 8: a reused key with a different body got the first ticket back,
+    so the second request was silently lost."""
+    ivan = login("ivan")
+    assert post(ivan, "call-20261203-0007").status_code == 201
+    other = ivan.post(
+        "/api/v1/tickets",
+        {**BODY, "content": "小区门口路灯不亮"},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="call-20261203-0007",
+    )
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_mismatch"
+    assert Ticket.objects.count() == 1
+    assert post(ivan, "call-20261203-0007").status_code == 200  # the true retry still works

@@ -51,3 +51,18 @@ def _refuse(request) -> HttpResponse:
     if request.path.startswith("/open311/"):
         return JsonResponse([{"code": 400, "description": MESSAGE}], status=400, safe=False)
     return HttpResponse(MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+
+
+class NoStoreMiddleware:
+    """Pages and exports are made for one person and hold residents' data: no browser or
+    proxy keeps a copy (`Cache-Control: no-store`). Static files are served before this
+    (whitenoise) and keep their long cache; a view that sets its own Cache-Control keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response

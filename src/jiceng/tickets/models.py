@@ -471,6 +471,9 @@ class IntakeKey(models.Model):
     client = models.CharField(max_length=80)
     key = models.CharField(max_length=200)
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    # SHA-256 of what was asked: the same key with another request is refused, not answered
+    # with the first ticket
+    fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -233,6 +233,7 @@ def receive(
     if len(key) > 200:
         raise ValidationError({"idempotency_key": "Idempotency-Key 不能超过 200 个字符"})
     clean = _validate_intake(actor, intake)
+    fingerprint = _fingerprint(intake, clean) if key else ""
     at = _now(at)
     advice = None
     if suggest and existing is None:
@@ -281,7 +282,9 @@ def receive(
                         size=upload.size,
                     )
                 if key:
-                    IntakeKey.objects.create(client=client, key=key, ticket=ticket)
+                    IntakeKey.objects.create(
+                        client=client, key=key, ticket=ticket, fingerprint=fingerprint
+                    )
                 _event(
                     ticket,
                     "receive",
@@ -303,6 +306,12 @@ def receive(
                     .first()
                 )
                 if found:
+                    if found.fingerprint and found.fingerprint != fingerprint:
+                        raise ServiceError(
+                            "idempotency_mismatch",
+                            "该 Idempotency-Key 已用于内容不同的另一条诉求；新诉求请换一个键",
+                            status=422,
+                        ) from None
                     return found.ticket, False
             if number and Ticket.objects.filter(number=number).exists():
                 raise ServiceError(
@@ -311,6 +320,31 @@ def receive(
             if existing is not None:
                 raise
     raise ServiceError("code_exhausted", "工单编号生成失败，请重试", status=503)
+
+
+def _fingerprint(intake: Intake, clean: dict) -> str:
+    """What a request asks for, as one digest (photos by their size)."""
+    import hashlib
+    import json
+
+    asked = {
+        "title": clean["title"],
+        "content": clean["content"],
+        "phone": clean["requester_phone"],
+        "name": clean["requester_name"],
+        "address": clean["address"],
+        "region": intake.region.pk if intake.region else None,
+        "grid": intake.grid.pk if intake.grid else None,
+        "category": intake.category.pk if intake.category else None,
+        "urgency": intake.urgency,
+        "channel": intake.channel,
+        "lat": str(clean["lat"]),
+        "lon": str(clean["lon"]),
+        "photos": [getattr(p, "size", 0) for p in clean["photos"]],
+    }
+    return hashlib.sha256(
+        json.dumps(asked, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
 
 
 def receive_public(intake: Intake, *, at: datetime | None = None) -> Ticket:
