@@ -29,6 +29,7 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys, monkey
     first = counts()
     call_command("seed_demo")
     assert counts() == first
+    assert 'id="demo-banner"' in Client().get("/").content.decode()  # marked as a demo
     out = capsys.readouterr().out
     region, _, _, grid, person, post, user, tickets, events = first
     assert region == 1041

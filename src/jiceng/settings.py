@@ -181,6 +181,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jiceng.core.context.nav",
                 "jiceng.core.context.calendar_banner",
+                "jiceng.core.context.demo_banner",
             ],
         },
     },

@@ -46,3 +46,11 @@ def calendar_banner(request):
     from jiceng.tickets.services.calendar import missing_years
 
     return {"calendar_missing": missing_years()}
+
+
+def demo_banner(request):
+    """A database built by `jiceng seed-demo` says so on every page: its villages are real,
+    their star ratings and grades are invented."""
+    from jiceng.tickets.models import EngineSettings
+
+    return {"demo": EngineSettings.objects.filter(pk=1, is_demo=True).exists()}

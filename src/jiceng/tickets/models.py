@@ -175,6 +175,11 @@ class EngineSettings(models.Model):
     credit_unsatisfied = models.DecimalField(
         "“不满意”计入满意率", max_digits=4, decimal_places=3, default=Decimal("0")
     )
+    is_demo = models.BooleanField(
+        "演示数据库",
+        default=False,
+        help_text="由 jiceng seed-demo 建立：每个页面都显示“演示数据”提示",
+    )
 
     class Meta:
         verbose_name = "接诉即办设置"

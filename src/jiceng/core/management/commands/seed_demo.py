@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from jiceng.demo import seed
 from jiceng.dispatch import demo as dispatch_demo
@@ -8,13 +8,21 @@ from jiceng.evaluation import demo_periods
 from jiceng.orgs.models import Person, Unit
 from jiceng.regions.models import Grid
 from jiceng.tickets import demo as ticket_demo
-from jiceng.tickets.models import Ticket
+from jiceng.tickets.models import EngineSettings, Ticket
 
 
 class Command(BaseCommand):
     help = "建立演示数据：真实区划、各县市部门、社区物业、网格、人员、各角色账号和近半年的工单。可重复运行。"
 
     def handle(self, **options):
+        config = EngineSettings.current()
+        if not config.is_demo and Ticket.objects.exists():
+            raise CommandError(
+                "这个数据库里已有真实工单，seed-demo 不会向其中写入演示数据。"
+                "请在一个新的数据库上运行（例如设置 JICENG_VAR_DIR 或 DATABASE_URL）。"
+            )
+        # marked first, so that even a seed cut short shows the 演示数据 banner
+        EngineSettings.objects.filter(pk=config.pk).update(is_demo=True)
         logins = seed(stdout=self.stdout)
         version = dispatch_demo.train(stdout=self.stdout)
         if version is not None:
