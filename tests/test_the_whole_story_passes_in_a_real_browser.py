@@ -29,9 +29,9 @@ def test_a_request_goes_from_a_phone_to_the_leaders_dashboard(
     resident.goto(f"{base}/submit/")
     resident.fill("#id_content", "嘉顺社区3号楼暖气不热，屋里只有15度。")
     resident.select_option("#id_county", "652301000000")
-    resident.wait_for_function("document.querySelectorAll('#id_township option').length > 1")
+    resident.locator("#id_township option").nth(1).wait_for(state="attached")
     resident.select_option("#id_township", "652301004000")
-    resident.wait_for_function("document.querySelectorAll('#id_village option').length > 2")
+    resident.locator("#id_village option").nth(2).wait_for(state="attached")
     resident.select_option("#id_village", "652301004012")
     resident.fill("#id_phone", "1391234567")  # one digit short: the error shows, nothing is lost
     resident.click("button[type=submit]")
@@ -86,7 +86,7 @@ def test_a_request_goes_from_a_phone_to_the_leaders_dashboard(
     assert row.count() == 1
     cells = row.locator("td").all_inner_texts()
     assert cells[2] == "1" and cells[4] == "1"  # one dispatched, one called back
-    page.wait_for_function("document.querySelector('#chart-ranking canvas') !== null")
+    page.locator("#chart-ranking canvas").first.wait_for(state="attached")
     shots = os.environ.get("JICENG_SCREENSHOTS")
     if shots:
         page.screenshot(path=os.path.join(shots, "test-dashboard.png"), full_page=True)

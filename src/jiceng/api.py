@@ -13,6 +13,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
 from ninja.security import django_auth
 
@@ -78,6 +79,21 @@ def _clean(value, field: str):
     return value
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from `swagger-ui-dist`, installed by npm and served as our static files:
+    nothing from a CDN (a county's closed network has none) and no inline script."""
+
+    def render_page(self, request, api, **kwargs):
+        from django.shortcuts import render
+
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        return render(
+            request,
+            "api/swagger.html",
+            {"swagger_settings": json.dumps(self.settings), "api": api},
+        )
+
+
 class JicengAPI(NinjaAPI):
     """Every operation can answer with the error statuses above; the document says so."""
 
@@ -104,6 +120,7 @@ api = JicengAPI(
     urls_namespace="api",
     auth=[TokenAuth(), django_auth],
     parser=CleanParser(),
+    docs=LocalSwagger(),
 )
 
 

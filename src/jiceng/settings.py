@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "csp",
     "jiceng.core",
     "jiceng.regions",
     "jiceng.orgs",
@@ -112,9 +113,28 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     # last, as django-axes asks: it turns a locked-out sign-in into our 429 page
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): nothing from another origin. Scripts come only from
+# our static files (no inline script or event handler anywhere); inline styles are allowed
+# for the bar widths and htmx's indicator; images may be data: URIs (Swagger UI's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or
 # from one address, sign-in is refused for AXES_COOLOFF_MINUTES. Attempts are rows in the
@@ -238,6 +258,8 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 NODE_MODULES = Path(os.environ.get("JICENG_NODE_MODULES", SOURCE_ROOT / "node_modules"))
 if (NODE_MODULES / "echarts" / "dist").is_dir():
     STATICFILES_DIRS.append(("vendor/echarts", NODE_MODULES / "echarts" / "dist"))
+if (NODE_MODULES / "swagger-ui-dist").is_dir():  # the API docs page, /api/v1/docs
+    STATICFILES_DIRS.append(("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

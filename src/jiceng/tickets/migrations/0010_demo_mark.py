@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0009_intake_key_fingerprint'),
+        ("tickets", "0009_intake_key_fingerprint"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enginesettings',
-            name='is_demo',
-            field=models.BooleanField(default=False, help_text='由 jiceng seed-demo 建立：每个页面都显示“演示数据”提示', verbose_name='演示数据库'),
+            model_name="enginesettings",
+            name="is_demo",
+            field=models.BooleanField(
+                default=False,
+                help_text="由 jiceng seed-demo 建立：每个页面都显示“演示数据”提示",
+                verbose_name="演示数据库",
+            ),
         ),
     ]
