@@ -26,6 +26,7 @@ PLACE_FIELDS = [
     "scheme",
     "scope_region",
     "scope_unit",
+    "user",
     "parent",
 ]
 
@@ -98,6 +99,9 @@ def manas_rows(world, users):
         hours=8,
     )
     Open311Key.objects.create(name="玛纳斯县便民APP", region=world["manas"], prefix="k", digest="d")
+    from jiceng.orgs.tokens import create_token
+
+    create_token(manas_dispatcher, "玛纳斯县热线对接")
     return ticket
 
 

@@ -16,7 +16,7 @@ from django.http import Http404
 
 from jiceng.regions.models import Grid, Region
 
-from .models import PartyOrg, Person, Post, RoleCode, Unit, User
+from .models import ApiToken, PartyOrg, Person, Post, RoleCode, Unit, User
 
 NOTHING = Q(pk__in=[])
 
@@ -183,3 +183,11 @@ register(PartyOrg, _party_org_rule)
 register(Post, _post_rule)
 register(Person, _person_rule)
 register(User, _user_rule)
+
+
+def _token_rule(scope: Scope) -> Q:
+    """An API token sits with its account."""
+    return Q(user__in=User.objects.filter(_user_rule(scope)).values("pk"))
+
+
+register(ApiToken, _token_rule)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from . import access
-from .models import PartyOrg, Person, Post, Role, Unit, UnitType, User
+from .models import ApiToken, PartyOrg, Person, Post, Role, Unit, UnitType, User
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -231,3 +231,28 @@ class AccountAdmin(ScopedAdmin, DjangoUserAdmin):
         # The password page looks the account up itself; keep it inside the scope too.
         access.get_for_user(request.user, User, pk=id)
         return super().user_change_password(request, id, form_url)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ScopedAdmin):
+    """The machines that call the API: each token's purpose, account, creation and last use,
+    inside the scope. Tokens are made by `jiceng create-token` (shown once, stored hashed);
+    here they are only switched off (吊销), never shown or edited."""
+
+    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "prefix", "user__username"]
+    fields = ["prefix", "name", "user", "created_at", "last_used_at", "is_active"]
+    readonly_fields = ["prefix", "name", "user", "created_at", "last_used_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a revoked token stays on record
+
+    @admin.action(description="吊销所选令牌")
+    def revoke(self, request, queryset):
+        count = queryset.filter(is_active=True).update(is_active=False)
+        self.message_user(request, f"已吊销 {count} 个令牌。")
