@@ -53,3 +53,30 @@ def test_language_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.USE_TZ is True
+
+
+def test_the_documented_production_environment_passes_the_deploy_check(tmp_path):
+    """README, Production: with these variables `jiceng check --deploy` has nothing to say."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+    env.update(
+        {
+            "JICENG_VAR_DIR": str(tmp_path / "var"),
+            "SECRET_KEY": "x" * 30 + "-production-secret-key-" + "y" * 30,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "jiceng.example.gov.cn",
+            "SECURE_COOKIES": "true",
+            "SSL_REDIRECT": "true",
+            "HSTS_SECONDS": "31536000",
+            "HSTS_INCLUDE_SUBDOMAINS": "true",
+            "HSTS_PRELOAD": "true",
+            "BEHIND_TLS_PROXY": "true",
+        }
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "jiceng.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "no issues" in run.stdout

@@ -61,7 +61,7 @@ def read_or_create_secret_key() -> str:
     path = VAR_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(mode=0o750, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     # Created with owner-only permissions; a concurrent first start keeps whichever won.
     try:
@@ -215,7 +215,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] != (
     ":memory:"
 ):
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(mode=0o750, parents=True, exist_ok=True)
     # Writers queue for the lock instead of failing at once; readers never block writers.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -275,6 +275,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 # Trained dispatch models (jiceng dispatch train): versioned files, recorded in the database.
 DISPATCH_MODEL_DIR = Path(os.environ.get("JICENG_MODEL_DIR", VAR_DIR / "models"))
+# Files jiceng writes are for its own user and group only: uploads 0640 in folders 0750; the
+# SQLite database and its journal are made 0600 when opened (core/apps.py); the secret key
+# is created 0600.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # Uploads above this go to a temporary file; photos are capped at 5 MB by the services.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
@@ -316,6 +321,15 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# TLS, for a deployment behind HTTPS (README, "Production"): redirect plain HTTP, tell browsers
+# to use HTTPS only (HSTS), and trust the proxy's X-Forwarded-Proto when it terminates TLS.
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the local health probe speaks plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

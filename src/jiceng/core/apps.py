@@ -13,6 +13,9 @@ class CoreConfig(AppConfig):
         # jiceng.core has no models, so Django sends it no post_migrate of its own: listen to
         # every app's (createcachetable does nothing once the table exists)
         post_migrate.connect(_create_cache_table, dispatch_uid="jiceng.core.cache_table")
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(_private_sqlite, dispatch_uid="jiceng.core.private_sqlite")
 
 
 def _create_cache_table(app_config=None, using="default", **kwargs):
@@ -26,3 +29,20 @@ def _create_cache_table(app_config=None, using="default", **kwargs):
 class JicengAdminConfig(admin_apps.AdminConfig):
     default = False
     default_site = "jiceng.core.admin_site.JicengAdminSite"
+
+
+def _private_sqlite(sender, connection, **kwargs):
+    """The SQLite file holds residents' data: owner-only, whatever the umask said."""
+    import os
+
+    if connection.vendor != "sqlite":
+        return
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    for path in (name, f"{name}-wal", f"{name}-shm"):
+        try:
+            if os.stat(path).st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except FileNotFoundError:
+            continue

@@ -1,0 +1,40 @@
+"""Issue 11, finding 8 (files): the SQLite database, the secret key and uploads are readable
+by jiceng's own user (and group, for uploads) only."""
+
+import os
+import stat
+
+from django.db import connection
+
+from jiceng import factories
+from jiceng.tickets import services
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_the_sqlite_database_is_owner_only(db):
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL keeps its own files
+    from django.db import connections
+
+    name = connection.settings_dict["NAME"]
+    os.chmod(name, 0o644)
+    fresh = connections.create_connection("default")  # as a new worker opens it
+    try:
+        fresh.ensure_connection()
+    finally:
+        fresh.close()
+    assert mode(name) == 0o600
+
+
+def test_an_uploaded_photo_is_not_world_readable(world, users, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    ticket = factories.ticket(world["jiashun"])
+    services.attach_photos(users["erin"], ticket, [SimpleUploadedFile("a.png", png, "image/png")])
+    photo = ticket.photos.get()
+    assert mode(photo.image.path) == 0o640
+    assert mode(os.path.dirname(photo.image.path)) == 0o750
