@@ -45,7 +45,78 @@ def healthz(request):
         report["database"] = {"status": "error", "error": exc.__class__.__name__}
         return JsonResponse(report, status=503)
     report["calendar"] = _calendar_health()
+    report["model"] = _model_health()
+    report["notifications"] = _notification_health()
+    report["sweep"] = _sweep_health()
+    report["disk"] = _disk_health()
     return JsonResponse(report)
+
+
+def _model_health() -> dict:
+    """The active dispatch model, and whether its file loads (intake goes on without it)."""
+    from jiceng.dispatch import services as dispatch
+    from jiceng.dispatch.store import ModelProblem
+
+    try:
+        loaded = dispatch.active_model()
+    except ModelProblem as problem:
+        return {"status": "warn", "error": str(problem)[:200]}
+    if loaded is None:
+        return {"status": "warn", "version": None, "error": "no model trained"}
+    return {"status": "ok", "version": loaded[0].version}
+
+
+def _notification_health(stale_minutes: int = 15) -> dict:
+    """The outbox: how many wait, how long the oldest has waited, how many were parked."""
+    from django.utils import timezone
+
+    from jiceng.tickets.models import Notification
+
+    pending = Notification.objects.filter(state=Notification.State.PENDING)
+    oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    age = int((timezone.now() - oldest).total_seconds()) if oldest else 0
+    failed = Notification.objects.filter(state=Notification.State.FAILED).count()
+    stale = age > stale_minutes * 60
+    return {
+        "status": "warn" if stale or failed else "ok",
+        "pending": pending.count(),
+        "oldest_pending_seconds": age,
+        "failed": failed,
+    }
+
+
+def _sweep_health(stale_minutes: int = 15) -> dict:
+    """When `jiceng sweep` last ran; overdue marks stop when it does."""
+    from django.utils import timezone
+
+    from jiceng.tickets.models import EngineSettings
+
+    last = EngineSettings.objects.filter(pk=1).values_list("last_sweep_at", flat=True).first()
+    age = int((timezone.now() - last).total_seconds()) if last else None
+    return {
+        "status": "ok" if age is not None and age <= stale_minutes * 60 else "warn",
+        "last_run": last.isoformat() if last else None,
+        "seconds_ago": age,
+    }
+
+
+def _disk_health(min_free_bytes: int = 1 << 30) -> dict:
+    """Free space where uploads and backups go (MEDIA_ROOT's disk)."""
+    import shutil
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(settings.MEDIA_ROOT)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    usage = shutil.disk_usage(folder)
+    low = usage.free < min_free_bytes or usage.free < usage.total * 0.05
+    return {
+        "status": "warn" if low else "ok",
+        "free_bytes": usage.free,
+        "free_percent": round(100 * usage.free / usage.total, 1),
+    }
 
 
 def _calendar_health(days: int = 60) -> dict:

@@ -175,6 +175,9 @@ class EngineSettings(models.Model):
     credit_unsatisfied = models.DecimalField(
         "“不满意”计入满意率", max_digits=4, decimal_places=3, default=Decimal("0")
     )
+    last_sweep_at = models.DateTimeField(
+        "上次超时巡检", null=True, blank=True, help_text="jiceng sweep 每次运行结束时写入"
+    )
     is_demo = models.BooleanField(
         "演示数据库",
         default=False,

@@ -151,4 +151,6 @@ def sweep(now: datetime | None = None) -> SweepResult:
             except IntegrityError:
                 continue
             result.whistle_reminders += 1
+    # /healthz reports when the sweep last ran (a sweep that stopped stops every deadline)
+    EngineSettings.objects.filter(pk=config.pk).update(last_sweep_at=now)
     return result

@@ -1,0 +1,40 @@
+"""Issue 12, part 7 (the probe): /healthz answers JSON with English keys for the database,
+the calendar, the dispatch model, the notification backlog, the last sweep and the disk."""
+
+from datetime import timedelta
+
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from jiceng import factories
+from jiceng.tickets import services
+from jiceng.tickets.models import Notification
+
+
+def health():
+    return Client().get("/healthz").json()
+
+
+def test_every_part_is_reported(db):
+    report = health()
+    assert report["status"] == "ok"
+    assert set(report) >= {"database", "calendar", "model", "notifications", "sweep", "disk"}
+    assert report["model"]["status"] == "warn"  # no model trained: intake goes on without it
+    assert report["disk"]["free_bytes"] > 0
+
+
+def test_a_sweep_that_stopped_and_a_stuck_outbox_are_warnings(world, users):
+    assert health()["sweep"] == {"status": "warn", "last_run": None, "seconds_ago": None}
+    services.sweep()
+    assert health()["sweep"]["status"] == "ok"
+    ticket = factories.ticket(world["jiashun"])
+    services.dispatch(users["erin"], ticket, world["jiashun_unit"])  # queues a message
+    assert health()["notifications"]["pending"] >= 1
+    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+        later = health()
+        assert later["sweep"]["status"] == "warn"
+        assert later["notifications"]["status"] == "warn"
+        assert later["notifications"]["oldest_pending_seconds"] >= 20 * 60
+    Notification.objects.update(state="failed")
+    assert health()["notifications"]["failed"] >= 1
