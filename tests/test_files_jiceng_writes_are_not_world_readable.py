@@ -30,11 +30,8 @@ def test_the_sqlite_database_is_owner_only(db):
 
 
 def test_an_uploaded_photo_is_not_world_readable(world, users, settings):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
     ticket = factories.ticket(world["jiashun"])
-    services.attach_photos(users["erin"], ticket, [SimpleUploadedFile("a.png", png, "image/png")])
+    services.attach_photos(users["erin"], ticket, [factories.photo("a.png", "PNG")])
     photo = ticket.photos.get()
     assert mode(photo.image.path) == 0o640
     assert mode(os.path.dirname(photo.image.path)) == 0o750

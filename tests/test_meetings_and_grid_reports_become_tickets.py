@@ -63,7 +63,7 @@ def test_a_small_matter_settled_on_the_spot_is_closed_with_its_history(world):
             title="楼道堆物",
             content="2单元楼道堆放杂物",
             region=world["jiashun"],
-            photos=(SimpleUploadedFile("a.png", PNG, "image/png"),),
+            photos=(factories.photo("a.png", "PNG"),),
         ),
         handled_on_spot=True,
         result="已联系住户当场清理",
@@ -88,10 +88,10 @@ def test_photos_are_checked_for_type_size_and_count(world, users, login):
     assert refused.status_code == 422 and "JPEG" in refused.json()["errors"][0]["message"]
     big = SimpleUploadedFile("big.png", PNG + b"\0" * (5 * 1024 * 1024), "image/png")
     assert "5 MB" in ivan.post(url, {"files": [big]}).json()["errors"][0]["message"]
-    four = [SimpleUploadedFile(f"{i}.png", PNG, "image/png") for i in range(4)]
+    four = [factories.photo(f"{i}.png", "PNG") for i in range(4)]
     assert "3 张" in ivan.post(url, {"files": four}).json()["errors"][0]["message"]
     assert ticket.photos.count() == 0
-    ok = ivan.post(url, {"files": [SimpleUploadedFile("ok.png", PNG, "image/png")]})
+    ok = ivan.post(url, {"files": [factories.photo("ok.png", "PNG")]})
     assert ok.status_code == 200 and len(ok.json()["photos"]) == 1
 
 

@@ -1,14 +1,12 @@
 """The intake operator records a 民情恳谈 meeting whose matters become tickets (all or none),
 and a grid worker reports from patrol, closing a small matter on the spot."""
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from jiceng import factories
 from jiceng.tickets.models import Meeting, Ticket
 
 PLACE = {"county": "652301000000", "township": "652301004000", "village": "652301004012"}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def test_a_meeting_with_two_matters_makes_two_tickets(world, login):
@@ -64,7 +62,7 @@ def test_a_grid_worker_closes_a_small_matter_on_the_spot(world):
             "content": "2单元楼道堆放杂物",
             "on_spot": "on",
             "result": "已联系住户当场清理",
-            "photos": [SimpleUploadedFile("a.png", PNG, "image/png")],
+            "photos": [factories.photo("a.png", "PNG")],
         },
     )
     assert response.status_code == 302

@@ -71,9 +71,7 @@ def run(action: str, ticket: Ticket, world, root, zoe=None):
 
 
 def png():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile("现场.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")
+    return factories.photo("现场.png", "PNG")
 
 
 PEOPLE_ACTIONS = [a for a in states.ACTIONS if a not in states.SYSTEM_ACTIONS]

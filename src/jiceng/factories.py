@@ -179,3 +179,25 @@ def ticket(
     )
     made, _ = services.receive(None, intake, at=at)
     return made
+
+
+def photo(name: str = "现场.jpg", fmt: str = "JPEG", size=(64, 48), *, gps: bool = False):
+    """A real, decodable photo as an upload; with `gps`, its EXIF says where it was taken
+    (as a phone's camera writes it)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 120, 40))
+    out = io.BytesIO()
+    extra = {}
+    if gps:
+        exif = Image.Exif()
+        exif[0x010F] = "HUAWEI"  # Make
+        exif[0x0132] = "2026:12:01 09:30:00"  # DateTime
+        exif.get_ifd(0x8825).update({1: "N", 2: (44.0, 1.0, 12.0), 3: "E", 4: (87.0, 18.0, 30.0)})
+        extra["exif"] = exif.tobytes()
+    image.save(out, fmt, **extra)
+    kind = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[fmt]
+    return SimpleUploadedFile(name, out.getvalue(), kind)

@@ -272,7 +272,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served: files go out through views that check the scope
+# Behind nginx: the URL prefix of an `internal` location aliased to MEDIA_ROOT. The views check
+# the scope, then answer `X-Accel-Redirect: <prefix>/<name>` and nginx sends the bytes.
+FILES_ACCEL_REDIRECT = os.environ.get("FILES_ACCEL_REDIRECT", "")
 # Trained dispatch models (jiceng dispatch train): versioned files, recorded in the database.
 DISPATCH_MODEL_DIR = Path(os.environ.get("JICENG_MODEL_DIR", VAR_DIR / "models"))
 # Files jiceng writes are for its own user and group only: uploads 0640 in folders 0750; the

@@ -5,8 +5,10 @@ from django.urls import include, path
 from jiceng.api import api
 from jiceng.core import views as core_views
 from jiceng.dashboards import views as dashboard_views
+from jiceng.evaluation import files as evaluation_files
 from jiceng.evaluation import views as evaluation_views
 from jiceng.regions import views as region_views
+from jiceng.tickets import photos as ticket_photos
 from jiceng.tickets import views as ticket_views
 from jiceng.tickets import workbench
 
@@ -27,6 +29,11 @@ urlpatterns = [
     path("track/<str:code>/rate/", ticket_views.rate, name="rate-ticket"),
     path("track/<str:code>/code/", ticket_views.request_code, name="rating-code"),
     path("track/<str:code>/verify/", ticket_views.verify_code, name="rating-verify"),
+    path(
+        "track/<str:code>/photos/<int:pk>/<str:size>/",
+        ticket_photos.resident_photo,
+        name="track-photo",
+    ),
     path("r/<str:secret>/", ticket_views.rate_link, name="rate-link"),
     path("vote/", evaluation_views.vote, name="vote"),
     # staff
@@ -36,6 +43,7 @@ urlpatterns = [
     path("work/meetings/new/", workbench.new_meeting, name="work-meeting"),
     path("work/grid-report/", workbench.grid_report, name="work-grid-report"),
     path("work/tickets/<int:pk>/", workbench.ticket_detail, name="work-ticket"),
+    path("work/photos/<int:pk>/<str:size>/", ticket_photos.staff_photo, name="work-photo"),
     path("work/tickets/<int:pk>/phone/", workbench.read_phone, name="work-phone"),
     path("work/tickets/<int:pk>/<str:action>/", workbench.act, name="work-act"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
@@ -72,6 +80,11 @@ urlpatterns = [
         "evaluation/diagnoses/<int:pk>/", evaluation_views.diagnosis_detail, name="diagnosis-detail"
     ),
     path("evaluation/meetings/", evaluation_views.meeting_list, name="meeting-list"),
+    path(
+        "evaluation/files/<str:kind>/<int:pk>/",
+        evaluation_files.attachment,
+        name="evaluation-file",
+    ),
     path("evaluation/meetings/new/", evaluation_views.meeting_new, name="meeting-new"),
     path("evaluation/selections/", evaluation_views.selection_list, name="selection-list"),
     path(

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
+from jiceng.core import files
 from jiceng.core.errors import Forbidden
 from jiceng.orgs import access as org_access
 from jiceng.orgs.models import PartyOrg, RoleCode
@@ -51,6 +52,12 @@ def record(
             continue
         evidence = given[1] if len(given) > 1 else ""
         attachment = given[2] if len(given) > 2 else None
+        if attachment:
+            try:
+                attachment = files.clean_attachment(attachment).content
+            except files.Refused as exc:
+                errors[f"item-{item.pk}"] = [str(exc)]
+                continue
         parsed[item.pk] = (value, evidence or "", attachment)
     if errors:
         raise ValidationError(errors)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
+from jiceng.core import files
 from jiceng.core.errors import Forbidden
 from jiceng.orgs import access as org_access
 from jiceng.orgs.models import PartyOrg, Person, RoleCode
@@ -43,6 +44,11 @@ def record_meeting(
     for person, present, reason in attendance:
         if not present and not (reason or "").strip():
             errors.setdefault("attendance", []).append(f"{person.name} 缺席，请填写原因")
+    if attachment:
+        try:
+            attachment = files.clean_attachment(attachment).content
+        except files.Refused as exc:
+            errors["attachment"] = [str(exc)]
     if errors:
         raise ValidationError(errors)
     meeting = OrgMeeting.objects.create(

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from jiceng.core import files
 from jiceng.orgs.models import Person
 from jiceng.regions.models import Region
 
@@ -388,12 +389,20 @@ class Diagnosis(models.Model):
         return f"{self.party_org} {self.assessed_on} {self.grade}"
 
 
+def diagnosis_path(instance, filename: str) -> str:
+    return files.random_name("diagnoses", filename)
+
+
+def meeting_path(instance, filename: str) -> str:
+    return files.random_name("meetings", filename)
+
+
 class DiagnosisScore(models.Model):
     diagnosis = models.ForeignKey(Diagnosis, on_delete=models.CASCADE, related_name="scores")
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField("得分", max_digits=6, decimal_places=2)
     evidence = models.TextField("佐证", blank=True)
-    attachment = models.FileField("附件", upload_to="diagnoses/%Y/%m", blank=True)
+    attachment = models.FileField("附件", upload_to=diagnosis_path, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["diagnosis", "item"], name="score_once")]
@@ -447,7 +456,7 @@ class OrgMeeting(models.Model):
     topic = models.CharField("主题", max_length=200)
     speaker = models.CharField("主讲人/主持人", max_length=50, blank=True)
     minutes = models.TextField("会议记录", blank=True)
-    attachment = models.FileField("附件", upload_to="meetings/%Y/%m", blank=True)
+    attachment = models.FileField("附件", upload_to=meeting_path, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

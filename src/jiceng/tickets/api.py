@@ -1,12 +1,15 @@
 """Tickets in the JSON API: thin endpoints over `services` and `selectors`."""
 
+from typing import Literal
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import File, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from jiceng.core import files
 from jiceng.core.errors import ServiceError
 from jiceng.core.pagination import Page
 from jiceng.orgs.access import visible
@@ -212,6 +215,26 @@ def add_photos(request, ticket_id: int, files: list[UploadedFile] = File(...)):
     ticket = _ticket(request, ticket_id)
     services.attach_photos(request.user, ticket, files)
     return _fresh(request, ticket_id)
+
+
+_PHOTO_TYPES = {
+    kind: {"schema": {"type": "string", "format": "binary"}} for kind in files.IMAGES_MIME
+}
+
+
+@router.get(
+    "/tickets/{ticket_id}/photos/{photo_id}",
+    summary="照片文件（full 原图 / thumb 缩略图）",
+    openapi_extra={"responses": {200: {"description": "照片", "content": _PHOTO_TYPES}}},
+)
+def get_photo(request, ticket_id: int, photo_id: int, size: Literal["full", "thumb"] = "full"):
+    ticket = get_ticket_for_user(request.user, ticket_id)
+    photo = ticket.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404("不存在或无权查看")
+    if size == "thumb" and photo.thumbnail:
+        return files.serve(photo.thumbnail, download_name=f"照片{photo.pk}-缩略图")
+    return files.serve(photo.image, download_name=f"照片{photo.pk}")
 
 
 def _action(path: str, summary: str):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from jiceng.core import files
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Grid, Region
 
@@ -401,12 +402,21 @@ class TicketUnit(models.Model):
 
 
 def photo_path(instance: "TicketPhoto", filename: str) -> str:
-    return f"tickets/{instance.ticket.received_at:%Y/%m}/{instance.ticket.tracking_code}-{filename}"
+    """A random name: never the tracking code, never the uploader's file name."""
+    return files.random_name("tickets", filename)
+
+
+def thumbnail_path(instance: "TicketPhoto", filename: str) -> str:
+    return files.random_name("thumbs", filename)
 
 
 class TicketPhoto(models.Model):
+    """A photo, re-encoded when it came in (no EXIF, no GPS), with its thumbnail. Served
+    only through the views that check the scope (staff) or the session (the resident)."""
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField("照片", upload_to=photo_path)
+    thumbnail = models.FileField("缩略图", upload_to=thumbnail_path, blank=True)
     content_type = models.CharField("类型", max_length=30)
     size = models.PositiveIntegerField("大小（字节）")
 

@@ -172,7 +172,8 @@ class TicketOut(Schema):
 
     @staticmethod
     def resolve_photos(obj: Ticket) -> list[str]:
-        return [p.image.url for p in obj.photos.all()]
+        # served by the API (token or session), inside the scope; /media/ is never public
+        return [f"/api/v1/tickets/{obj.pk}/photos/{p.pk}" for p in obj.photos.all()]
 
 
 class TicketBrief(Schema):

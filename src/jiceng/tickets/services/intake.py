@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jiceng.core import files
 from jiceng.core.errors import ServiceError
 from jiceng.core.text import clean_text
 from jiceng.orgs import access as org_access
@@ -37,10 +38,6 @@ from .base import (
 
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_SIGNATURES = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 
 
@@ -120,10 +117,12 @@ def _validate_intake(actor, intake: Intake) -> dict:
     photos = list(intake.photos or ())
     if len(photos) > MAX_PHOTOS:
         fail("photos", f"最多上传 {MAX_PHOTOS} 张照片")
+    cleaned = []
     for upload in photos[:MAX_PHOTOS]:
-        problem = photo_problem(upload)
-        if problem:
-            fail("photos", problem)
+        try:
+            cleaned.append(files.clean_photo(upload, limit=MAX_PHOTO_BYTES))
+        except files.Refused as exc:
+            fail("photos", str(exc))
     if errors:
         raise ValidationError(errors)
     return {
@@ -134,34 +133,29 @@ def _validate_intake(actor, intake: Intake) -> dict:
         "address": clean_text(intake.address).strip(),
         "lat": None if lat is None else round(float(lat), 6),
         "lon": None if lon is None else round(float(lon), 6),
-        "photos": photos,
+        "photos": cleaned,
     }
 
 
 def photo_problem(upload) -> str:
     """Why an uploaded file is not an acceptable photo, or ''."""
-    size = getattr(upload, "size", None) or 0
-    name = getattr(upload, "name", "照片")
-    if size > MAX_PHOTO_BYTES:
-        return f"{name}：照片不能超过 5 MB"
-    if size == 0:
-        return f"{name}：文件是空的"
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in PHOTO_SIGNATURES) and not (
-        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    ):
-        return f"{name}：只接受 JPEG、PNG 或 WebP 格式的照片"
+    try:
+        files.clean_photo(upload, limit=MAX_PHOTO_BYTES)
+    except files.Refused as exc:
+        return str(exc)
     return ""
 
 
-def _photo_type(upload) -> str:
-    head = upload.read(16)
-    upload.seek(0)
-    for sig, kind in PHOTO_SIGNATURES.items():
-        if head.startswith(sig):
-            return kind
-    return "image/webp"
+def _store_photo(ticket: Ticket, photo: "files.Clean") -> TicketPhoto:
+    """Keep a cleaned photo (and its thumbnail) under random names."""
+    thumb = files.thumbnail(photo)
+    return TicketPhoto.objects.create(
+        ticket=ticket,
+        image=photo.content,
+        thumbnail=thumb.content,
+        content_type=photo.content_type,
+        size=photo.size,
+    )
 
 
 def new_code(length: int = 8) -> str:
@@ -274,13 +268,8 @@ def receive(
                 else:
                     _codes(fields, at, given=bool(number))
                     ticket = Ticket.objects.create(**fields)
-                for upload in clean["photos"]:
-                    TicketPhoto.objects.create(
-                        ticket=ticket,
-                        image=upload,
-                        content_type=_photo_type(upload),
-                        size=upload.size,
-                    )
+                for photo in clean["photos"]:
+                    _store_photo(ticket, photo)
                 if key:
                     IntakeKey.objects.create(
                         client=client, key=key, ticket=ticket, fingerprint=fingerprint
@@ -486,22 +475,25 @@ def report_from_grid(
 
 
 @transaction.atomic
-def attach_photos(actor, ticket, files: list, *, at: datetime | None = None) -> Ticket:
-    """Add photos to an open ticket: at most three in all, each checked for size and type."""
+def attach_photos(actor, ticket, uploads: list, *, at: datetime | None = None) -> Ticket:
+    """Add photos to an open ticket: at most three in all, each decoded and re-encoded."""
     ticket = _lock(actor, ticket, "attach")
-    files = list(files or [])
-    if not files:
+    uploads = list(uploads or [])
+    if not uploads:
         raise ValidationError({"files": "请选择要上传的照片"})
-    if ticket.photos.count() + len(files) > MAX_PHOTOS:
+    if ticket.photos.count() + len(uploads) > MAX_PHOTOS:
         raise ValidationError({"files": f"每件工单最多 {MAX_PHOTOS} 张照片"})
-    problems = [p for p in (photo_problem(f) for f in files) if p]
+    cleaned, problems = [], []
+    for upload in uploads:
+        try:
+            cleaned.append(files.clean_photo(upload, limit=MAX_PHOTO_BYTES))
+        except files.Refused as exc:
+            problems.append(str(exc))
     if problems:
         raise ValidationError({"files": problems})
     at, old = _now(at), ticket.status
-    for upload in files:
-        TicketPhoto.objects.create(
-            ticket=ticket, image=upload, content_type=_photo_type(upload), size=upload.size
-        )
+    for photo in cleaned:
+        _store_photo(ticket, photo)
     ticket.save(update_fields=["updated_at"])
     _event(
         ticket,
@@ -509,7 +501,7 @@ def attach_photos(actor, ticket, files: list, *, at: datetime | None = None) -> 
         actor,
         old,
         at=at,
-        reason=f"上传照片 {len(files)} 张",
-        data={"photos": len(files)},
+        reason=f"上传照片 {len(uploads)} 张",
+        data={"photos": len(uploads)},
     )
     return ticket
