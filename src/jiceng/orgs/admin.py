@@ -4,6 +4,9 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from jiceng.core import crypto
+from jiceng.core.text import mask_phone
+
 from . import access
 from .models import ApiToken, PartyOrg, Person, Post, Role, Unit, UnitType, User
 
@@ -144,15 +147,34 @@ class PersonPostInline(ScopedInline):
 
 @admin.register(Person)
 class PersonAdmin(ScopedAdmin):
-    list_display = ["name", "code", "gender", "ethnicity", "region", "phone", "is_party_member"]
+    list_display = [
+        "name",
+        "code",
+        "gender",
+        "ethnicity",
+        "region",
+        "masked_phone",
+        "is_party_member",
+    ]
     list_filter = ["gender", "is_party_member", "posts__kind"]
-    search_fields = ["name", "code", "phone"]
+    search_fields = ["name", "code"]  # and a whole phone number, through its blind index
     autocomplete_fields = ["region"]
     list_select_related = ["region"]
     inlines = [PersonPostInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    @admin.display(description="手机号")
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        digits = crypto.normalize_phone(search_term)
+        if len(digits) >= 7 and digits == search_term.strip().replace("-", ""):
+            found = found | queryset.filter(phone_index=crypto.blind(digits))
+        return found, duplicates
 
 
 class ScopeFormMixin:

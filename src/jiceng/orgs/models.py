@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from jiceng.core.fields import BlindIndexField, EncryptedField
 from jiceng.regions.models import Grid, Region
 
 phone_validator = RegexValidator(
@@ -158,7 +159,10 @@ class Person(models.Model):
     gender = models.CharField("性别", max_length=2, choices=Gender.choices, blank=True)
     ethnicity = models.CharField("民族", max_length=20, blank=True)
     birth_year = models.PositiveSmallIntegerField("出生年份", null=True, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True, validators=[phone_validator])
+    phone = EncryptedField(  # SM4 at rest
+        "手机号", max_length=20, blank=True, validators=[phone_validator]
+    )
+    phone_index = BlindIndexField(source="phone")
     is_party_member = models.BooleanField("中共党员", default=False)
     region = models.ForeignKey(
         Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="people"

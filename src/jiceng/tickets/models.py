@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from jiceng.core import files
+from jiceng.core.fields import BlindIndexField, EncryptedField
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Grid, Region
 
@@ -259,7 +260,8 @@ class Ticket(models.Model):
     tracking_code = models.CharField("查询码", max_length=12, unique=True)
     channel = models.CharField("来源渠道", max_length=10, choices=Channel.choices)
     requester_name = models.CharField("诉求人", max_length=50, blank=True)
-    requester_phone = models.CharField("联系电话", max_length=20, blank=True)
+    requester_phone = EncryptedField("联系电话", max_length=20, blank=True)  # SM4 at rest
+    requester_phone_index = BlindIndexField(source="requester_phone")
     title = models.CharField("标题", max_length=100)
     content = models.TextField("诉求内容")
     category = models.ForeignKey(
@@ -516,7 +518,7 @@ class Notification(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    recipient = models.CharField("接收人", max_length=200, blank=True)
+    recipient = EncryptedField("接收人", max_length=200, blank=True)  # a phone: SM4 at rest
     subject = models.CharField("标题", max_length=200)
     body = models.TextField("内容")
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jiceng.core import files
+from jiceng.core import crypto, files
 from jiceng.core.errors import ServiceError
 from jiceng.core.text import clean_text
 from jiceng.orgs import access as org_access
@@ -313,7 +313,6 @@ def receive(
 
 def _fingerprint(intake: Intake, clean: dict) -> str:
     """What a request asks for, as one digest (photos by their size)."""
-    import hashlib
     import json
 
     asked = {
@@ -331,9 +330,8 @@ def _fingerprint(intake: Intake, clean: dict) -> str:
         "lon": str(clean["lon"]),
         "photos": [getattr(p, "size", 0) for p in clean["photos"]],
     }
-    return hashlib.sha256(
-        json.dumps(asked, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
+    # keyed: the digest of a request that holds a phone must not be a way to guess the phone
+    return crypto.keyed_digest(json.dumps(asked, sort_keys=True, ensure_ascii=False).encode())
 
 
 def receive_public(intake: Intake, *, at: datetime | None = None) -> Ticket:
@@ -354,7 +352,10 @@ def receive_public(intake: Intake, *, at: datetime | None = None) -> Ticket:
     at = _now(at)
     hour_ago = at - timedelta(hours=1)
     recent = Ticket.objects.filter(channel=Channel.WEB, received_at__gte=hour_ago)
-    if recent.filter(requester_phone=phone).count() >= settings.PUBLIC_LIMIT_PER_PHONE_HOUR:
+    if (
+        recent.filter(requester_phone_index=crypto.blind(phone)).count()
+        >= settings.PUBLIC_LIMIT_PER_PHONE_HOUR
+    ):
         raise ValidationError(
             {"requester_phone": ["该号码一小时内提交次数过多，请稍后再试或拨打 12345 热线"]}
         )
