@@ -3,6 +3,7 @@ staff page, then rated their own reply as the resident. Now staff never see anyt
 proves the phone: the number is masked to its prefix, rating needs the single-use link sent to
 the phone or a code sent by SMS, and no account of the handling unit can call back."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -38,8 +39,13 @@ def sms_to(phone: str, kind: str) -> str:
     return sent[-1].body
 
 
-def link_in(body: str) -> str:
-    return "/r/" + body.split("/r/")[1].split("/")[0] + "/"
+def secret_in(body: str) -> str:
+    return re.search(r"/r/#([A-Za-z0-9_\-]+)", body).group(1)
+
+
+def open_link(client, body: str, **kw):
+    """What the link page's script does: post the fragment's secret."""
+    return client.post("/r/", {"secret": secret_in(body)}, **kw)
 
 
 def test_what_staff_see_does_not_complete_the_tracking_check(replied, login, users):
@@ -72,9 +78,9 @@ def test_the_rating_link_goes_only_to_the_phone_and_works_once(replied, caplog):
     assert "/r/" not in stored.body and "{rating_link}" in stored.body  # the outbox, the admin
     notify.send_pending()
     body = sms_to(PHONE, "resident_reply")
-    assert "/r/" in body and "15 天内有效" in body
+    assert "/r/#" in body and "15 天内有效" in body
     resident = Client()
-    opened = resident.get(link_in(body), follow=True)
+    opened = open_link(resident, body, follow=True)
     assert "提交评价" in opened.content.decode()
     rated = resident.post(
         f"/track/{replied.tracking_code}/rate/", {"solved": "1", "satisfaction": "满意"}
@@ -85,15 +91,15 @@ def test_the_rating_link_goes_only_to_the_phone_and_works_once(replied, caplog):
     event = ticket.events.get(action="callback")
     assert event.actor_label == "诉求人本人" and event.data["proof"] == "link"
     # single use
-    assert Client().get(link_in(body)).status_code == 410
+    assert open_link(Client(), body).status_code == 410
 
 
 def test_the_rating_link_expires(replied, settings):
     settings.RATING_LINK_DAYS = 15
     notify.send_pending()
-    link = link_in(sms_to(PHONE, "resident_reply"))
+    body = sms_to(PHONE, "resident_reply")
     with time_machine.travel(timezone.now() + timedelta(days=15, minutes=1)):
-        assert Client().get(link).status_code == 410
+        assert open_link(Client(), body).status_code == 410
     assert Client().get("/r/forged-secret/").status_code == 410
 
 
@@ -170,7 +176,7 @@ def test_the_log_backend_writes_no_number_link_or_code(replied, settings, caplog
         notify.send_pending()
     text = caplog.text
     assert "评价验证码" in text and "已答复" in text
-    assert PHONE not in text and "/r/…" in text and "验证码为 ******" in text
+    assert PHONE not in text and "/r/#…" in text and "验证码为 ******" in text
     token_links = [t for t in ResidentToken.objects.filter(kind="link")]
     assert token_links  # a link was made and sent, and only its digest is kept
 

@@ -34,6 +34,7 @@ urlpatterns = [
         ticket_photos.resident_photo,
         name="track-photo",
     ),
+    path("r/", ticket_views.rate_link_open, name="rate-link-open"),
     path("r/<str:secret>/", ticket_views.rate_link, name="rate-link"),
     path("vote/", evaluation_views.vote, name="vote"),
     # staff

@@ -32,7 +32,7 @@ from .models import Notification
 log = logging.getLogger("jiceng.notify")
 
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_LINK = re.compile(r"(/r/)[A-Za-z0-9_\-]+")
+_LINK = re.compile(r"(/r/#?)[A-Za-z0-9_\-]+")
 _CODE = re.compile(r"(验证码为 ?)\d{4,8}")
 
 

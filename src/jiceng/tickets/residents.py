@@ -58,8 +58,10 @@ def issue_link(ticket: Ticket) -> str:
         created_at=now,
         expires_at=now + timedelta(days=_days("RATING_LINK_DAYS", 15)),
     )
-    path = reverse("rate-link", args=[secret])
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
+    # The secret rides in the fragment: browsers never send it, so no web server, proxy or
+    # access log sees it, and a link previewer that fetches the page spends nothing. The
+    # page's script posts it (`views.rate_link_open`).
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('rate-link-open')}#{secret}"
 
 
 def open_link(secret: str) -> ResidentToken | None:

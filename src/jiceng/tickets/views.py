@@ -156,9 +156,7 @@ def track(request, code: str):
     return _track_page(request, _own_ticket(request, code))
 
 
-@require_GET
-def rate_link(request, secret: str):
-    """The link in the reply message: proves the phone, then shows the ticket to rate."""
+def _open_link(request, secret: str):
     token = residents.open_link(secret)
     if token is None:
         return render(request, "tickets/public/link_expired.html", status=410)
@@ -166,6 +164,24 @@ def rate_link(request, secret: str):
     _remember(request, code)
     _prove(request, code, token.pk)
     return redirect("track-ticket", code)
+
+
+@limit("verify_ip")
+@require_http_methods(["GET", "POST"])
+def rate_link_open(request):
+    """The link in the reply message, `/r/#<secret>`: the page's script posts the secret from
+    the fragment, which proves the phone and shows the ticket to rate. The secret never
+    appears in a URL the server sees."""
+    if request.method == "POST":
+        return _open_link(request, request.POST.get("secret", "").strip()[:100])
+    return render(request, "tickets/public/link_open.html")
+
+
+@require_GET
+def rate_link(request, secret: str):
+    """Links sent before the secret moved to the fragment (valid RATING_LINK_DAYS): still
+    honoured, so no resident loses a rating. The path form is never issued any more."""
+    return _open_link(request, secret)
 
 
 @limit("rating_code_ip")
