@@ -9,6 +9,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .text import clean_text
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -69,7 +71,10 @@ def read_rows(path: Path | str) -> list[list[str]]:
     if suffix in {".csv", ".txt", ""}:
         text = decode(path.read_bytes())
         try:
-            return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+            # control characters (NUL above all: PostgreSQL refuses it) never reach a row
+            return [
+                [clean_text(cell).strip() for cell in row] for row in csv.reader(io.StringIO(text))
+            ]
         except csv.Error as exc:
             raise ImportRefused([Problem(None, f"CSV 格式错误：{exc}")]) from exc
     raise ImportRefused([Problem(None, f"不支持的文件类型 {suffix}，请使用 .csv 或 .xlsx")])
@@ -98,7 +103,7 @@ def _read_xlsx(path: Path) -> list[list[str]]:
 def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean_text(str(value)).strip()
 
 
 def read_table(
