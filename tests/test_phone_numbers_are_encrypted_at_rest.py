@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.contrib.admin.sites import site
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from jiceng import factories
 from jiceng.core import crypto
@@ -158,3 +158,25 @@ def test_keys_from_the_environment_rotate_by_putting_the_new_one_first(stored, m
 def test_key_files_are_for_the_owner_only(stored, keys):
     for name in ("data_keys", "data_index_key"):
         assert (keys / name).stat().st_mode & 0o777 == 0o600
+
+
+def test_an_email_given_through_open311_is_not_kept_in_the_clear(keys, world):
+    from jiceng.open311.models import Open311Key
+    from jiceng.tickets.models import TicketEvent
+
+    _, key = Open311Key.issue("便民 App", world["changji_city"])
+    made = Client().post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": key,
+            "service_code": "01",
+            "description": "路灯不亮好几天了",
+            "address_string": "3号楼",
+            "email": "zhangguifang@example.com",
+            "phone": PHONES[0],
+        },
+    )
+    assert made.status_code == 200
+    assert TicketEvent.objects.get(action="receive").data["email"] == "z***@example.com"
+    text = dump()
+    assert "zhangguifang" not in text and PHONES[0] not in text

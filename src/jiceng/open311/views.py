@@ -383,7 +383,10 @@ def _create(request, fmt: str):
         latitude=latitude,
         longitude=longitude,
     )
-    extra = {k: data[k] for k in ("email", "device_id", "account_id", "media_url") if data.get(k)}
+    extra = {k: data[k][:200] for k in ("device_id", "account_id", "media_url") if data.get(k)}
+    if data.get("email"):  # kept only as a hint that one was given: never in the clear
+        local, _, domain = data["email"].partition("@")
+        extra["email"] = f"{local[:1]}***@{domain[:100]}" if domain else "***"
     try:
         with services.as_system(f"Open311：{key.name}"):
             ticket, _ = services.receive(None, intake, client=f"open311:{key.pk}", extra=extra)
