@@ -35,3 +35,11 @@ def test_an_uploaded_photo_is_not_world_readable(world, users, settings):
     photo = ticket.photos.get()
     assert mode(photo.image.path) == 0o640
     assert mode(os.path.dirname(photo.image.path)) == 0o750
+
+
+def test_a_trained_model_and_its_folder_are_not_world_readable(small_classifier, tmp_path):
+    from jiceng.dispatch import store
+
+    folder = tmp_path / "models"
+    name, _ = store.save(small_classifier, folder, 1)
+    assert mode(folder) == 0o750 and mode(folder / name) == 0o640

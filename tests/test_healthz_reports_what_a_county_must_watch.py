@@ -38,3 +38,18 @@ def test_a_sweep_that_stopped_and_a_stuck_outbox_are_warnings(world, users):
         assert later["notifications"]["oldest_pending_seconds"] >= 20 * 60
     Notification.objects.update(state="failed")
     assert health()["notifications"]["failed"] >= 1
+
+
+def test_a_missing_or_old_backup_is_a_warning(db, settings, tmp_path):
+    import os
+
+    settings.BACKUP_DIR = tmp_path / "backups"
+    assert health()["backup"]["status"] == "warn"
+    settings.BACKUP_DIR.mkdir()
+    archive = settings.BACKUP_DIR / "jiceng-backup-20261201-023000-000000.tar.gz"
+    archive.write_bytes(b"x")
+    assert health()["backup"]["status"] == "ok"
+    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    os.utime(archive, (two_days_ago, two_days_ago))
+    report = health()["backup"]
+    assert report["status"] == "warn" and report["age_hours"] >= 47

@@ -278,6 +278,9 @@ MEDIA_URL = "media/"  # never served: files go out through views that check the 
 FILES_ACCEL_REDIRECT = os.environ.get("FILES_ACCEL_REDIRECT", "")
 # Trained dispatch models (jiceng dispatch train): versioned files, recorded in the database.
 DISPATCH_MODEL_DIR = Path(os.environ.get("JICENG_MODEL_DIR", VAR_DIR / "models"))
+# `jiceng backup` writes its archives here and keeps the newest BACKUP_KEEP of them.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
 # Files jiceng writes are for its own user and group only: uploads 0640 in folders 0750; the
 # SQLite database and its journal are made 0600 when opened (core/apps.py); the secret key
 # is created 0600.

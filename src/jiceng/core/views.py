@@ -49,7 +49,32 @@ def healthz(request):
     report["notifications"] = _notification_health()
     report["sweep"] = _sweep_health()
     report["disk"] = _disk_health()
+    report["backup"] = _backup_health()
     return JsonResponse(report)
+
+
+def _backup_health(stale_hours: int = 36) -> dict:
+    """The newest archive `jiceng backup` left in BACKUP_DIR, and its age."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from jiceng.core.backup import PREFIX, SUFFIX
+
+    folder = Path(settings.BACKUP_DIR)
+    archives = sorted(folder.glob(f"{PREFIX}*{SUFFIX}")) if folder.is_dir() else []
+    if not archives:
+        return {"status": "warn", "last": None, "error": "no backup in BACKUP_DIR"}
+    newest = archives[-1]
+    made = datetime.fromtimestamp(newest.stat().st_mtime).astimezone()
+    hours = (datetime.now().astimezone() - made).total_seconds() / 3600
+    return {
+        "status": "warn" if hours > stale_hours else "ok",
+        "last": made.isoformat(timespec="seconds"),
+        "age_hours": round(hours, 1),
+        "archives": len(archives),
+    }
 
 
 def _model_health() -> dict:

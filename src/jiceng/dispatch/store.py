@@ -33,10 +33,11 @@ def sha256(path: Path) -> str:
 def save(classifier: Classifier, directory: Path, version: int) -> tuple[str, str]:
     """Write the model as `dispatch-vN.joblib` (atomically: a half-written file never has the
     final name). Returns (file name, sha256)."""
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o750, parents=True, exist_ok=True)
     name = file_name(version)
     partial = directory / f".{name}.partial"
     joblib.dump(classifier, partial, compress=3)
+    partial.chmod(0o640)  # the model is trained on residents' words: not world-readable
     checksum = sha256(partial)
     os.replace(partial, directory / name)
     return name, checksum
