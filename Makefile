@@ -6,7 +6,7 @@ PYTEST := $(VENV)/bin/pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint format serve clean bench bench-dispatch screenshots
+.PHONY: install demo test lint format serve clean bench bench-dispatch screenshots prod-check
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 
@@ -67,3 +67,8 @@ bench-dispatch: install
 # The key pages on a phone and a desktop, into docs/screenshots/ (needs /usr/bin/chromium).
 screenshots: install
 	$(VENV)/bin/python scripts/screenshots.py
+
+# jiceng as deploy/ describes it (gunicorn, DEBUG=false, behind Debian's nginx with TLS) on
+# loopback ports, checked and stopped again. DATABASE_URL may name an empty PostgreSQL database.
+prod-check: install
+	bash deploy/prod-check.sh

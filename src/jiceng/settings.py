@@ -300,6 +300,18 @@ SMS_HTTP_SECRET = os.environ.get("SMS_HTTP_SECRET", "")
 SMS_HTTP_BODY = os.environ.get("SMS_HTTP_BODY", "")
 # The address residents' links point to (in the message that carries a unit's reply).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
+if (
+    not DEBUG
+    and any(host.lstrip(".") not in LOCAL_HOSTS for host in ALLOWED_HOSTS)
+    and (urlsplit(SITE_URL).hostname or "localhost") in LOCAL_HOSTS
+):
+    # Serving the public with links that point at this machine: every rating link sent by
+    # SMS would be dead. The demo and the tests serve loopback only, and are not stopped.
+    raise ImproperlyConfigured(
+        f"SITE_URL is {SITE_URL!r} while ALLOWED_HOSTS serves {', '.join(ALLOWED_HOSTS)}: set "
+        "SITE_URL to the public https:// address residents' links must point to"
+    )
 # A resident rates a reply through a single-use link sent to their phone (valid this many
 # days), or with a one-time SMS code (valid this many minutes; at most this many a day).
 RATING_LINK_DAYS = int(os.environ.get("RATING_LINK_DAYS", "15"))
