@@ -27,7 +27,7 @@ cleanup() {
   [ -f "$WORK/nginx.pid" ] && nginx -c "$WORK/nginx.conf" -p "$WORK" -s quit 2>/dev/null || true
   if [ $status -ne 0 ]; then
     echo "--- nginx errors"; tail -n 20 "$WORK/nginx-error.log" 2>/dev/null || true
-    echo "--- gunicorn"; tail -n 40 "$WORK/gunicorn.log" 2>/dev/null || true
+    echo "--- gunicorn and jiceng"; tail -n 40 "$WORK/gunicorn.log" 2>/dev/null || true
   fi
   rm -rf "$WORK"
   exit $status
@@ -46,6 +46,7 @@ export ALLOWED_HOSTS="127.0.0.1,localhost"
 export SITE_URL="https://127.0.0.1:$HTTPS_PORT"
 export CSRF_TRUSTED_ORIGINS="$SITE_URL"
 export DATABASE_URL="${CALLER_DATABASE_URL:-sqlite:///$WORK/var/jiceng.sqlite3}"
+export METRICS_TOKEN="prod-check-metrics-$(openssl rand -hex 8)"
 mkdir -p "$JICENG_VAR_DIR"
 
 echo "== prepare (database: ${DATABASE_URL%%:*})"
@@ -77,6 +78,7 @@ sed -e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|" \
     -e "s|/etc/ssl/jiceng/|$WORK/|g" \
     -e "s|/srv/jiceng/var/|$JICENG_VAR_DIR/|g" \
     -e "s|127.0.0.1:8000|127.0.0.1:$APP_PORT|" \
+    -e "s|/var/log/nginx/jiceng-access.log|$WORK/nginx-access.log|" \
     deploy/nginx/jiceng.conf > "$WORK/site.conf"
 cat > "$WORK/nginx.conf" <<EOF
 user $(id -un) $(id -gn);
@@ -100,7 +102,7 @@ nginx -c "$WORK/nginx.conf" -p "$WORK"
 
 # --- gunicorn, as deploy/systemd/jiceng.service starts it -----------------------------------
 .venv/bin/gunicorn jiceng.wsgi --workers 2 --bind "127.0.0.1:$APP_PORT" \
-  --access-logfile "$WORK/gunicorn-access.log" --forwarded-allow-ips 127.0.0.1 \
+  --forwarded-allow-ips 127.0.0.1 \
   > "$WORK/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
 for _ in $(seq 1 100); do
@@ -111,9 +113,13 @@ done
 echo "== check https://127.0.0.1:$HTTPS_PORT"
 read -r PHOTO_ID PHOTO_NAME < "$WORK/photo" || true  # (no newline at its end)
 .venv/bin/python deploy/prod_check.py "https://127.0.0.1:$HTTPS_PORT" "http://127.0.0.1:$HTTP_PORT" \
-  "$PHOTO_ID" "$PHOTO_NAME"
+  "$PHOTO_ID" "$PHOTO_NAME" "$METRICS_TOKEN"
 # the rating-link secrets and phone numbers never reach an access log
-if grep -E "/r/[A-Za-z0-9_-]{8,}|1[3-9][0-9]{9}" "$WORK/nginx-access.log" "$WORK/gunicorn-access.log"; then
-  echo "FAIL  a phone number or a rating secret in an access log"; exit 1
+# (gunicorn.log holds jiceng's JSON request lines: LOG_FORMAT=json)
+grep -q '"logger": "jiceng.request"' "$WORK/gunicorn.log" || { echo "FAIL  no JSON request log"; exit 1; }
+echo "ok    one JSON line per request in jiceng's log"
+if grep -E "/r/[A-Za-z0-9_-]{8,}|1[3-9][0-9]{9}|TRACKME23|prod-check-password" \
+    "$WORK/nginx-access.log" "$WORK/gunicorn.log"; then
+  echo "FAIL  a phone number, a tracking code or a secret in a log"; exit 1
 fi
-echo "ok    no phone number or rating secret in the access logs"
+echo "ok    no phone number, tracking code or secret in nginx's or jiceng's logs"

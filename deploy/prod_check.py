@@ -1,6 +1,6 @@
 """The checks of `make prod-check`, against jiceng running behind nginx (deploy/prod-check.sh).
 
-Usage: prod_check.py HTTPS_BASE HTTP_BASE PHOTO_ID PHOTO_NAME. Standard library only; prints
+Usage: prod_check.py HTTPS_BASE HTTP_BASE PHOTO_ID PHOTO_NAME METRICS_TOKEN. Standard library only; prints
 one line per check and exits non-zero at the first failure.
 """
 
@@ -13,7 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-HTTPS, HTTP, PHOTO_ID, PHOTO_NAME = sys.argv[1:5]
+HTTPS, HTTP, PHOTO_ID, PHOTO_NAME, METRICS_TOKEN = sys.argv[1:6]
 TLS = ssl.create_default_context()
 TLS.check_hostname = False
 TLS.verify_mode = ssl.CERT_NONE  # the throw-away certificate
@@ -113,4 +113,10 @@ check(headers.get("X-Content-Type-Options") == "nosniff", "…with nosniff")
 check("no-store" in headers.get("Cache-Control", ""), "…never cached")
 status, headers, _ = get(staff, f"{HTTPS}/work/tickets/")
 check(status == 200 and "no-store" in headers.get("Cache-Control", ""), "staff pages: no-store")
+check(get(anonymous, f"{HTTPS}/track/TRACKME23/?phone=13912342005")[0] == 404, "a tracking page")
+check(get(anonymous, f"{HTTPS}/metrics")[0] == 404, "/metrics answers 404 without the token")
+status, _, body = get(
+    anonymous, f"{HTTPS}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+)
+check(status == 200 and b"jiceng_tickets_open" in body, "/metrics with the token", status)
 print("prod-check passed")

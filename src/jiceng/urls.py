@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from jiceng.api import api
+from jiceng.core import observe
 from jiceng.core import views as core_views
 from jiceng.dashboards import views as dashboard_views
 from jiceng.evaluation import files as evaluation_files
@@ -15,6 +16,7 @@ from jiceng.tickets import workbench
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", observe.metrics, name="metrics"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("regions/", region_views.region_root, name="region-root"),

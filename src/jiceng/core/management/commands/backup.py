@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from jiceng.core import backup
+from jiceng.core.observe import Job
 
 
 class Command(BaseCommand):
@@ -14,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, to, keep, **options):
         try:
-            done = backup.create(to or None, keep=keep)
+            with Job("backup") as job:
+                done = backup.create(to or None, keep=keep)
+                job.result.update(bytes=done.path.stat().st_size, **done.manifest["counts"])
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from None
         size = done.path.stat().st_size / (1024 * 1024)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from jiceng.core.observe import Job
 from jiceng.tickets import notify
 
 
@@ -10,5 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=200)
 
     def handle(self, *args, limit, **options):
-        sent, failed = notify.send_pending(limit)
+        with Job("send-notifications") as job:
+            sent, failed = notify.send_pending(limit)
+            job.result.update(sent=sent, failed=failed)
         self.stdout.write(f"已发送 {sent} 条，失败 {failed} 条")
