@@ -10,7 +10,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from jiceng import factories
 from jiceng.tickets import notify, residents, services
@@ -72,14 +74,43 @@ def test_a_reply_reaches_the_residents_phone_signed(gateway, replied):
     assert Notification.objects.get(kind="resident_reply").state == "sent"
 
 
-def test_a_failing_gateway_keeps_the_message_and_parks_it_after_five_tries(gateway, replied):
+def test_a_failing_gateway_is_retried_with_backoff_and_parked_after_five_tries(gateway, replied):
     gateway.status = 503
-    for attempt in range(1, 6):
-        notify.send_pending()
-        message = Notification.objects.get(kind="resident_reply")
-        assert message.attempts == attempt and "503" in message.last_error
+    now = timezone.now()
+    waits = []
+    with time_machine.travel(now, tick=False) as clock:
+        for attempt in range(1, 6):
+            notify.send_pending()
+            message = Notification.objects.get(kind="resident_reply")
+            assert message.attempts == attempt and "503" in message.last_error
+            if attempt < 5:
+                waits.append(message.next_attempt_at - timezone.now())
+                notify.send_pending()  # too early: nothing is tried again
+                assert Notification.objects.get(pk=message.pk).attempts == attempt
+                clock.shift(waits[-1])
+    assert [w.total_seconds() / 60 for w in waits] == [1, 2, 4, 8]
     assert message.state == "failed"
     assert not ResidentToken.objects.exists()  # links of failed attempts were rolled back
+
+
+def test_an_administrator_queues_a_parked_message_again(gateway, replied, users):
+    gateway.status = 503
+    Notification.objects.filter(kind="resident_reply").update(attempts=4)
+    notify.send_pending()
+    parked = Notification.objects.get(kind="resident_reply")
+    assert parked.state == "failed"
+    admin = Client()
+    admin.force_login(users["alice"])
+    listing = admin.get("/admin/tickets/notification/", {"state__exact": "failed"})
+    assert "短信网关返回 503" in listing.content.decode()
+    admin.post(
+        "/admin/tickets/notification/",
+        {"action": "queue_again", "_selected_action": [parked.pk]},
+    )
+    again = Notification.objects.get(pk=parked.pk)
+    assert (again.state, again.attempts) == ("pending", 0)
+    gateway.status = 200
+    assert notify.send_pending() == (1, 0)
 
 
 def test_the_pages_promise_an_sms_only_when_one_can_be_sent(world, replied, settings):

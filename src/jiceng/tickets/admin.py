@@ -129,9 +129,11 @@ class NotificationAdmin(ReadOnlyMixin, ScopedAdmin):
         "masked_recipient",
         "state",
         "attempts",
+        "short_error",
         "sent_at",
     ]
     list_filter = ["state", "kind"]
+    actions = ["queue_again"]
     fields = [
         "created_at",
         "kind",
@@ -142,6 +144,7 @@ class NotificationAdmin(ReadOnlyMixin, ScopedAdmin):
         "body",
         "state",
         "attempts",
+        "next_attempt_at",
         "last_error",
         "sent_at",
     ]
@@ -151,6 +154,18 @@ class NotificationAdmin(ReadOnlyMixin, ScopedAdmin):
     @admin.display(description="接收人")
     def masked_recipient(self, obj):
         return mask_phone(obj.recipient) if obj.recipient[:1].isdigit() else obj.recipient
+
+    @admin.display(description="错误")
+    def short_error(self, obj):
+        return (obj.last_error[:60] + "…") if len(obj.last_error) > 60 else obj.last_error
+
+    @admin.action(description="重新排队发送所选的发送失败消息", permissions=["view"])
+    def queue_again(self, request, queryset):
+        # the queryset is the scoped list's: nothing outside the administrator's scope
+        count = queryset.filter(state=Notification.State.FAILED).update(
+            state=Notification.State.PENDING, attempts=0, next_attempt_at=None
+        )
+        self.message_user(request, f"已重新排队 {count} 条消息，下次发送任务将重试。")
 
 
 @admin.register(PhoneRead)

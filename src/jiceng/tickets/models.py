@@ -524,6 +524,7 @@ class Notification(models.Model):
     dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True)  # after a failure
     last_error = models.TextField("错误", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)

@@ -17,10 +17,12 @@ resident pages promise an SMS.
 import copy
 import logging
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -198,6 +200,11 @@ def backend():
 
 
 MAX_ATTEMPTS = 5
+RETRY_MINUTES = 1  # after the n-th failure wait 1, 2, 4, 8… minutes (at most an hour)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(minutes=min(RETRY_MINUTES * 2 ** max(attempts - 1, 0), 60))
 
 
 def _attempt(row: Notification, sender) -> bool:
@@ -214,18 +221,23 @@ def _attempt(row: Notification, sender) -> bool:
     except Exception as exc:  # a backend may fail in any way; keep the row and say why
         row.last_error = redact(str(exc))[:2000]
         if row.attempts >= MAX_ATTEMPTS:
-            row.state = Notification.State.FAILED
+            row.state = Notification.State.FAILED  # parked: administrators see it, with why
+        else:
+            row.next_attempt_at = timezone.now() + retry_delay(row.attempts)
     else:
         row.state, row.sent_at = Notification.State.SENT, timezone.now()
+        row.next_attempt_at = None
         ok = True
-    row.save(update_fields=["attempts", "last_error", "state", "sent_at"])
+    row.save(update_fields=["attempts", "last_error", "state", "sent_at", "next_attempt_at"])
     return ok
 
 
 def send_pending(limit: int = 200, sender=None) -> tuple[int, int]:
     """Send up to `limit` pending notifications. Returns (sent, failed).
 
-    Rows are claimed with SKIP LOCKED, so two senders never send the same message twice.
+    Rows are claimed with SKIP LOCKED, so two senders never send the same message twice. A
+    message that failed waits (`retry_delay`) before its next try; after MAX_ATTEMPTS it is
+    parked as 发送失败 for an administrator, who may queue it again from the admin.
     """
     sender = sender or backend()
     sent = failed = 0
@@ -234,6 +246,7 @@ def send_pending(limit: int = 200, sender=None) -> tuple[int, int]:
             row = (
                 Notification.objects.select_for_update(skip_locked=True)
                 .filter(state=Notification.State.PENDING)
+                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
                 .order_by("created_at", "id")
                 .first()
             )
