@@ -58,14 +58,24 @@ def replied(world, users):
     return services.reply(users["dave"], ticket, "已联系物业修好楼道灯。")
 
 
+@pytest.fixture
+def only_the_reply(replied):
+    """The tests of retries follow the reply alone (the receipt SMS would be tried first)."""
+    Notification.objects.exclude(kind="resident_reply").delete()
+    return replied
+
+
 def test_a_reply_reaches_the_residents_phone_signed(gateway, replied):
     _sent, failed = notify.send_pending()
     assert failed == 0
-    sms = [(h, json.loads(b)) for h, b in gateway.received if b"13912342005" in b]
+    to_phone = [(h, b) for h, b in gateway.received if b"13912342005" in b]
+    received, _reply = [json.loads(b)["msg"]["text"] for _, b in to_phone]
+    assert "已受理" in received and "查询码" in received  # the tracking code, when taken in
+    sms = [(h, json.loads(b)) for h, b in to_phone if b"/r/#" in b]
     assert len(sms) == 1
     headers, body = sms[0]
     assert body["to"] == "13912342005" and "/r/" in body["msg"]["text"]
-    raw = next(b for _, b in gateway.received if b"13912342005" in b)
+    raw = next(b for _, b in to_phone if b"/r/#" in b)
     expected = hmac.new(
         SECRET.encode(), headers["X-Jiceng-Timestamp"].encode() + b"\n" + raw, hashlib.sha256
     ).hexdigest()
@@ -74,7 +84,9 @@ def test_a_reply_reaches_the_residents_phone_signed(gateway, replied):
     assert Notification.objects.get(kind="resident_reply").state == "sent"
 
 
-def test_a_failing_gateway_is_retried_with_backoff_and_parked_after_five_tries(gateway, replied):
+def test_a_failing_gateway_is_retried_with_backoff_and_parked_after_five_tries(
+    gateway, only_the_reply
+):
     gateway.status = 503
     now = timezone.now()
     waits = []
@@ -93,7 +105,7 @@ def test_a_failing_gateway_is_retried_with_backoff_and_parked_after_five_tries(g
     assert not ResidentToken.objects.exists()  # links of failed attempts were rolled back
 
 
-def test_an_administrator_queues_a_parked_message_again(gateway, replied, users):
+def test_an_administrator_queues_a_parked_message_again(gateway, only_the_reply, users):
     gateway.status = 503
     Notification.objects.filter(kind="resident_reply").update(attempts=4)
     notify.send_pending()
@@ -132,3 +144,31 @@ def test_a_rating_code_is_sent_at_once(gateway, replied):
     resident.post(f"/track/{replied.tracking_code}/code/")
     codes = [json.loads(b)["msg"]["text"] for _, b in gateway.received if "验证码".encode() in b]
     assert len(codes) == 1 and residents.CODE_PLACEHOLDER not in codes[0]
+
+
+def test_a_caller_gets_the_tracking_code_by_sms_and_history_sends_nothing(world, users):
+    from jiceng.tickets.services import Intake
+
+    ticket, _ = services.receive(
+        users["ivan"],
+        Intake(
+            title="暖气不热",
+            content="3号楼暖气不热",
+            region=world["jiashun"],
+            requester_phone="13912342005",
+        ),
+    )
+    receipt = Notification.objects.get(kind="resident_received", ticket=ticket)
+    assert receipt.recipient == "13912342005"
+    assert ticket.tracking_code in receipt.body and "/track/" in receipt.body
+    with services.as_system("台账导入", notify=False):
+        services.receive(
+            None,
+            Intake(
+                title="旧工单",
+                content="去年的诉求",
+                region=world["jiashun"],
+                requester_phone="13912349999",
+            ),
+        )
+    assert Notification.objects.filter(kind="resident_received").count() == 1

@@ -29,6 +29,7 @@ from ..states import Status
 from .base import (
     _event,
     _lock,
+    _notify,
     _now,
     _required_text,
     as_system,
@@ -158,6 +159,16 @@ def _store_photo(ticket: Ticket, photo: "files.Clean") -> TicketPhoto:
     )
 
 
+def received_text(ticket: Ticket) -> str:
+    """The SMS a resident gets when a request is taken in: the tracking code and where to
+    follow it (the last 4 digits of the phone are the other half of the check)."""
+    site = settings.SITE_URL.rstrip("/")
+    return (
+        f"您反映的诉求已受理，工单编号 {ticket.number}，查询码 {ticket.tracking_code}。"
+        f"可在 {site}/track/ 凭查询码和手机号后 4 位查询办理进度，办结后请您评价。"
+    )
+
+
 def new_code(length: int = 8) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
@@ -283,6 +294,14 @@ def receive(
                     actor_label=actor_label,
                     data={"channel": intake.channel, **(extra or {})},
                 )
+                if existing is None and ticket.requester_phone:
+                    _notify(
+                        "resident_received",
+                        ticket,
+                        "诉求已受理",
+                        received_text(ticket),
+                        recipient=ticket.requester_phone,
+                    )
                 suggestion = dispatch_services.record(ticket, advice) if advice else None
             if suggestion is not None and auto_dispatch and suggestion.model_version_id:
                 dispatch_services.auto_dispatch(ticket, suggestion, advice)
