@@ -91,3 +91,23 @@ def test_metrics_report_the_tickets_the_outbox_and_the_requests(world, users, lo
     assert "jiceng_notifications_pending" in text and "jiceng_sweep_age_seconds -1.0" in text
     assert 'jiceng_http_requests_total{method="GET",route="work-tickets",status="200"}' in text
     assert "jiceng_backup_age_seconds" in text and "jiceng_calendar_provisional_days" in text
+
+
+def test_the_receipt_sms_is_logged_without_the_phone_or_the_tracking_code(world, users, caplog):
+    from jiceng.tickets import notify
+    from jiceng.tickets.services import Intake
+
+    ticket, _ = services.receive(
+        users["ivan"],
+        Intake(
+            title="暖气不热",
+            content="3号楼暖气不热",
+            region=world["jiashun"],
+            requester_phone=PHONE,
+        ),
+    )
+    with caplog.at_level(logging.INFO, logger="jiceng.notify"):
+        notify.send_pending(sender=notify.LogBackend())
+    text = caplog.text
+    assert "诉求已受理" in text and "查询码 ********" in text
+    assert PHONE not in text and ticket.tracking_code not in text

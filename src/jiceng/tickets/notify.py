@@ -36,12 +36,15 @@ log = logging.getLogger("jiceng.notify")
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _LINK = re.compile(r"(/r/#?)[A-Za-z0-9_\-]+")
 _CODE = re.compile(r"(验证码为 ?)\d{4,8}")
+_TRACKING = re.compile(r"(查询码 ?)[A-Z0-9]{6,10}")
 
 
 def redact(text: str) -> str:
-    """A message as a log may hold it: no full phone number, no rating link, no code."""
+    """A message as a log may hold it: no full phone number, no rating link, no code, no
+    tracking code."""
     text = _PHONE.sub(lambda m: mask_phone(m.group(0)), text or "")
     text = _LINK.sub(r"\1…", text)
+    text = _TRACKING.sub(r"\1********", text)
     return _CODE.sub(r"\1******", text)
 
 
