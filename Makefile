@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "jiceng needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[dev,prod]'
+	$(VENV)/bin/pip install --quiet -e '.[dev,prod,aliyun,tencent]'
 	@touch $@
 
 # Front-end libraries come from the npm registry, never from a CDN, and are never committed.

@@ -299,6 +299,20 @@ JICENG_NOTIFY_BACKEND = os.environ.get("NOTIFY_BACKEND", "jiceng.tickets.notify.
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_SECRET = os.environ.get("SMS_HTTP_SECRET", "")
 SMS_HTTP_BODY = os.environ.get("SMS_HTTP_BODY", "")
+# Template SMS platforms (NOTIFY_BACKEND=jiceng.tickets.notify.AliyunSmsBackend or
+# .TencentSmsBackend, installed with the `aliyun` or `tencent` extra): one template a kind of
+# resident message, as JSON {"resident_received": "SMS_…", "resident_reply": …, "rating_code": …}.
+SMS_TEMPLATES = os.environ.get("SMS_TEMPLATES", "")
+ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
+ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME", "")
+ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+TENCENT_SMS_SECRET_ID = os.environ.get("TENCENT_SMS_SECRET_ID", "")
+TENCENT_SMS_SECRET_KEY = os.environ.get("TENCENT_SMS_SECRET_KEY", "")
+TENCENT_SMS_SDK_APP_ID = os.environ.get("TENCENT_SMS_SDK_APP_ID", "")
+TENCENT_SMS_SIGN_NAME = os.environ.get("TENCENT_SMS_SIGN_NAME", "")
+TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_ENDPOINT = os.environ.get("TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com")
 # The address residents' links point to (in the message that carries a unit's reply).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}

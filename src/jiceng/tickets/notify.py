@@ -141,6 +141,116 @@ class HttpSmsBackend:
             raise RuntimeError(f"短信网关返回 {status}")
 
 
+class TemplateSmsBackend:
+    """Shared by the template platforms: a resident message goes out as the template
+    registered for its kind (SMS_TEMPLATES, JSON: kind → template id) with the values of
+    `residents.TEMPLATE_VARIABLES`; a message for a unit is only logged."""
+
+    sends_sms = True
+
+    def send(self, notification: Notification) -> None:
+        import json
+
+        phone = notification.recipient.strip()
+        if not _PHONE.fullmatch(phone):
+            LogBackend().send(notification)
+            return
+        templates = json.loads(getattr(settings, "SMS_TEMPLATES", "") or "{}")
+        template = templates.get(notification.kind)
+        if not template:
+            raise RuntimeError(f"没有为 {notification.kind} 配置短信模板（SMS_TEMPLATES）")
+        values = getattr(notification, "template_values", None) or residents.template_values(
+            notification, {}
+        )
+        self.deliver(phone, template, values)
+
+    def deliver(self, phone: str, template: str, values: dict[str, str]) -> None:
+        raise NotImplementedError
+
+
+def _endpoint(value: str) -> tuple[str, str]:
+    """'host[:port]' or 'http(s)://host[:port]' → (scheme, host[:port])."""
+    if "://" in value:
+        scheme, _, rest = value.partition("://")
+        return scheme, rest.rstrip("/")
+    return "https", value
+
+
+class AliyunSmsBackend(TemplateSmsBackend):
+    """阿里云短信 through its official SDK (pip install 'jiceng[aliyun]'): SendSms with
+    ALIYUN_SMS_SIGN_NAME and the kind's template; the values go as TemplateParam JSON."""
+
+    def deliver(self, phone: str, template: str, values: dict[str, str]) -> None:
+        import json
+
+        try:
+            from alibabacloud_dysmsapi20170525 import models
+            from alibabacloud_dysmsapi20170525.client import Client
+            from alibabacloud_tea_openapi import models as openapi
+        except ImportError:
+            raise RuntimeError("未安装阿里云短信 SDK：pip install 'jiceng[aliyun]'") from None
+        scheme, host = _endpoint(settings.ALIYUN_SMS_ENDPOINT)
+        client = Client(
+            openapi.Config(
+                access_key_id=settings.ALIYUN_SMS_ACCESS_KEY_ID,
+                access_key_secret=settings.ALIYUN_SMS_ACCESS_KEY_SECRET,
+                endpoint=host,
+                protocol=scheme,
+                read_timeout=10000,
+                connect_timeout=5000,
+            )
+        )
+        request = models.SendSmsRequest(
+            phone_numbers=phone,
+            sign_name=settings.ALIYUN_SMS_SIGN_NAME,
+            template_code=template,
+            template_param=json.dumps(values, ensure_ascii=False),
+        )
+        try:
+            answer = client.send_sms(request)
+        except Exception as exc:  # the SDK raises its own types for transport and API errors
+            raise RuntimeError(f"阿里云短信发送失败：{exc.__class__.__name__}") from None
+        if (answer.body.code or "") != "OK":
+            raise RuntimeError(f"阿里云短信返回 {answer.body.code}：{answer.body.message}")
+
+
+class TencentSmsBackend(TemplateSmsBackend):
+    """腾讯云短信 through its official SDK (pip install 'jiceng[tencent]'): SendSms with
+    TENCENT_SMS_SDK_APP_ID, TENCENT_SMS_SIGN_NAME and the kind's template id; the values go
+    in the order of `residents.TEMPLATE_VARIABLES`."""
+
+    def deliver(self, phone: str, template: str, values: dict[str, str]) -> None:
+        try:
+            from tencentcloud.common import credential
+            from tencentcloud.common.profile.client_profile import ClientProfile
+            from tencentcloud.common.profile.http_profile import HttpProfile
+            from tencentcloud.sms.v20210111 import models, sms_client
+        except ImportError:
+            raise RuntimeError("未安装腾讯云短信 SDK：pip install 'jiceng[tencent]'") from None
+        scheme, host = _endpoint(settings.TENCENT_SMS_ENDPOINT)
+        http = HttpProfile(endpoint=host, reqTimeout=10)
+        http.scheme = scheme
+        client = sms_client.SmsClient(
+            credential.Credential(settings.TENCENT_SMS_SECRET_ID, settings.TENCENT_SMS_SECRET_KEY),
+            settings.TENCENT_SMS_REGION,
+            ClientProfile(httpProfile=http),
+        )
+        request = models.SendSmsRequest()
+        request.SmsSdkAppId = settings.TENCENT_SMS_SDK_APP_ID
+        request.SignName = settings.TENCENT_SMS_SIGN_NAME
+        request.TemplateId = template
+        request.TemplateParamSet = list(values.values())
+        request.PhoneNumberSet = [f"+86{phone}"]
+        try:
+            answer = client.SendSms(request)
+        except Exception as exc:  # TencentCloudSDKException and transport errors
+            raise RuntimeError(f"腾讯云短信发送失败：{exc.__class__.__name__}") from None
+        status = answer.SendStatusSet[0] if answer.SendStatusSet else None
+        if status is None or status.Code != "Ok":
+            code = status.Code if status else "no status"
+            raise RuntimeError(f"腾讯云短信返回 {code}：{status.Message if status else ''}")
+
+
 DEFAULT_SMS_BODY = '{"mobile": "{phone}", "content": "{text}", "id": "{id}"}'
 
 
@@ -219,7 +329,9 @@ def _attempt(row: Notification, sender) -> bool:
         # they are rolled back with it
         with transaction.atomic():
             outgoing = copy.copy(row)
-            outgoing.body = residents.fill_secrets(row)
+            made = residents.make_secrets(row)
+            outgoing.body = residents.fill_secrets(row, made)
+            outgoing.template_values = residents.template_values(row, made)
             sender.send(outgoing)
     except Exception as exc:  # a backend may fail in any way; keep the row and say why
         row.last_error = redact(str(exc))[:2000]

@@ -164,11 +164,45 @@ def still_good(token_pk: int, ticket: Ticket) -> ResidentToken | None:
 # --- sending ----------------------------------------------------------------------------------
 
 
-def fill_secrets(notification: Notification) -> str:
-    """The message body with its secrets made now; the stored body keeps the placeholders."""
+def make_secrets(notification: Notification) -> dict[str, str]:
+    """The secrets a message needs, made now (a rating link, a rating code): never stored."""
+    made: dict[str, str] = {}
+    if LINK_PLACEHOLDER in notification.body and notification.ticket_id:
+        made[LINK_PLACEHOLDER] = issue_link(notification.ticket)
+    if CODE_PLACEHOLDER in notification.body and notification.ticket_id:
+        made[CODE_PLACEHOLDER] = issue_code(notification.ticket)
+    return made
+
+
+def fill_secrets(notification: Notification, made: dict[str, str] | None = None) -> str:
+    """The message body with its secrets; the stored body keeps the placeholders."""
     body = notification.body
-    if LINK_PLACEHOLDER in body and notification.ticket_id:
-        body = body.replace(LINK_PLACEHOLDER, issue_link(notification.ticket))
-    if CODE_PLACEHOLDER in body and notification.ticket_id:
-        body = body.replace(CODE_PLACEHOLDER, issue_code(notification.ticket))
+    for placeholder, value in (made if made is not None else make_secrets(notification)).items():
+        body = body.replace(placeholder, value)
     return body
+
+
+# What a template SMS platform (阿里云, 腾讯云) is given for each kind of resident message, in
+# this order (腾讯云 takes a list): the operator registers one template a kind with these
+# variables. A kind not listed here is never sent as an SMS by those backends.
+TEMPLATE_VARIABLES = {
+    "resident_received": ["number", "tracking"],
+    "resident_reply": ["title", "link", "days"],
+    "rating_code": ["code", "minutes"],
+}
+
+
+def template_values(notification: Notification, made: dict[str, str]) -> dict[str, str]:
+    from django.conf import settings
+
+    ticket = notification.ticket
+    known = {
+        "number": ticket.number if ticket else "",
+        "tracking": ticket.tracking_code if ticket else "",
+        "title": (ticket.title[:20] if ticket else ""),
+        "link": made.get(LINK_PLACEHOLDER, ""),
+        "days": str(settings.RATING_LINK_DAYS),
+        "code": made.get(CODE_PLACEHOLDER, ""),
+        "minutes": str(settings.RATING_CODE_MINUTES),
+    }
+    return {name: known[name] for name in TEMPLATE_VARIABLES.get(notification.kind, [])}
