@@ -107,9 +107,8 @@ class HttpSmsBackend:
         import urllib.error
         import urllib.request
 
-        phone = notification.recipient.strip()
-        if not _PHONE.fullmatch(phone):
-            LogBackend().send(notification)
+        phone = _phone_or_log(notification)
+        if phone is None:
             return
         url = getattr(settings, "SMS_HTTP_URL", "")
         if not url:
@@ -141,6 +140,16 @@ class HttpSmsBackend:
             raise RuntimeError(f"短信网关返回 {status}")
 
 
+def _phone_or_log(notification: Notification) -> str | None:
+    """The mobile number an SMS backend sends to; a message for a unit (no mobile number) is
+    logged as `LogBackend` does, and None is returned."""
+    phone = notification.recipient.strip()
+    if _PHONE.fullmatch(phone):
+        return phone
+    LogBackend().send(notification)
+    return None
+
+
 class TemplateSmsBackend:
     """Shared by the template platforms: a resident message goes out as the template
     registered for its kind (SMS_TEMPLATES, JSON: kind → template id) with the values of
@@ -151,9 +160,8 @@ class TemplateSmsBackend:
     def send(self, notification: Notification) -> None:
         import json
 
-        phone = notification.recipient.strip()
-        if not _PHONE.fullmatch(phone):
-            LogBackend().send(notification)
+        phone = _phone_or_log(notification)
+        if phone is None:
             return
         templates = json.loads(getattr(settings, "SMS_TEMPLATES", "") or "{}")
         template = templates.get(notification.kind)
