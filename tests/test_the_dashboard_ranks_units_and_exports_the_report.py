@@ -15,7 +15,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-def march(world, users):
+def march(world, users, every_unit_ranked):
     at = datetime(2026, 3, 2, 10, tzinfo=TZ)
     ticket = factories.ticket(world["jiashun"], at=at)
     services.dispatch(users["erin"], ticket, world["jiashun_unit"], at=at)
@@ -40,11 +40,19 @@ def test_a_bad_period_falls_back_with_a_message(login, march):
 def test_the_report_exports_to_excel(login, world, march):
     response = login("erin").get("/dashboard/export.xlsx?period=2026-03")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = openpyxl.load_workbook(BytesIO(response.content)).active
+    book = openpyxl.load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["社区和村"]  # one sheet per group of like units
+    sheet = book.active
     assert "2026-03 接诉即办三率通报" in sheet["A1"].value
-    rows = list(sheet.iter_rows(min_row=4, values_only=True))
-    assert rows[0][:4] == (1, world["jiashun_unit"].code, "嘉顺社区", 1)
-    assert rows[0][-1] == 100.0
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] == "排名")
+    first = dict(zip(rows[header], rows[header + 1], strict=True))
+    assert (first["排名"], first["编码"], first["名称"]) == (
+        1,
+        world["jiashun_unit"].code,
+        "嘉顺社区",
+    )
+    assert (first["派单数（计入响应率）"], first["综合得分"]) == (1, 100.0)
 
 
 def test_the_drill_down_lists_the_tickets_behind_a_figure(login, world, march):

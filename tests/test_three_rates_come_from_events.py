@@ -21,7 +21,7 @@ def t(day: int, hour: int = 10, month: int = 3) -> datetime:
 
 
 @pytest.fixture
-def march(world, users):
+def march(world, users, every_unit_ranked):
     erin, dave, ivan, zoe = users["erin"], users["dave"], users["ivan"], users["zoe"]
     jiashun, zjj = world["jiashun_unit"], world["changji_zjj"]
 

@@ -32,22 +32,27 @@ def march(world, users):
 
 
 def cells(page: str, name: str) -> list[str]:
-    row = re.search(rf"<tr><td>[^<]*</td><td>(?:<a [^>]*>)?{name}.*?</tr>", page, re.S).group(0)
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    """The cells of a unit's ranking row as read: a rate cell reads "0.0 0/1" (the rate,
+    then its counts)."""
+    table = page[page.index('<table class="ranking">') :]
+    row = re.search(rf"<tr[^>]*><td>(?:(?!</tr>).)*?>{name}</a>.*?</tr>", table, re.S).group(0)
+    out = []
+    for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S):
+        cell = re.sub(r"<small[^>]*>", " ", cell)
+        out.append(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip())
+    return out
 
 
-def test_a_unit_at_zero_shows_zero_on_the_dashboard(login, march):
+def test_a_unit_at_zero_shows_zero_on_the_dashboard(login, march, every_unit_ranked):
     page = login("erin").get("/dashboard/?period=2026-03").content.decode()
-    _rank, _name, dispatched, response, callbacks, solved, satisfied, score = cells(
-        page, "嘉顺社区"
-    )
-    assert (dispatched, callbacks) == ("1", "1")
-    assert (response, solved, satisfied) == ("0.0", "0.0", "0.0")
+    _rank, _name, response, pending, solved, satisfied, score = cells(page, "嘉顺社区")
+    assert (response, pending) == ("0.0 0/1", "0")
+    assert (solved, satisfied) == ("0.0 0/1", "0.0 0/1")
     assert score.rstrip("*") == "0.0"
 
 
-def test_a_rate_without_a_denominator_shows_a_dash(login, march):
+def test_a_rate_without_a_denominator_shows_a_dash(login, march, every_unit_ranked):
     page = login("erin").get("/dashboard/?period=2026-03").content.decode()
     row = cells(page, "建国社区")
-    assert row[3] == "100.0" and row[4] == "0"  # answered in time; no callback yet
-    assert row[5] == "—" and row[6] == "—"
+    assert row[2] == "100.0 1/1"  # answered in time; no callback yet
+    assert row[4] == "—" and row[5] == "—"

@@ -51,6 +51,7 @@ urlpatterns = [
     path("work/tickets/<int:pk>/<str:action>/", workbench.act, name="work-act"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", dashboard_views.export, name="dashboard-export"),
+    path("dashboard/units/<int:pk>/", dashboard_views.unit_page, name="dashboard-unit"),
     path("dashboard/hotspots/", dashboard_views.hotspots, name="hotspots"),
     path("evaluation/surveys/", evaluation_views.campaign_list, name="survey-list"),
     path("evaluation/surveys/new/", evaluation_views.campaign_new, name="survey-new"),

@@ -1,43 +1,149 @@
 """What the leaders' dashboard shows, for the user's scope and a period. Reads only."""
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.db.models.functions import Substr
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 
-from jiceng.orgs.access import scope_of
+from jiceng.orgs.access import Scope, region_in_scope, scope_of
 from jiceng.orgs.models import Unit
+from jiceng.regions.models import Region
 from jiceng.tickets import metrics
 from jiceng.tickets import selectors as ticket_selectors
 from jiceng.tickets.access import visible_tickets
-from jiceng.tickets.models import Category
+from jiceng.tickets.models import Category, Channel
 
 
-def months_back(period: str, n: int) -> list[str]:
-    start, _ = metrics.period_bounds(period)
-    year, month = start.year, start.month
-    out = []
-    for _ in range(n):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return list(reversed(out))
+@dataclass(frozen=True)
+class Lens:
+    """What a dashboard looks at: the user's scope, narrowed to one region of it when a
+    leader drills down (a county on the map, a township in the ranking)."""
+
+    user: object
+    scope: Scope
+    region: Region | None = None
+
+    def tickets(self):
+        tickets = visible_tickets(self.user)
+        if self.region is not None:
+            tickets = tickets.filter(region__path__startswith=self.region.path)
+        return tickets
+
+    def drill(self, period: str, **params) -> str:
+        """The ticket list's address for a figure of this lens and period."""
+        query = {"view": "all", "period": period}
+        if self.region is not None and "region" not in params:
+            query["region"] = self.region.code
+        query |= {k: v for k, v in params.items() if v not in (None, "")}
+        return reverse("work-tickets") + "?" + urlencode(query)
 
 
-def ranking(user, period: str) -> list[dict]:
-    rows = ticket_selectors.ranking(period, user=user)
-    ids = dict(Unit.objects.filter(code__in=[r.key for r in rows]).values_list("code", "pk"))
-    return [{**r.as_dict(), "unit_id": ids.get(r.key)} for r in rows]
-
-
-def trend(user, period: str, months: int = 6) -> list[dict]:
-    """The scope's own 三率, month by month: the six months up to a month, or the twelve
-    months of a year."""
+def lens_for(user, region_code: str = "") -> Lens:
+    """The user's lens; with `region_code`, narrowed to that region, which must lie inside the
+    user's scope (404 otherwise: out of scope is not found)."""
     scope = scope_of(user)
+    if not region_code:
+        return Lens(user, scope)
+    region = Region.objects.filter(code=region_code).first()
+    if region is None or not region_in_scope(user, region):
+        raise Http404("没有这个区划")
+    if scope.unit_id:  # a unit's own figures are already narrower than any region
+        return Lens(user, scope)
+    return Lens(user, Scope(path=region.path), region)
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def default_period(now: datetime | None = None) -> str:
+    """The last complete month: the one a 通报 is written about."""
+    return metrics.shift_month(metrics.month_of(_now(now)), -1).text
+
+
+def current_month(now: datetime | None = None) -> str:
+    return metrics.month_of(_now(now)).text
+
+
+def is_in_progress(period: str, now: datetime | None = None) -> bool:
+    """Whether the period has not ended yet, so its figures will still move."""
+    return not metrics.parse_period(period).is_complete(_now(now))
+
+
+def period_choices(current: str, now: datetime | None = None) -> list[tuple[str, str]]:
+    """The current month (进行中) and the 24 before it, the last eight quarters and the last
+    two years. A period typed into the address that is not among them is offered too, so the
+    menu always names what is shown."""
+    now = _now(now)
+    this_month = metrics.month_of(now)
+    months = [metrics.shift_month(this_month, -i) for i in range(25)]
+    quarter = metrics.Period("quarter", this_month.year, (this_month.number - 1) // 3 + 1)
+    quarters = []
+    for _ in range(8):
+        quarters.append(quarter)
+        year, number = (
+            (quarter.year - 1, 4) if quarter.number == 1 else (quarter.year, quarter.number - 1)
+        )
+        quarter = metrics.Period("quarter", year, number)
+    years = [
+        metrics.Period("year", this_month.year, 0),
+        metrics.Period("year", this_month.year - 1, 0),
+    ]
+    choices = [
+        (p.text, p.label + ("（进行中）" if not p.is_complete(now) else ""))
+        for p in [*months, *quarters, *years]
+    ]
+    if current not in dict(choices):
+        choices.insert(0, (current, metrics.parse_period(current).label))
+    return choices
+
+
+def ranking(lens: Lens, period: str, view: str = "kind") -> list[dict]:
+    """The 通报's groups, each ranked on its own, as rows for the page and the export. Each
+    row carries `drill`, the ticket list behind its figures."""
+    groups = ticket_selectors.grouped_ranking(period, view=view, scope=lens.scope)
+    codes = [r.key for _, rows in groups for r in rows]
+    ids = {}
+    if view == "kind":
+        ids = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
+
+    def row(r: metrics.Row) -> dict:
+        if view == "kind":
+            unit_id = ids.get(r.key)
+            return {**r.as_dict(), "unit_id": unit_id, "drill": lens.drill(period, unit=unit_id)}
+        return {**r.as_dict(), "unit_id": None, "drill": lens.drill(period, region=r.key)}
+
+    return [
+        {
+            "label": label,
+            "rows": [row(r) for r in rows],
+            "ranked": sum(1 for r in rows if r.rank is not None),
+            "small": sum(1 for r in rows if r.score is not None and not r.sufficient),
+        }
+        for label, rows in groups
+    ]
+
+
+def trend_months(period: str) -> list[str]:
+    """The months a period's trend covers: the six months to a month or the end of a quarter,
+    or the twelve months of a year."""
+    p = metrics.parse_period(period)
+    last = p.months()[-1]
+    count = 12 if p.kind == "year" else 6
+    return [metrics.shift_month(last, -i).text for i in reversed(range(count))]
+
+
+def trend(lens: Lens, period: str) -> list[dict]:
+    """The scope's own 三率, month by month."""
     out = []
-    span = months_back(f"{period}-12", 12) if len(period) == 4 else months_back(period, months)
-    for month in span:
-        row = ticket_selectors.scope_rates(*metrics.period_bounds(month), scope)
+    for month in trend_months(period):
+        row = ticket_selectors.scope_rates(*metrics.period_bounds(month), lens.scope)
         out.append(
             {
                 "month": month,
@@ -51,14 +157,68 @@ def trend(user, period: str, months: int = 6) -> list[dict]:
     return out
 
 
-def _received(user, period: str):
-    start, end = metrics.period_bounds(period)
-    return visible_tickets(user).filter(received_at__gte=start, received_at__lt=end)
+def by_channel(lens: Lens, period: str) -> list[dict]:
+    """Per channel: tickets received in the period, and the 三率 of the tickets dispatched and
+    called back in it (the same events and rules as the ranking)."""
+    received = dict(
+        _received(lens, period)
+        .values("channel")
+        .annotate(n=Count("id"))
+        .values_list("channel", "n")
+    )
+    counts = {
+        c.key: c for c in ticket_selectors.rate_counts(period, by="channel", scope=lens.scope)
+    }
+    w = ticket_selectors.weights()
+    out = []
+    for channel in Channel:
+        if channel == Channel.IMPORT and channel not in received and channel not in counts:
+            continue  # imported ledgers are a channel only where there are some
+        c = counts.get(channel.value) or metrics.Counts(channel.value, channel.label)
+        row = metrics.rate(c, w)
+        out.append(
+            {
+                "channel": channel.value,
+                "name": channel.label,
+                "received": received.get(channel.value, 0),
+                "drill": lens.drill(period, channel=channel.value),
+                **row.as_dict(),
+            }
+        )
+    return out
 
 
-def by_category(user, period: str) -> list[dict]:
+def channel_trend(lens: Lens, period: str) -> dict:
+    """Tickets received per channel, month by month over the trend's months."""
+    months = trend_months(period)
+    start = metrics.period_bounds(months[0])[0]
+    end = metrics.period_bounds(months[-1])[1]
     rows = (
-        _received(user, period)
+        lens.tickets()
+        .filter(received_at__gte=start, received_at__lt=end)
+        .values_list("channel", "received_at")
+    )
+    table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for channel, at in rows.iterator():
+        table[channel][metrics.month_of(at).text] += 1
+    return {
+        "months": months,
+        "series": [
+            {"name": c.label, "data": [table[c.value][m] for m in months]}
+            for c in Channel
+            if c != Channel.IMPORT or table[c.value]
+        ],
+    }
+
+
+def _received(lens: Lens, period: str):
+    start, end = metrics.period_bounds(period)
+    return lens.tickets().filter(received_at__gte=start, received_at__lt=end)
+
+
+def by_category(lens: Lens, period: str) -> list[dict]:
+    rows = (
+        _received(lens, period)
         .annotate(top=Substr("category__code", 1, 2))
         .values("top")
         .annotate(n=Count("id"))
@@ -70,11 +230,11 @@ def by_category(user, period: str) -> list[dict]:
     ]
 
 
-def slowest_units(user, period: str, limit: int = 10) -> list[dict]:
+def slowest_units(lens: Lens, period: str, limit: int = 10) -> list[dict]:
     """Units by their mean time from dispatch to reply (clock hours), replies in the period."""
     start, end = metrics.period_bounds(period)
     tickets = (
-        visible_tickets(user)
+        lens.tickets()
         .filter(
             replied_at__gte=start,
             replied_at__lt=end,
@@ -104,10 +264,10 @@ def slowest_units(user, period: str, limit: int = 10) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["late"], -r["hours"]))[:limit]
 
 
-def hot_spots(user, period: str, limit: int = 10) -> list[dict]:
+def hot_spots(lens: Lens, period: str, limit: int = 10) -> list[dict]:
     """Places and topics that keep coming back: the same village (community) and category."""
     rows = (
-        _received(user, period)
+        _received(lens, period)
         .filter(category__isnull=False)
         .values("region__code", "region__name", "category__code", "category__name")
         .annotate(n=Count("id"))
@@ -126,6 +286,122 @@ def hot_spots(user, period: str, limit: int = 10) -> list[dict]:
     ]
 
 
-def default_period() -> str:
-    today = date.today()
-    return f"{today.year:04d}-{today.month:02d}"
+# ---- a unit's own page ---------------------------------------------------------------------
+
+
+def peers_of(unit: Unit) -> tuple[Region, Scope]:
+    """Where a unit is ranked: with the units of its own kind in its county, as a county's
+    monthly 通报 does. The same for every reader, so a rank means one thing."""
+    county = unit.region.ancestor("county") or unit.region
+    return county, Scope(path=county.path)
+
+
+def unit_history(unit: Unit, period: str) -> list[dict]:
+    """The unit's 三率 month by month over the twelve months up to the end of `period`, with
+    its rank in its group of its county each month (None when 样本不足 or without tickets)."""
+    _, peers = peers_of(unit)
+    last = metrics.parse_period(period).months()[-1]
+    out = []
+    for i in reversed(range(12)):
+        month = metrics.shift_month(last, -i).text
+        mine, size = None, 0
+        for _, rows in ticket_selectors.grouped_ranking(month, view="kind", scope=peers):
+            for r in rows:
+                if r.key == unit.code:
+                    mine, size = r, sum(1 for x in rows if x.rank is not None)
+        row = (
+            mine.as_dict()
+            if mine
+            else metrics.rate(
+                metrics.Counts(unit.code, unit.name), ticket_selectors.weights()
+            ).as_dict()
+        )
+        out.append(
+            {
+                **row,
+                "month": month,
+                "ranked_among": size,
+                "drill": reverse("work-tickets")
+                + "?"
+                + urlencode({"view": "all", "period": month, "unit": unit.pk}),
+            }
+        )
+    return out
+
+
+def slowest_tickets(
+    unit: Unit, period: str, limit: int = 10, now: datetime | None = None
+) -> list[dict]:
+    """The unit's slowest tickets among those it kept (its final assignment) in the twelve
+    months up to the end of `period`: from the dispatch to it until its reply, or until now
+    when it has not replied yet."""
+    now = _now(now)
+    last = metrics.parse_period(period).months()[-1]
+    start, end = metrics.shift_month(last, -11).start, last.end
+    events = (
+        ticket_selectors.final_assignments(start, end)
+        .filter(unit_id=unit.pk)
+        .values_list(
+            "ticket_id",
+            "ticket__number",
+            "ticket__title",
+            "at",
+            "ticket__replied_at",
+            "ticket__reply_by",
+        )
+    )
+    rows = []
+    for ticket_id, number, title, at, replied_at, reply_by in events.iterator():
+        until = replied_at if replied_at and replied_at >= at else now
+        rows.append(
+            {
+                "id": ticket_id,
+                "number": number,
+                "title": title,
+                "dispatched_at": at,
+                "replied_at": replied_at if until is replied_at else None,
+                "hours": round((until - at).total_seconds() / 3600, 1),
+                "late": bool(reply_by and until > reply_by),
+            }
+        )
+    return sorted(rows, key=lambda r: -r["hours"])[:limit]
+
+
+def returns_with_rulings(unit: Unit, period: str) -> list[dict]:
+    """The unit's returns (退单) in the twelve months up to the end of `period`, each with the
+    dispatcher's ruling: upheld (改派, not counted against the unit), rejected, or pending."""
+    from jiceng.tickets.models import TicketEvent
+
+    last = metrics.parse_period(period).months()[-1]
+    start, end = metrics.shift_month(last, -11).start, last.end
+    returns = list(
+        TicketEvent.objects.filter(action="return", unit_id=unit.pk, at__gte=start, at__lt=end)
+        .select_related("ticket")
+        .order_by("-at", "-id")[:50]
+    )
+    rulings = {}
+    for event in TicketEvent.objects.filter(
+        ticket_id__in=[r.ticket_id for r in returns], action__in=["uphold_return", "reject_return"]
+    ).order_by("at", "id"):
+        rulings.setdefault(event.ticket_id, []).append(event)
+    out = []
+    for r in returns:
+        ruling = next((e for e in rulings.get(r.ticket_id, []) if e.id > r.id), None)
+        out.append(
+            {
+                "ticket_id": r.ticket_id,
+                "number": r.ticket.number,
+                "title": r.ticket.title,
+                "at": r.at,
+                "reason": r.reason,
+                "ruling": {"uphold_return": "同意退单，已改派", "reject_return": "驳回退单"}.get(
+                    ruling.action, ""
+                )
+                if ruling
+                else "待审核",
+                "ruling_reason": ruling.reason if ruling else "",
+                "ruled_at": ruling.at if ruling else None,
+                "upheld": bool(ruling and ruling.action == "uphold_return"),
+            }
+        )
+    return out

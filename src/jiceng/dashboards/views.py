@@ -7,9 +7,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from jiceng.core.tabular import defuse
-from jiceng.orgs.access import scope_of
+from jiceng.orgs.access import get_for_user, scope_of
+from jiceng.orgs.models import Unit
 from jiceng.tickets import metrics
 from jiceng.tickets import selectors as ticket_selectors
 
@@ -17,28 +19,25 @@ from . import selectors
 
 
 def _period(request) -> tuple[str, str]:
-    period = request.GET.get("period", "").strip() or selectors.default_period()
+    """The period asked for, written the one canonical way; by default the last complete
+    month. A bad period falls back to the default with the reason."""
+    text = request.GET.get("period", "").strip()
+    if not text:
+        return selectors.default_period(), ""
     try:
-        metrics.period_bounds(period)
+        return metrics.parse_period(text).text, ""
     except metrics.BadPeriod as exc:
         return selectors.default_period(), str(exc)
-    return period, ""
 
 
-def _period_choices(current: str) -> list[tuple[str, str]]:
-    """The last 24 months and the last two years; a period typed into the address that is
-    not among them is offered too, so the menu always names what is shown."""
-    months = selectors.months_back(selectors.default_period(), 24)[::-1]
-    year = int(selectors.default_period()[:4])
-    years = [str(year), str(year - 1)]
-    if len(current) == 7 and current not in months:
-        months.insert(0, current)
-    if len(current) == 4 and current not in years:
-        years.append(current)
-    return [(m, f"{m[:4]}年{int(m[5:])}月") for m in months] + [(y, f"{y}年全年") for y in years]
+def _view(request) -> str:
+    view = request.GET.get("view", "")
+    return view if view in ticket_selectors.VIEWS else "kind"
 
 
-def _scope_name(user) -> str:
+def _scope_name(user, lens=None) -> str:
+    if lens is not None and lens.region is not None:
+        return lens.region.name
     scope = scope_of(user)
     if scope.everything:
         return "全部"
@@ -50,82 +49,103 @@ def _scope_name(user) -> str:
 @login_required
 def dashboard(request):
     period, problem = _period(request)
-    ranking = selectors.ranking(request.user, period)
+    view = _view(request)
+    lens = selectors.lens_for(request.user, request.GET.get("region", "").strip())
+    groups = selectors.ranking(lens, period, view)
+    ranked = [r for g in groups for r in g["rows"] if r["rank"] is not None]
+    top = groups[0]["rows"] if groups else []
     chart = {
-        "units": [r["name"] for r in ranking if r["score"] is not None][:15],
-        "scores": [r["score"] for r in ranking if r["score"] is not None][:15],
-        "trend": selectors.trend(request.user, period),
-        "categories": selectors.by_category(request.user, period),
+        "group": groups[0]["label"] if groups else "",
+        "units": [r["name"] for r in top if r["rank"] is not None][:15],
+        "scores": [r["score"] for r in top if r["rank"] is not None][:15],
+        "trend": selectors.trend(lens, period),
+        "categories": selectors.by_category(lens, period),
+        "channels": selectors.channel_trend(lens, period),
     }
     return render(
         request,
         "dashboards/dashboard.html",
         {
             "period": period,
+            "period_label": metrics.parse_period(period).label,
+            "in_progress": selectors.is_in_progress(period),
             "problem": problem,
-            "ranking": ranking,
+            "view": view,
+            "views": ticket_selectors.VIEWS,
+            "groups": groups,
+            "ranked_count": len(ranked),
             "chart": chart,
-            "slowest": selectors.slowest_units(request.user, period),
-            "hot_spots": selectors.hot_spots(request.user, period),
-            "scope_name": _scope_name(request.user),
-            "periods": _period_choices(period),
+            "channels": selectors.by_channel(lens, period),
+            "slowest": selectors.slowest_units(lens, period),
+            "hot_spots": selectors.hot_spots(lens, period),
+            "scope_name": _scope_name(request.user, lens),
+            "lens": lens,
+            "periods": selectors.period_choices(period),
             "weights": ticket_selectors.weights(),
+            "minimum": ticket_selectors.min_sample(),
         },
     )
 
 
+def _sheet_name(label: str, used: set[str]) -> str:
+    name = "".join(ch for ch in label if ch not in "[]:*?/\\")[:28] or "通报"
+    base, n = name, 2
+    while name in used:
+        name, n = f"{base}{n}", n + 1
+    used.add(name)
+    return name
+
+
 @login_required
 def export(request):
+    """The 通报 as Excel: one sheet per group (or only `group`), every rate with its counts and
+    its 95 % interval, 样本不足 rows after the ranked ones."""
     period, _ = _period(request)
-    ranking = selectors.ranking(request.user, period)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "三率通报"
-    title = f"{_scope_name(request.user)} {period} 接诉即办三率通报"
-    sheet.append([title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=11)
-    sheet["A1"].font = Font(size=14, bold=True)
-    sheet["A1"].alignment = Alignment(horizontal="center")
+    view = _view(request)
+    lens = selectors.lens_for(request.user, request.GET.get("region", "").strip())
+    groups = selectors.ranking(lens, period, view)
+    wanted = request.GET.get("group", "").strip()
+    if wanted:
+        groups = [g for g in groups if g["label"] == wanted]
+    p = metrics.parse_period(period)
     w = ticket_selectors.weights()
-    sheet.append(
-        [
-            f"综合得分 = {w.response:.2f}×响应率 + {w.solved:.2f}×解决率 + {w.satisfied:.2f}×满意率；数据来自工单流转记录"
-        ]
-    )
-    header = [
-        "排名",
-        "单位编码",
-        "单位",
-        "派单数",
-        "按时接单",
-        "响应率(%)",
-        "回访数",
-        "已解决",
-        "解决率(%)",
-        "满意率(%)",
-        "综合得分",
+    m = ticket_selectors.min_sample()
+    notes = [
+        f"综合得分 = {w.response:.2f}×响应率 + {w.solved:.2f}×解决率 + {w.satisfied:.2f}×满意率；"
+        "全部由工单流转记录计算。",
+        f"派单少于 {m.dispatched} 件或回访少于 {m.callbacks} 件的单位列为“样本不足”，不参加排名。"
+        "区间为 95% Wilson 置信区间。",
+        "已派单但未接单、且接单时限未到（或退单待审核）的工单不计入响应率，单列为“待接单”。",
     ]
-    sheet.append(header)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for r in ranking:
-        sheet.append(
-            [
-                r["rank"],
-                r["key"],
-                r["name"],
-                r["dispatched"],
-                r["on_time"],
-                r["response_rate"],
-                r["callbacks"],
-                r["solved"],
-                r["solved_rate"],
-                r["satisfied_rate"],
-                r["score"],
-            ]
+    if selectors.is_in_progress(period):
+        notes.append(f"{p.label}尚未结束（进行中），数字还会变化。")
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    widths = [6, 18, 24] + [11] * (len(metrics.REPORT_COLUMNS) - 3)
+    for group in groups or [{"label": "三率通报", "rows": []}]:
+        sheet = book.create_sheet(_sheet_name(group["label"], used))
+        title = f"{_scope_name(request.user, lens)} {period} 接诉即办三率通报 · {group['label']}"
+        sheet.append([title])
+        sheet.merge_cells(
+            start_row=1, start_column=1, end_row=1, end_column=len(metrics.REPORT_COLUMNS)
         )
-    for column, width in zip("ABCDEFGHIJK", [6, 16, 28, 8, 10, 10, 8, 8, 10, 10, 10], strict=True):
-        sheet.column_dimensions[column].width = width
+        sheet["A1"].font = Font(size=14, bold=True)
+        sheet["A1"].alignment = Alignment(horizontal="center")
+        for note in notes:
+            sheet.append([note])
+        sheet.append([label for label, _ in metrics.REPORT_COLUMNS])
+        header_row = sheet.max_row
+        for cell in sheet[header_row]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for row in group["rows"]:
+            sheet.append([value(row) for _, value in metrics.REPORT_COLUMNS])
+        if not group["rows"]:
+            sheet.append(["本期没有派单或回访。"])
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=4)
     out = BytesIO()
     defuse(book)
     book.save(out)
@@ -133,7 +153,7 @@ def export(request):
         out.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f"attachment; filename=sanlv-{period}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename=sanlv-{period}-{view}.xlsx"
     return response
 
 
@@ -162,5 +182,42 @@ def hotspots(request):
             "days": days,
             "windows": HOTSPOT_WINDOWS,
             "scope_name": _scope_name(request.user),
+        },
+    )
+
+
+@login_required
+def unit_page(request, pk: int):
+    """A unit's own page: its 三率 over twelve months with its rank each month, its slowest
+    tickets, and its returns with their rulings. Every number links to its tickets."""
+    unit = get_for_user(request.user, Unit.objects.select_related("region", "type"), pk=pk)
+    period, problem = _period(request)
+    county, _ = selectors.peers_of(unit)
+    history = selectors.unit_history(unit, period)
+    group = next(
+        (label for label, kinds in ticket_selectors.KIND_GROUPS if unit.type.category in kinds),
+        "其他单位",
+    )
+    return render(
+        request,
+        "dashboards/unit.html",
+        {
+            "unit": unit,
+            "county": county,
+            "group": group,
+            "period": period,
+            "problem": problem,
+            "periods": selectors.period_choices(period),
+            "history": history,
+            "chart": {
+                "months": [h["month"] for h in history],
+                "response": [h["response_rate"] for h in history],
+                "solved": [h["solved_rate"] for h in history],
+                "satisfied": [h["satisfied_rate"] for h in history],
+                "rank": [h["rank"] for h in history],
+            },
+            "slowest": selectors.slowest_tickets(unit, period),
+            "returns": selectors.returns_with_rulings(unit, period),
+            "minimum": ticket_selectors.min_sample(),
         },
     )

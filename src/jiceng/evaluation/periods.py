@@ -192,6 +192,8 @@ def _part(period, region, item, start, end, entered) -> scoring.Part:
             "satisfied": row.satisfied_rate,
         }[ind.source or "score"]
         source = f"工单流转记录：派单 {row.dispatched} 件，按时接单 {row.on_time} 件，回访 {row.callbacks} 件"
+        if row.pending:
+            source += f"；另有 {row.pending} 件待接单、未到时限，不计入响应率"
     elif ind.kind == Indicator.Kind.SURVEY:
         campaign = (
             Campaign.objects.filter(region=region, created_at__lt=end)

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from jiceng.core.text import mask_phone
+from jiceng.orgs import access
 from jiceng.orgs.admin import CatalogAdmin, ScopedAdmin
 
 from .models import (
@@ -15,6 +16,7 @@ from .models import (
     Holiday,
     Notification,
     PhoneRead,
+    RankingSettings,
     Ticket,
     TicketEvent,
 )
@@ -82,6 +84,37 @@ class CalendarYearAdmin(RecomputesDeadlines, CatalogAdmin):
 class EngineSettingsAdmin(CatalogAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not EngineSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RankingSettings)
+class RankingSettingsAdmin(admin.ModelAdmin):
+    """Small samples and volume groups are the assessors' to set, prefecture-wide."""
+
+    fields = ["min_dispatched", "min_callbacks", "volume_groups", "volume_split"]
+
+    def _may_change(self, request) -> bool:
+        user = request.user
+        if not access.can_manage_evaluation(user):
+            return False
+        region = user.scope_region
+        return user.is_superuser or (
+            region is not None and region.level in ("province", "prefecture")
+        )
+
+    def has_module_permission(self, request):
+        return access.can_enter_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can_enter_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change(request)
+
+    def has_add_permission(self, request):
+        return self._may_change(request) and not RankingSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

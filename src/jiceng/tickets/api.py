@@ -5,6 +5,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import File, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -436,24 +437,39 @@ def create_meeting(request, payload: MeetingIn):
 
 
 @router.get("/metrics", response=RatesOut, summary="三率与综合得分排名（管辖范围内）")
-def get_metrics(request, period: str, by: str = "unit", level: str = "county"):
-    if by not in {"unit", "region"}:
-        raise ServiceError("invalid", "by 只能是 unit 或 region", status=422)
+def get_metrics(request, period: str, by: str = "unit", level: str = "county", view: str = ""):
+    """`period` is a month (2026-10), a quarter (2026-Q4) or a year (2026). With `view`
+    (kind: units by kind; region: regions by level) each group is ranked on its own, as in
+    the 通报; otherwise one ranking `by` unit, region (at `level`) or channel."""
+    if by not in {"unit", "region", "channel"}:
+        raise ServiceError("invalid", "by 只能是 unit、region 或 channel", status=422)
     if level not in selectors.LEVEL_DIGITS:
         raise ServiceError("invalid", "level 只能是 county、township 或 village", status=422)
+    if view and view not in selectors.VIEWS:
+        raise ServiceError("invalid", "view 只能是 kind 或 region", status=422)
     try:
-        rows = selectors.ranking(period, by=by, level=level, user=request.user)
+        parsed = metrics.parse_period(period)
     except metrics.BadPeriod as exc:
         raise ServiceError("invalid_period", str(exc), status=422) from None
+    if view:
+        groups = selectors.grouped_ranking(parsed.text, view=view, user=request.user)
+        rows = [r for _, group in groups for r in group]
+    else:
+        rows = selectors.ranking(parsed.text, by=by, level=level, user=request.user)
     w = selectors.weights()
+    m = selectors.min_sample()
     return {
-        "period": period,
+        "period": parsed.text,
+        "period_label": parsed.label,
+        "in_progress": not parsed.is_complete(timezone.now()),
         "by": by,
+        "view": view,
         "weights": {
             "response": w.response,
             "solved": w.solved,
             "satisfied": w.satisfied,
             "credit": w.credit,
         },
+        "minimum": {"dispatched": m.dispatched, "callbacks": m.callbacks},
         "rows": [r.as_dict() for r in rows],
     }

@@ -208,6 +208,45 @@ class EngineSettings(models.Model):
         return obj
 
 
+class RankingSettings(models.Model):
+    """How the 三率 rankings treat small samples and volumes, one row (pk=1). An assessor's
+    setting, not the measured units': only prefecture-wide assessors change it."""
+
+    min_dispatched = models.PositiveSmallIntegerField(
+        "响应率最少派单数",
+        default=10,
+        help_text="统计期内计入响应率的派单少于此数的单位，列为“样本不足”，不参加排名",
+    )
+    min_callbacks = models.PositiveSmallIntegerField(
+        "解决率、满意率最少回访数",
+        default=5,
+        help_text="统计期内回访少于此数的单位，列为“样本不足”，不参加排名",
+    )
+    volume_groups = models.BooleanField(
+        "按件量分大小组排名",
+        default=False,
+        help_text="开启后，每组单位再按派单量分为“件量较大”“件量较小”两组分别排名",
+    )
+    volume_split = models.PositiveIntegerField(
+        "大件量组门槛（每月派单数）",
+        default=30,
+        help_text="季度、全年按月数折算：季度 ×3，全年 ×12",
+    )
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "三率排名设置"
+        verbose_name_plural = "三率排名设置"
+
+    def __str__(self) -> str:
+        return "三率排名设置"
+
+    @classmethod
+    def current(cls) -> "RankingSettings":
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
 class Channel(models.TextChoices):
     HOTLINE = "hotline", "热线"
     WEB = "web", "网上"

@@ -291,23 +291,35 @@ class MergeIn(Schema):
 
 
 class RateRow(Schema):
-    rank: int | None
+    rank: int | None = Field(description="本组名次；样本不足或无得分时为空")
     key: str
     name: str
-    dispatched: int
+    kind: str = Field("", description="单位大类（community、township…）或区划层级")
+    group: str = Field("", description="排名分组；同组内排名")
+    dispatched: int = Field(description="计入响应率的派单数（不含待接单）")
     on_time: int
+    pending: int = Field(description="已派单未接单、接单时限未到或退单待审核：不计入响应率")
     response_rate: float | None
+    response_ci: list[float] | None = Field(description="响应率 95% Wilson 置信区间")
     callbacks: int
     solved: int
     solved_rate: float | None
+    solved_ci: list[float] | None
     satisfied: float
     satisfied_rate: float | None
+    satisfied_ci: list[float] | None
     score: float | None
     partial: bool
+    sufficient: bool = Field(description="样本是否达到最少件数；否则不排名")
+    sample: str = Field(description="“样本不足”或空")
 
 
 class RatesOut(Schema):
-    period: str
+    period: str = Field(description="统计期，规范写法：2026-10、2026-Q4 或 2026")
+    period_label: str
+    in_progress: bool = Field(description="统计期尚未结束，数字还会变化")
     by: str
+    view: str = Field("", description="按组排名时：kind（单位类别）或 region（区划层级）")
     weights: dict
+    minimum: dict = Field(description="参加排名的最少派单数、回访数")
     rows: list[RateRow]

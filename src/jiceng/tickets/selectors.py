@@ -2,16 +2,26 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from jiceng.orgs.access import Scope, scope_of
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
 
 from . import metrics
-from .models import EngineSettings, TicketEvent
-from .states import ASSIGNING
+from .models import Channel, EngineSettings, RankingSettings, TicketEvent
+from .states import ASSIGNING, Status
 
 LEVEL_DIGITS = {"county": 6, "township": 9, "village": 12}
 
@@ -30,6 +40,11 @@ def weights() -> metrics.Weights:
     )
 
 
+def min_sample() -> metrics.MinSample:
+    config = RankingSettings.current()
+    return metrics.MinSample(config.min_dispatched, config.min_callbacks)
+
+
 def _scope_q(scope: Scope | None, by: str) -> Q:
     if scope is None or scope.everything:
         return Q()
@@ -42,22 +57,32 @@ def _scope_q(scope: Scope | None, by: str) -> Q:
     return Q(unit__region__path__startswith=scope.path)
 
 
-def final_assignments(start: datetime, end: datetime) -> QuerySet:
-    """Assigning events in [start, end) that were the ticket's last: the unit kept the ticket."""
+def final_assignments(start: datetime, end: datetime, as_of: datetime | None = None) -> QuerySet:
+    """Assigning events in [start, end) that were the ticket's last: the unit kept the ticket.
+
+    Each is annotated `on_time` (the unit accepted by its accept-by) and `pending`: not
+    accepted, and either its accept-by is still ahead of `as_of` (now) or the unit's return
+    waits for a dispatcher's ruling. A pending ticket is neither on time nor late yet."""
+    as_of = as_of or timezone.now()
     later = TicketEvent.objects.filter(
         ticket_id=OuterRef("ticket_id"), action__in=ASSIGNING, id__gt=OuterRef("id")
     )
-    accepted_in_time = TicketEvent.objects.filter(
+    accepted = TicketEvent.objects.filter(
         ticket_id=OuterRef("ticket_id"),
         action="accept",
         unit_id=OuterRef("unit_id"),
         id__gt=OuterRef("id"),
-        at__lte=OuterRef("due_at"),
     )
     return (
         TicketEvent.objects.filter(action__in=ASSIGNING, at__gte=start, at__lt=end)
         .filter(~Exists(later))
-        .annotate(on_time=Exists(accepted_in_time))
+        .annotate(
+            on_time=Exists(accepted.filter(at__lte=OuterRef("due_at"))),
+            pending=ExpressionWrapper(
+                ~Exists(accepted) & (Q(due_at__gt=as_of) | Q(ticket__status=Status.RETURNED)),
+                output_field=BooleanField(),
+            ),
+        )
     )
 
 
@@ -71,6 +96,36 @@ def last_callbacks(start: datetime, end: datetime) -> QuerySet:
     )
 
 
+# The tickets behind each figure of a ranking row, for the drill-down: (label, source, filter).
+MEASURES = {
+    "dispatched": ("计入响应率的派单", "assigned", Q(pending=False)),
+    "on_time": ("按时接单", "assigned", Q(on_time=True)),
+    "late": ("未按时接单", "assigned", Q(pending=False, on_time=False)),
+    "pending": ("待接单、未到时限（不计入）", "assigned", Q(pending=True)),
+    "callbacks": ("回访", "callback", Q()),
+    "solved": ("回访为已解决", "callback", Q(data__solved=True)),
+    "unsolved": ("回访为未解决", "callback", ~Q(data__solved=True)),
+    "unsatisfied": ("回访为不满意", "callback", Q(data__satisfaction="不满意")),
+}
+
+
+def measured_tickets(
+    measure: str, period: str, *, unit_id: int | None = None, region_path: str | None = None
+) -> QuerySet:
+    """The ids of the tickets counted in one figure of a ranking row: the same events, the
+    same period and the same rule as `rate_counts`, so the list has as many rows as the
+    figure says."""
+    _, source, where = MEASURES[measure]
+    start, end = metrics.period_bounds(period)
+    events = final_assignments(start, end) if source == "assigned" else last_callbacks(start, end)
+    events = events.filter(where)
+    if unit_id is not None:
+        events = events.filter(unit_id=unit_id)
+    if region_path is not None:
+        events = events.filter(ticket__region__path__startswith=region_path)
+    return events.values("ticket_id")
+
+
 def rate_counts(
     period: str | tuple,
     *,
@@ -78,9 +133,11 @@ def rate_counts(
     level: str = "county",
     scope: Scope | None = None,
     user=None,
+    as_of: datetime | None = None,
 ) -> list[metrics.Counts]:
-    """Per-unit (or per-region) counts for the 三率 of `period` ("2026-03", "2026", or a
-    (start, end) pair of aware datetimes), inside the scope."""
+    """Per-unit (or per-region) counts for the 三率 of `period` ("2026-03", "2026-Q4", "2026",
+    or a (start, end) pair of aware datetimes), inside the scope. Pending tickets (see
+    `final_assignments`) are counted apart, as of `as_of` (now)."""
     start, end = period if isinstance(period, tuple) else metrics.period_bounds(period)
     if user is not None:
         scope = scope_of(user)
@@ -89,15 +146,21 @@ def rate_counts(
         key = F("unit_id")
     elif by == "region":
         key = Substr("ticket__region__code", 1, LEVEL_DIGITS[level])
+    elif by == "channel":
+        key = F("ticket__channel")
     else:
         raise ValueError(by)
 
     dispatched = (
-        final_assignments(start, end)
+        final_assignments(start, end, as_of)
         .filter(where)
         .annotate(k=key)
         .values("k")
-        .annotate(n=Count("id"), on=Count("id", filter=Q(on_time=True)))
+        .annotate(
+            n=Count("id", filter=Q(pending=False)),
+            on=Count("id", filter=Q(on_time=True)),
+            pending_n=Count("id", filter=Q(pending=True)),
+        )
     )
     answered = (
         last_callbacks(start, end)
@@ -125,13 +188,15 @@ def rate_counts(
     result = []
     for k, parts in table.items():
         d, c = parts.get("d", {}), parts.get("c", {})
-        code, name = names.get(k, (k, k))
+        code, name, kind = names.get(k, (k, k, ""))
         result.append(
             metrics.Counts(
                 key=code,
                 name=name,
+                kind=kind,
                 dispatched=d.get("n", 0),
                 on_time=d.get("on", 0),
+                pending=d.get("pending_n", 0),
                 callbacks=c.get("n", 0),
                 solved=c.get("solved", 0),
                 answers={
@@ -144,20 +209,88 @@ def rate_counts(
     return result
 
 
-def _names(by: str, keys: list[str], level: str) -> dict[str, str]:
-    """key -> (code, name): a unit's code, or a region's full 12-digit code."""
+def _names(by: str, keys: list[str], level: str) -> dict[str, tuple[str, str, str]]:
+    """key -> (code, name, kind): a unit's code, name and kind (`UnitCategory`), or a
+    region's full 12-digit code, name and level."""
     if by == "unit":
-        rows = Unit.objects.filter(pk__in=keys).values_list("pk", "code", "name")
-        return {str(pk): (code, name) for pk, code, name in rows}
+        rows = Unit.objects.filter(pk__in=keys).values_list("pk", "code", "name", "type__category")
+        return {str(pk): (code, name, kind) for pk, code, name, kind in rows}
+    if by == "channel":
+        return {k: (k, Channel(k).label if k in Channel.values else k, "channel") for k in keys}
     codes = {k.ljust(12, "0"): k for k in keys}
-    rows = Region.objects.filter(code__in=codes).values_list("code", "name")
-    return {codes[code]: (code, name) for code, name in rows}
+    rows = Region.objects.filter(code__in=codes).values_list("code", "name", "level")
+    return {codes[code]: (code, name, kind) for code, name, kind in rows}
 
 
 def ranking(
-    period: str, *, by: str = "unit", level: str = "county", scope: Scope | None = None, user=None
+    period: str,
+    *,
+    by: str = "unit",
+    level: str = "county",
+    scope: Scope | None = None,
+    user=None,
+    minimum: metrics.MinSample | None = None,
 ) -> list[metrics.Row]:
-    return metrics.rank(rate_counts(period, by=by, level=level, scope=scope, user=user), weights())
+    """The ranking of `period`; below the assessors' minimum sample a row is 样本不足."""
+    counts = rate_counts(period, by=by, level=level, scope=scope, user=user)
+    return metrics.rank(counts, weights(), min_sample() if minimum is None else minimum)
+
+
+# How 通报 group units, so like is ranked with like: (label, unit kinds).
+KIND_GROUPS = [
+    ("社区和村", {"community", "village"}),
+    ("乡镇（街道）", {"township"}),
+    ("政府部门", {"department"}),
+    ("物业服务企业", {"property"}),
+    ("公共服务企业", {"public_service"}),
+]
+LEVEL_GROUPS = [("county", "县市"), ("township", "乡镇（街道）"), ("village", "村（社区）")]
+VIEWS = {"kind": "按单位类别", "region": "按区划层级"}
+BIG, SMALL = "件量较大", "件量较小"
+
+
+def grouped_ranking(
+    period: str,
+    *,
+    view: str = "kind",
+    scope: Scope | None = None,
+    user=None,
+    minimum: metrics.MinSample | None = None,
+) -> list[tuple[str, list[metrics.Row]]]:
+    """The rankings of a 通报, one per group: units by kind (`view="kind"`), or regions by
+    level (`view="region"`). With the assessors' volume option on, each group is split once
+    more into its large and small units by tickets dispatched."""
+    config = RankingSettings.current()
+    minimum = min_sample() if minimum is None else minimum
+    w = weights()
+    months = metrics.parse_period(period).month_count if isinstance(period, str) else 1
+    split = config.volume_split * months
+
+    def volume(c: metrics.Counts) -> str:
+        if not config.volume_groups:
+            return ""
+        return "·" + (BIG if c.dispatched + c.pending >= split else SMALL)
+
+    if view == "region":
+        out = []
+        for level, label in LEVEL_GROUPS:
+            counts = rate_counts(period, by="region", level=level, scope=scope, user=user)
+            out += metrics.rank_groups(
+                counts, w, minimum, lambda c, label=label: label + volume(c), (label,)
+            )
+        return out
+    if view != "kind":
+        raise ValueError(view)
+    label_of = {kind: label for label, kinds in KIND_GROUPS for kind in kinds}
+    order = tuple(
+        label + suffix
+        for label, _ in KIND_GROUPS
+        for suffix in (["·" + BIG, "·" + SMALL] if config.volume_groups else [""])
+    )
+    counts = rate_counts(period, by="unit", scope=scope, user=user)
+    return metrics.rank_groups(
+        counts, w, minimum, lambda c: label_of.get(c.kind, "其他单位") + volume(c), order
+    )
 
 
 def scope_rates(start, end, scope: Scope) -> metrics.Row:
@@ -172,6 +305,7 @@ def scope_rates(start, end, scope: Scope) -> metrics.Row:
         name="合计",
         dispatched=sum(c.dispatched for c in counts),
         on_time=sum(c.on_time for c in counts),
+        pending=sum(c.pending for c in counts),
         callbacks=sum(c.callbacks for c in counts),
         solved=sum(c.solved for c in counts),
         answers=answers,

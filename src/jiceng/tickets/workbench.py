@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from jiceng.regions.models import Grid
 
 from . import access, selectors, services, states
 from .forms import GridReportForm, HotlineForm, MeetingForm
-from .models import Category, Satisfaction, Ticket, TicketEvent, Urgency
+from .models import Category, Channel, Satisfaction, Ticket, TicketEvent, Urgency
 from .states import OPEN, Status
 
 R = RoleCode
@@ -77,6 +77,14 @@ def _queue_filter(key: str) -> Q:
     return QUEUES[key][1]
 
 
+SORTS = [
+    ("-received_at", "最新受理"),
+    ("received_at", "最早受理"),
+    ("accept_by", "接单时限"),
+    ("reply_by", "答复时限"),
+]
+
+
 @login_required
 def ticket_list(request):
     tabs = queues_for(request.user)
@@ -88,25 +96,51 @@ def ticket_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         tickets = tickets.filter(Q(number=q) | Q(title__contains=q) | Q(content__contains=q))
-    for param, lookup in [
-        ("unit", "main_unit_id"),
-        ("category", "category__code__startswith"),
-        ("region", "region__path__contains"),
-    ]:
-        value = request.GET.get(param, "").strip()
-        if param == "unit" and value and not value.isdigit():
-            messages.error(request, "承办单位参数不正确，已忽略")
-            continue
-        if value:
-            tickets = tickets.filter(**{lookup: f"/{value}/" if param == "region" else value})
+    unit = request.GET.get("unit", "").strip()
+    if unit and not unit.isdigit():
+        messages.error(request, "承办单位参数不正确，已忽略")
+        unit = ""
     period = request.GET.get("period", "").strip()
     if period:
         try:
             start, end = selectors.metrics.period_bounds(period)
-            tickets = tickets.filter(received_at__gte=start, received_at__lt=end)
         except selectors.metrics.BadPeriod as exc:
             messages.error(request, f"统计期不正确，已忽略：{exc}")
-    page = Paginator(tickets.order_by("-received_at", "-id"), 50).get_page(request.GET.get("page"))
+            period = ""
+    measure = request.GET.get("measure", "").strip()
+    if measure and (measure not in selectors.MEASURES or not period):
+        messages.error(request, "统计口径参数不正确，已忽略")
+        measure = ""
+    if measure:
+        # the tickets behind a figure of the 三率 ranking: its unit's events in its period
+        tickets = tickets.filter(
+            pk__in=selectors.measured_tickets(measure, period, unit_id=int(unit) if unit else None)
+        )
+    else:
+        if unit:
+            tickets = tickets.filter(main_unit_id=unit)
+        if period:
+            tickets = tickets.filter(received_at__gte=start, received_at__lt=end)
+    channel = request.GET.get("channel", "").strip()
+    if channel in Channel.values:
+        tickets = tickets.filter(channel=channel)
+    elif channel:
+        messages.error(request, "受理渠道参数不正确，已忽略")
+    for param, lookup in [
+        ("category", "category__code__startswith"),
+        ("region", "region__path__contains"),
+    ]:
+        value = request.GET.get(param, "").strip()
+        if value:
+            tickets = tickets.filter(**{lookup: f"/{value}/" if param == "region" else value})
+    sort = request.GET.get("sort", "")
+    if sort not in dict(SORTS):
+        sort = SORTS[0][0]
+    if sort.startswith("-"):
+        order = [F(sort[1:]).desc(nulls_last=True), "-id"]
+    else:
+        order = [F(sort).asc(nulls_last=True), "id"]
+    page = Paginator(tickets.order_by(*order), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "tickets/work/list.html",
@@ -116,6 +150,16 @@ def ticket_list(request):
             "page": page,
             "q": q,
             "query": request.GET.urlencode(),
+            "measure": selectors.MEASURES[measure][0] if measure else "",
+            "sorts": SORTS,
+            "sort": sort,
+            # a search inside a drill-down stays inside it
+            "kept": [
+                (name, request.GET[name])
+                for name in ("unit", "period", "measure", "region", "category", "channel", "sort")
+                if request.GET.get(name)
+            ],
+            "measure_period": period,
         },
     )
 

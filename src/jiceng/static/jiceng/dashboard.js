@@ -14,6 +14,10 @@
     yAxis: {type: "value", min: 0, max: 100},
     series: [["响应率", "response"], ["解决率", "solved"], ["满意率", "satisfied"], ["综合得分", "score"]].map(function (s) {
       return {name: s[0], type: "line", data: d.trend.map(function (t) { return t[s[1]]; })}; })});
+  draw("chart-channels", {tooltip: {trigger: "axis"}, legend: {bottom: 0},
+    grid: {left: 8, right: 16, top: 16, bottom: 36, containLabel: true},
+    xAxis: {type: "category", data: d.channels.months}, yAxis: {type: "value", minInterval: 1},
+    series: d.channels.series.map(function (s) { return {name: s.name, type: "line", data: s.data}; })});
   draw("chart-category", {tooltip: {trigger: "item"}, series: [{type: "pie", radius: ["35%", "65%"],
     data: d.categories.map(function (c) { return {name: c.name, value: c.n}; })}]});
 })();

@@ -3,44 +3,40 @@ import json
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from jiceng.core.tabular import csv_text
 from jiceng.orgs.access import Scope
 from jiceng.regions.models import Region
 from jiceng.tickets import metrics, selectors
 
-COLUMNS = [
-    ("rank", "排名"),
-    ("key", "编码"),
-    ("name", "名称"),
-    ("dispatched", "派单数"),
-    ("on_time", "按时接单"),
-    ("response_rate", "响应率%"),
-    ("callbacks", "回访数"),
-    ("solved", "已解决"),
-    ("solved_rate", "解决率%"),
-    ("satisfied", "满意计分"),
-    ("satisfied_rate", "满意率%"),
-    ("score", "综合得分"),
-]
-
 
 class Command(BaseCommand):
-    help = "按统计期计算三率与综合得分，并排名（全部由工单事件计算）"
+    help = (
+        "按统计期计算三率与综合得分，并排名（全部由工单事件计算）。"
+        "样本不足的单位不排名；待接单、未到时限的工单不计入响应率。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--period", required=True, help="YYYY-MM（月）或 YYYY（年）")
-        parser.add_argument("--by", choices=["unit", "region"], default="unit")
+        parser.add_argument(
+            "--period", required=True, help="YYYY-MM（月）、YYYY-Qn（季度）或 YYYY（年）"
+        )
+        parser.add_argument("--by", choices=["unit", "region", "channel"], default="unit")
         parser.add_argument(
             "--level",
             choices=list(selectors.LEVEL_DIGITS),
             default="county",
             help="--by region 时按哪一级区划汇总（默认县市）",
         )
+        parser.add_argument(
+            "--view",
+            choices=list(selectors.VIEWS),
+            help="按组分别排名，如通报：kind 按单位类别，region 按区划层级（此时忽略 --by）",
+        )
         parser.add_argument("--region", help="只统计该区划（12 位代码）及其下级")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
-    def handle(self, *args, period, by, level, region, format, **options):
+    def handle(self, *args, period, by, level, view, region, format, **options):
         scope = None
         if region:
             found = Region.objects.filter(code=region).first()
@@ -48,21 +44,33 @@ class Command(BaseCommand):
                 raise CommandError(f"区划代码 {region} 不存在")
             scope = Scope(path=found.path)
         try:
-            rows = selectors.ranking(period, by=by, level=level, scope=scope)
+            parsed = metrics.parse_period(period)
         except metrics.BadPeriod as exc:
             raise CommandError(str(exc)) from None
+        if view:
+            groups = selectors.grouped_ranking(parsed.text, view=view, scope=scope)
+        else:
+            rows = selectors.ranking(parsed.text, by=by, level=level, scope=scope)
+            groups = [("", rows)]
+        rows = [r for _, group in groups for r in group]
+        in_progress = not parsed.is_complete(timezone.now())
         if format == "json":
             w = selectors.weights()
+            m = selectors.min_sample()
             document = json.dumps(
                 {
-                    "period": period,
+                    "period": parsed.text,
+                    "period_label": parsed.label,
+                    "in_progress": in_progress,
                     "by": by,
+                    "view": view or "",
                     "weights": {
                         "response": w.response,
                         "solved": w.solved,
                         "satisfied": w.satisfied,
                         "credit": w.credit,
                     },
+                    "minimum": {"dispatched": m.dispatched, "callbacks": m.callbacks},
                     "rows": [r.as_dict() for r in rows],
                 },
                 ensure_ascii=False,
@@ -71,30 +79,34 @@ class Command(BaseCommand):
             self.stdout.write(document)  # one write: OutputWrapper ends each with a newline
         elif format == "csv":
             writer = csv.writer(self.stdout)
-            writer.writerow([label for _, label in COLUMNS] + ["数据不全"])
+            columns = metrics.REPORT_COLUMNS
+            writer.writerow(["分组"] * bool(view) + [label for label, _ in columns])
             for r in rows:
                 d = r.as_dict()
                 writer.writerow(
-                    [csv_text(_cell(d[name])) for name, _ in COLUMNS] + ["是" if r.partial else ""]
+                    [csv_text(r.group)] * bool(view)
+                    + [csv_text(_cell(value(d))) for _, value in columns]
                 )
         else:
-            self._table(rows, period)
+            if in_progress:
+                self.stdout.write(f"注意：{parsed.label}尚未结束（进行中），数字还会变化。")
+            for label, group in groups:
+                self._table(group, parsed.text, label)
 
-    def _table(self, rows, period):
+    def _table(self, rows, period, label):
         out = self.stdout
-        out.write(f"{period} 三率排名（{len(rows)} 个）")
-        widths = [4, 24, 6, 8, 6, 8, 8, 8]
+        out.write(f"{period} 三率排名{'·' + label if label else ''}（{len(rows)} 个）")
+        widths = [8, 24, 14, 6, 14, 14, 8]
         out.write(
-            _line(["排名", "名称", "派单", "响应率", "回访", "解决率", "满意率", "综合"], widths)
+            _line(["排名", "名称", "响应率(k/n)", "待接", "解决率(k/n)", "满意率", "综合"], widths)
         )
         for r in rows:
             cells = [
-                _cell(r.rank),
+                _cell(r.rank) if r.sufficient else r.sample,
                 r.name,
-                r.dispatched,
-                _cell(r.response_rate),
-                r.callbacks,
-                _cell(r.solved_rate),
+                f"{_cell(r.response_rate)} {r.on_time}/{r.dispatched}",
+                r.pending,
+                f"{_cell(r.solved_rate)} {r.solved}/{r.callbacks}",
                 _cell(r.satisfied_rate),
                 _cell(r.score),
             ]
