@@ -158,6 +158,15 @@ def walk(base: str, var: str) -> None:
         page.locator("#chart-trend canvas").first.wait_for(state="attached")
         page.wait_for_timeout(600)
         page.screenshot(path=OUT / "desktop-dashboard.png")
+        page.locator("#ranking").scroll_into_view_if_needed()
+        page.evaluate(
+            "window.scrollBy(0, document.querySelector('#ranking').getBoundingClientRect().top - 20)"
+        )
+        page.screenshot(path=OUT / "desktop-ranking-groups.png")
+        page.locator("table.ranking a[href*='/dashboard/units/']").first.click()
+        page.locator("#chart-unit canvas").first.wait_for(state="attached")
+        page.wait_for_timeout(600)
+        page.screenshot(path=OUT / "desktop-unit-page.png")
         page.goto(f"{base}/dashboard/hotspots/?days=90")
         page.screenshot(path=OUT / "desktop-hotspots.png")
         sign_in("assessor")  # the star periods: this quarter's in entry, last quarter's published
@@ -183,8 +192,11 @@ def walk(base: str, var: str) -> None:
         small.fill("#id_password", "leader-2026")
         small.click("button[type=submit]")
         small.goto(f"{base}/dashboard/?period={last_month}")
-        small.locator("#chart-trend canvas").first.wait_for(state="attached")
+        small.locator("#chart-map canvas").first.wait_for(state="attached")
         small.wait_for_timeout(600)
+        small.evaluate(
+            "window.scrollBy(0, document.querySelector('#county-map').getBoundingClientRect().top - 8)"
+        )
         small.screenshot(path=OUT / "phone-dashboard.png")
         browser.close()
 

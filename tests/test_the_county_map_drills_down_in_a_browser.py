@@ -47,7 +47,10 @@ def test_the_map_colours_the_counties_and_a_click_drills_down(
     page.wait_for_selector("#chart-map canvas")
     page.locator("#chart-map").scroll_into_view_if_needed()
     box = page.locator("#chart-map").bounding_box()
-    assert box["width"] <= 360 and box["height"] >= 300  # fits a phone, still readable
+    assert box["width"] <= 360  # fits a phone, in the prefecture's own shape (not stretched)
+    assert abs(box["width"] / (box["height"] - 48) - 1.9) < 0.1
+    listed = page.locator("ul.county-list li").all_inner_texts()  # names too small to draw
+    assert len(listed) == 7 and any(t.startswith("昌吉市") for t in listed)
     assert all(u.startswith(live_server.url) for u in requests)  # nothing from elsewhere
     assert any("vendor/china-cities/" in u for u in requests)
     drawn = page.evaluate(

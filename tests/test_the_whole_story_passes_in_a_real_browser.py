@@ -81,11 +81,17 @@ def test_a_request_goes_from_a_phone_to_the_leaders_dashboard(
     assert callback.data["by_resident"] is True and callback.data["proof"] == "code"
 
     page = sign_in(desk, base, "lee")
+    # the dashboard opens on the last complete month; this month is offered as 进行中
+    this_month = f"{ticket.received_at.astimezone(ticket.received_at.tzinfo):%Y-%m}"
     page.goto(f"{base}/dashboard/")
-    row = page.locator("#ranking tbody tr", has_text="嘉顺社区")
+    page.select_option("#period", this_month)
+    page.wait_for_url(f"**period={this_month}**")
+    assert "进行中" in page.locator("#in-progress").inner_text()
+    row = page.locator("table.ranking tbody tr", has_text="嘉顺社区")
     assert row.count() == 1
     cells = row.locator("td").all_inner_texts()
-    assert cells[2] == "1" and cells[4] == "1"  # one dispatched, one called back
+    assert cells[2].split()[-1].endswith("/1")  # one dispatched (its counts under the rate)
+    assert cells[4].split()[-1] == "1/1"  # one called back, solved
     page.locator("#chart-ranking canvas").first.wait_for(state="attached")
     shots = os.environ.get("JICENG_SCREENSHOTS")
     if shots:

@@ -2,16 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import (
-    BooleanField,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-)
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -62,37 +53,29 @@ def final_assignments(start: datetime, end: datetime, as_of: datetime | None = N
 
     Each is annotated `on_time` (the unit accepted by its accept-by) and `pending`: not
     accepted, and either its accept-by is still ahead of `as_of` (now) or the unit's return
-    waits for a dispatcher's ruling. A pending ticket is neither on time nor late yet."""
+    waits for a dispatcher's ruling. A pending ticket is neither on time nor late yet.
+
+    Reads the derived columns `superseded_at` and `accepted_at` (see `TicketEvent`), one row
+    per ticket from the partial index `event_final_assignment`."""
     as_of = as_of or timezone.now()
-    later = TicketEvent.objects.filter(
-        ticket_id=OuterRef("ticket_id"), action__in=ASSIGNING, id__gt=OuterRef("id")
-    )
-    accepted = TicketEvent.objects.filter(
-        ticket_id=OuterRef("ticket_id"),
-        action="accept",
-        unit_id=OuterRef("unit_id"),
-        id__gt=OuterRef("id"),
-    )
-    return (
-        TicketEvent.objects.filter(action__in=ASSIGNING, at__gte=start, at__lt=end)
-        .filter(~Exists(later))
-        .annotate(
-            on_time=Exists(accepted.filter(at__lte=OuterRef("due_at"))),
-            pending=ExpressionWrapper(
-                ~Exists(accepted) & (Q(due_at__gt=as_of) | Q(ticket__status=Status.RETURNED)),
-                output_field=BooleanField(),
-            ),
-        )
+    return TicketEvent.objects.filter(
+        action__in=ASSIGNING, superseded_at__isnull=True, at__gte=start, at__lt=end
+    ).annotate(
+        on_time=ExpressionWrapper(
+            Q(accepted_at__isnull=False, accepted_at__lte=F("due_at")), output_field=BooleanField()
+        ),
+        pending=ExpressionWrapper(
+            Q(accepted_at__isnull=True) & (Q(due_at__gt=as_of) | Q(ticket__status=Status.RETURNED)),
+            output_field=BooleanField(),
+        ),
     )
 
 
 def last_callbacks(start: datetime, end: datetime) -> QuerySet:
-    """Each ticket's last callback event in [start, end)."""
-    later = TicketEvent.objects.filter(
-        ticket_id=OuterRef("ticket_id"), action="callback", id__gt=OuterRef("id"), at__lt=end
-    )
+    """Each ticket's last callback event in [start, end): none of the ticket's later callbacks
+    falls before `end`."""
     return TicketEvent.objects.filter(action="callback", at__gte=start, at__lt=end).filter(
-        ~Exists(later)
+        Q(superseded_at__isnull=True) | Q(superseded_at__gte=end)
     )
 
 

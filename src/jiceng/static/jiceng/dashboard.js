@@ -27,6 +27,10 @@
   function drawMap() {
     var el = document.getElementById("chart-map");
     if (!el || !d.map || !echarts.getMap(d.map.map)) return;
+    // the prefecture is about 1.9 times as wide as it is tall: give the map that shape at any
+    // width, so the counties are never stretched, plus room for the legend
+    function fit() { el.style.height = Math.round(Math.min(el.clientWidth, 900) / 1.9 + 48) + "px"; }
+    fit();
     var chart = echarts.init(el);
     var names = {score: "综合得分", response: "响应率", solved: "解决率", satisfied: "满意率"};
     function tip(c, rate) {
@@ -52,8 +56,10 @@
         visualMap: {min: low, max: 100, orient: "horizontal", left: "center", bottom: 0,
           itemWidth: 12, itemHeight: narrow ? 120 : 180, calculable: false, precision: 0,
           text: ["100", String(low)], inRange: {color: ["#fde0dc", "#e57373", "#b71c1c"]}},
-        series: [{type: "map", map: d.map.map, roam: false, top: 8, bottom: 40, left: 4, right: 4,
-          label: {show: true, fontSize: narrow ? 9 : 12, formatter: function (p) { return shortName(p.name); }},
+        series: [{type: "map", map: d.map.map, roam: false, top: 8, bottom: 40, left: "center",
+          width: Math.min(el.clientWidth - 8, 900),
+          // on a phone the names would overlap: the list under the map names the counties
+          label: {show: !narrow, fontSize: 12, formatter: function (p) { return shortName(p.name); }},
           itemStyle: {areaColor: "#e0e0e0", borderColor: "#fff"},
           emphasis: {label: {show: true}, itemStyle: {areaColor: "#ffcc80"}},
           data: d.map.counties.map(function (c) {
@@ -74,6 +80,6 @@
         show(b.getAttribute("data-rate"));
       });
     });
-    window.addEventListener("resize", function () { chart.resize(); });
+    window.addEventListener("resize", function () { fit(); chart.resize(); });
   }
 })();

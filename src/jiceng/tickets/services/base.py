@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from ..models import (
     Ticket,
     TicketEvent,
 )
+from ..states import ASSIGNING
 
 
 class Conflict(ServiceError):
@@ -65,7 +67,7 @@ def _event(
     data: dict | None = None,
     actor_label: str = "",
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         action=action,
         actor=actor,
@@ -79,6 +81,24 @@ def _event(
         reason=reason,
         data=data or {},
     )
+    _derive(event)
+    return event
+
+
+def _derive(event: TicketEvent) -> None:
+    """Keep the derived columns of the ticket's earlier events true (see `TicketEvent`): a new
+    assignment or callback supersedes the earlier ones; an accept marks the assignment it
+    answers."""
+    earlier = TicketEvent.objects.filter(ticket_id=event.ticket_id, id__lt=event.id)
+    kinds = ASSIGNING if event.action in ASSIGNING else {"callback"}
+    if event.action in ASSIGNING or event.action == "callback":
+        earlier.filter(action__in=kinds).filter(
+            Q(superseded_at__isnull=True) | Q(superseded_at__gt=event.at)
+        ).update(superseded_at=event.at)
+    elif event.action == "accept" and event.unit_id is not None:
+        earlier.filter(action__in=ASSIGNING, unit_id=event.unit_id).filter(
+            Q(accepted_at__isnull=True) | Q(accepted_at__gt=event.at)
+        ).update(accepted_at=event.at)
 
 
 def _notify(
