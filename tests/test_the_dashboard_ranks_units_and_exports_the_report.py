@@ -1,7 +1,7 @@
 """The leaders' dashboard shows the 三率 ranking of the scope for a period, with drill-down
 links, and exports the same table to Excel as the 通报."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -64,3 +64,23 @@ def test_the_drill_down_lists_the_tickets_behind_a_figure(login, world, march):
         f"/work/tickets/?view=all&unit={world['jiashun_unit'].pk}&period=2026-04"
     )
     assert march.number not in other.content.decode()
+
+
+def test_the_slowest_units_are_averaged_in_the_database(login, world, users, march):
+    from jiceng.dashboards import selectors as dashboard
+
+    late = factories.ticket(world["jiashun"], at=datetime(2026, 3, 5, 10, tzinfo=TZ))
+    late = services.dispatch(users["erin"], late, world["jiashun_unit"], at=late.received_at)
+    services.accept(users["dave"], late, at=late.received_at.replace(hour=11))
+    late.refresh_from_db()
+    services.reply(users["dave"], late, "拖了很久才答复群众", at=late.reply_by + timedelta(hours=5))
+    march.refresh_from_db()
+    late.refresh_from_db()
+    expected = (
+        ((march.replied_at - march.accept_by) + (late.replied_at - late.accept_by)).total_seconds()
+        / 2
+        / 3600
+    )
+    (row,) = dashboard.slowest_units(dashboard.lens_for(users["erin"]), "2026-03")
+    assert (row["name"], row["tickets"], row["late"]) == ("嘉顺社区", 2, 1)
+    assert row["hours"] == round(expected, 1)

@@ -175,3 +175,16 @@ def test_the_migration_fills_the_columns_as_the_services_keep_them(world, users)
     )
     assert filled == kept
     assert any(s for _, s, _ in kept) and any(a for _, _, a in kept)
+
+
+def test_month_by_month_in_one_query_equals_each_month_on_its_own(world, users):
+    random_histories(world, users, random.Random(11), 80)
+    months = ["2026-03", "2026-04", "2026-05"]
+    for by in ("unit", "scope", "channel"):
+        together = selectors.monthly_rate_counts(months, by=by, as_of=NOW)
+        for month in months:
+            alone = selectors.rate_counts(month, by=by, as_of=NOW)
+            assert sorted(together[month], key=lambda c: c.key) == sorted(
+                alone, key=lambda c: c.key
+            ), (by, month)
+    assert any(c.callbacks for c in selectors.monthly_rate_counts(months, by="unit")["2026-04"])

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
-from django.db.models import Count
-from django.db.models.functions import Substr
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import Substr, TruncMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -140,10 +140,14 @@ def trend_months(period: str) -> list[str]:
 
 
 def trend(lens: Lens, period: str) -> list[dict]:
-    """The scope's own 三率, month by month."""
+    """The scope's own 三率, month by month (each month its own period)."""
+    w = ticket_selectors.weights()
+    months = trend_months(period)
+    found = ticket_selectors.monthly_rate_counts(months, by="scope", scope=lens.scope)
     out = []
-    for month in trend_months(period):
-        row = ticket_selectors.scope_rates(*metrics.period_bounds(month), lens.scope)
+    for month in months:
+        counts = found[month][0] if found[month] else metrics.Counts("scope", "合计")
+        row = metrics.rate(counts, w)
         out.append(
             {
                 "month": month,
@@ -196,11 +200,14 @@ def channel_trend(lens: Lens, period: str) -> dict:
     rows = (
         lens.tickets()
         .filter(received_at__gte=start, received_at__lt=end)
-        .values_list("channel", "received_at")
+        .annotate(m=TruncMonth("received_at", tzinfo=metrics.SHANGHAI))
+        .values("channel", "m")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for channel, at in rows.iterator():
-        table[channel][metrics.month_of(at).text] += 1
+    for row in rows:
+        table[row["channel"]][metrics.month_of(row["m"]).text] += row["n"]
     return {
         "months": months,
         "series": [
@@ -233,35 +240,44 @@ def by_category(lens: Lens, period: str) -> list[dict]:
 def slowest_units(lens: Lens, period: str, limit: int = 10) -> list[dict]:
     """Units by their mean time from dispatch to reply (clock hours), replies in the period."""
     start, end = metrics.period_bounds(period)
-    tickets = (
+    hours = ExpressionWrapper(F("replied_at") - F("accept_by"), output_field=DurationField())
+    rows = (
         lens.tickets()
         .filter(
             replied_at__gte=start,
             replied_at__lt=end,
             main_unit__isnull=False,
             accepted_at__isnull=False,
+            accept_by__isnull=False,
         )
-        .values_list("main_unit_id", "main_unit__name", "accept_by", "replied_at", "reply_by")
+        .values("main_unit_id", "main_unit__name")
+        .annotate(
+            n=Count("id"),
+            mean=Avg(hours),
+            late=Count("id", filter=Q(reply_by__isnull=False, replied_at__gt=F("reply_by"))),
+        )
+        .order_by("-late", "-mean")[:limit]
     )
-    hours: dict[int, list] = defaultdict(list)
-    names = {}
-    late: dict[int, int] = defaultdict(int)
-    for unit_id, name, accept_by, replied_at, reply_by in tickets:
-        names[unit_id] = name
-        hours[unit_id].append((replied_at - accept_by).total_seconds() / 3600 if accept_by else 0)
-        if reply_by and replied_at > reply_by:
-            late[unit_id] += 1
-    rows = [
+    return [
         {
-            "unit_id": u,
-            "name": names[u],
-            "tickets": len(h),
-            "hours": round(sum(h) / len(h), 1),
-            "late": late[u],
+            "unit_id": r["main_unit_id"],
+            "name": r["main_unit__name"],
+            "tickets": r["n"],
+            "hours": round(_seconds(r["mean"]) / 3600, 1),
+            "late": r["late"],
         }
-        for u, h in hours.items()
+        for r in rows
     ]
-    return sorted(rows, key=lambda r: (-r["late"], -r["hours"]))[:limit]
+
+
+def _seconds(value) -> float:
+    """An average duration as the database returns it: a timedelta (PostgreSQL) or a number
+    of microseconds (SQLite)."""
+    if value is None:
+        return 0.0
+    if hasattr(value, "total_seconds"):
+        return value.total_seconds()
+    return float(value) / 1_000_000
 
 
 def hot_spots(lens: Lens, period: str, limit: int = 10) -> list[dict]:
@@ -301,26 +317,21 @@ def unit_history(unit: Unit, period: str) -> list[dict]:
     its rank in its group of its county each month (None when 样本不足 or without tickets)."""
     _, peers = peers_of(unit)
     last = metrics.parse_period(period).months()[-1]
+    months = [metrics.shift_month(last, -i).text for i in reversed(range(12))]
+    w, minimum = ticket_selectors.weights(), ticket_selectors.min_sample()
+    group_of, order = ticket_selectors.unit_groups()
+    found = ticket_selectors.monthly_rate_counts(months, by="unit", scope=peers)
     out = []
-    for i in reversed(range(12)):
-        month = metrics.shift_month(last, -i).text
-        mine, size = None, 0
-        for _, rows in ticket_selectors.grouped_ranking(month, view="kind", scope=peers):
-            for r in rows:
-                if r.key == unit.code:
-                    mine, size = r, sum(1 for x in rows if x.rank is not None)
-        row = (
-            mine.as_dict()
-            if mine
-            else metrics.rate(
-                metrics.Counts(unit.code, unit.name), ticket_selectors.weights()
-            ).as_dict()
-        )
+    for month in months:
+        groups = dict(metrics.rank_groups(found[month], w, minimum, group_of, order))
+        rows = next((g for g in groups.values() if any(r.key == unit.code for r in g)), [])
+        mine = next((r for r in rows if r.key == unit.code), None)
+        row = mine or metrics.rate(metrics.Counts(unit.code, unit.name), w, minimum)
         out.append(
             {
-                **row,
+                **row.as_dict(),
                 "month": month,
-                "ranked_among": size,
+                "ranked_among": sum(1 for r in rows if r.rank is not None),
                 "drill": reverse("work-tickets")
                 + "?"
                 + urlencode({"view": "all", "period": month, "unit": unit.pk}),

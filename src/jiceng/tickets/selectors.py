@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from jiceng.orgs.access import Scope, scope_of
@@ -118,12 +118,32 @@ def rate_counts(
     user=None,
     as_of: datetime | None = None,
 ) -> list[metrics.Counts]:
-    """Per-unit (or per-region) counts for the 三率 of `period` ("2026-03", "2026-Q4", "2026",
-    or a (start, end) pair of aware datetimes), inside the scope. Pending tickets (see
-    `final_assignments`) are counted apart, as of `as_of` (now)."""
+    """Per-unit (or per-region, or per-channel) counts for the 三率 of `period` ("2026-03",
+    "2026-Q4", "2026", or a (start, end) pair of aware datetimes), inside the scope. Pending
+    tickets (see `final_assignments`) are counted apart, as of `as_of` (now)."""
     start, end = period if isinstance(period, tuple) else metrics.period_bounds(period)
     if user is not None:
         scope = scope_of(user)
+    return _counts(start, end, by, level, scope, as_of, monthly=False).get(None, [])
+
+
+def monthly_rate_counts(
+    months: list[str],
+    *,
+    by: str = "unit",
+    level: str = "county",
+    scope: Scope | None = None,
+    as_of: datetime | None = None,
+) -> dict[str, list[metrics.Counts]]:
+    """`rate_counts` for each of consecutive `months` ("2026-01", …), in two queries: each
+    month is its own period (a callback counts in its month when it is the month's last)."""
+    start = metrics.period_bounds(months[0])[0]
+    end = metrics.period_bounds(months[-1])[1]
+    found = _counts(start, end, by, level, scope, as_of, monthly=True)
+    return {m: found.get(m, []) for m in months}
+
+
+def _counts(start, end, by, level, scope, as_of, *, monthly: bool) -> dict:
     where = _scope_q(scope, by)
     if by == "unit":
         key = F("unit_id")
@@ -131,25 +151,36 @@ def rate_counts(
         key = Substr("ticket__region__code", 1, LEVEL_DIGITS[level])
     elif by == "channel":
         key = F("ticket__channel")
+    elif by == "scope":
+        key = Value("scope")
     else:
         raise ValueError(by)
+    group = ["k", "m"] if monthly else ["k"]
+    month = TruncMonth("at", tzinfo=metrics.SHANGHAI) if monthly else Value(None)
 
     dispatched = (
         final_assignments(start, end, as_of)
         .filter(where)
-        .annotate(k=key)
-        .values("k")
+        .annotate(k=key, m=month)
+        .values(*group)
         .annotate(
             n=Count("id", filter=Q(pending=False)),
             on=Count("id", filter=Q(on_time=True)),
             pending_n=Count("id", filter=Q(pending=True)),
         )
     )
+    if monthly:  # the last callback of each month: none later in the same month
+        callbacks = (
+            TicketEvent.objects.filter(action="callback", at__gte=start, at__lt=end)
+            .annotate(m=month, later_month=TruncMonth("superseded_at", tzinfo=metrics.SHANGHAI))
+            .filter(Q(superseded_at__isnull=True) | Q(later_month__gt=F("m")))
+        )
+    else:
+        callbacks = last_callbacks(start, end).annotate(m=month)
     answered = (
-        last_callbacks(start, end)
-        .filter(where)
+        callbacks.filter(where)
         .annotate(k=key)
-        .values("k")
+        .values(*group)
         .annotate(
             n=Count("id"),
             solved=Count("id", filter=Q(data__solved=True)),
@@ -158,21 +189,19 @@ def rate_counts(
             s3=Count("id", filter=Q(data__satisfaction="不满意")),
         )
     )
-    table: dict[str, dict] = {}
-    for row in dispatched:
-        if row["k"] is None:
-            continue
-        table.setdefault(str(row["k"]), {})["d"] = row
-    for row in answered:
-        if row["k"] is None:
-            continue
-        table.setdefault(str(row["k"]), {})["c"] = row
-    names = _names(by, list(table), level)
-    result = []
-    for k, parts in table.items():
+    table: dict[tuple, dict] = {}
+    for part, rows in (("d", dispatched), ("c", answered)):
+        for row in rows:
+            if row["k"] is None:
+                continue
+            m = metrics.month_of(row["m"]).text if monthly else None
+            table.setdefault((m, str(row["k"])), {})[part] = row
+    names = _names(by, list({k for _, k in table}), level)
+    result: dict = {}
+    for (m, k), parts in table.items():
         d, c = parts.get("d", {}), parts.get("c", {})
         code, name, kind = names.get(k, (k, k, ""))
-        result.append(
+        result.setdefault(m, []).append(
             metrics.Counts(
                 key=code,
                 name=name,
@@ -200,6 +229,8 @@ def _names(by: str, keys: list[str], level: str) -> dict[str, tuple[str, str, st
         return {str(pk): (code, name, kind) for pk, code, name, kind in rows}
     if by == "channel":
         return {k: (k, Channel(k).label if k in Channel.values else k, "channel") for k in keys}
+    if by == "scope":
+        return {k: (k, "合计", "") for k in keys}
     codes = {k.ljust(12, "0"): k for k in keys}
     rows = Region.objects.filter(code__in=codes).values_list("code", "name", "level")
     return {codes[code]: (code, name, kind) for code, name, kind in rows}
@@ -232,6 +263,31 @@ VIEWS = {"kind": "按单位类别", "region": "按区划层级"}
 BIG, SMALL = "件量较大", "件量较小"
 
 
+def _volume(config: RankingSettings, months: int):
+    """A row's volume class suffix ("·件量较大"), or "" with the option off."""
+
+    def suffix(c: metrics.Counts) -> str:
+        if not config.volume_groups:
+            return ""
+        return "·" + (BIG if c.dispatched + c.pending >= config.volume_split * months else SMALL)
+
+    return suffix
+
+
+def unit_groups(months: int = 1) -> tuple:
+    """(group_of, order) for ranking units like with like: by kind, then by volume when the
+    assessors turned that on. The dashboard, the 通报 and a unit's own page share it."""
+    config = RankingSettings.current()
+    volume = _volume(config, months)
+    label_of = {kind: label for label, kinds in KIND_GROUPS for kind in kinds}
+    order = tuple(
+        label + suffix
+        for label, _ in KIND_GROUPS
+        for suffix in (["·" + BIG, "·" + SMALL] if config.volume_groups else [""])
+    )
+    return (lambda c: label_of.get(c.kind, "其他单位") + volume(c)), order
+
+
 def grouped_ranking(
     period: str,
     *,
@@ -243,18 +299,11 @@ def grouped_ranking(
     """The rankings of a 通报, one per group: units by kind (`view="kind"`), or regions by
     level (`view="region"`). With the assessors' volume option on, each group is split once
     more into its large and small units by tickets dispatched."""
-    config = RankingSettings.current()
     minimum = min_sample() if minimum is None else minimum
     w = weights()
     months = metrics.parse_period(period).month_count if isinstance(period, str) else 1
-    split = config.volume_split * months
-
-    def volume(c: metrics.Counts) -> str:
-        if not config.volume_groups:
-            return ""
-        return "·" + (BIG if c.dispatched + c.pending >= split else SMALL)
-
     if view == "region":
+        volume = _volume(RankingSettings.current(), months)
         out = []
         for level, label in LEVEL_GROUPS:
             counts = rate_counts(period, by="region", level=level, scope=scope, user=user)
@@ -264,33 +313,12 @@ def grouped_ranking(
         return out
     if view != "kind":
         raise ValueError(view)
-    label_of = {kind: label for label, kinds in KIND_GROUPS for kind in kinds}
-    order = tuple(
-        label + suffix
-        for label, _ in KIND_GROUPS
-        for suffix in (["·" + BIG, "·" + SMALL] if config.volume_groups else [""])
-    )
+    group_of, order = unit_groups(months)
     counts = rate_counts(period, by="unit", scope=scope, user=user)
-    return metrics.rank_groups(
-        counts, w, minimum, lambda c: label_of.get(c.kind, "其他单位") + volume(c), order
-    )
+    return metrics.rank_groups(counts, w, minimum, group_of, order)
 
 
 def scope_rates(start, end, scope: Scope) -> metrics.Row:
     """The 三率 of everything the units inside `scope` handled in [start, end), as one row."""
-    counts = rate_counts((start, end), scope=scope)
-    answers: dict[str, int] = {}
-    for c in counts:
-        for k, v in c.answers.items():
-            answers[k] = answers.get(k, 0) + v
-    total = metrics.Counts(
-        key="scope",
-        name="合计",
-        dispatched=sum(c.dispatched for c in counts),
-        on_time=sum(c.on_time for c in counts),
-        pending=sum(c.pending for c in counts),
-        callbacks=sum(c.callbacks for c in counts),
-        solved=sum(c.solved for c in counts),
-        answers=answers,
-    )
-    return metrics.rate(total, weights())
+    counts = rate_counts((start, end), by="scope", scope=scope)
+    return metrics.rate(counts[0] if counts else metrics.Counts("scope", "合计"), weights())
