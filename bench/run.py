@@ -598,7 +598,7 @@ def bench_pages(runs: int) -> dict:
         return get
 
     out = {"runs": runs, "unit": busy.name if busy else None}
-    with override_settings(DEBUG=False):
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         out["ranking_year"] = timed(lambda: selectors.ranking(year))
         out["dashboard_month"] = timed(page(f"/dashboard/?period={PERIOD}"))
         out["dashboard_year"] = timed(page(f"/dashboard/?period={year}"))

@@ -175,6 +175,16 @@ def test_the_migration_fills_the_columns_as_the_services_keep_them(world, users)
     )
     assert filled == kept
     assert any(s for _, s, _ in kept) and any(a for _, _, a in kept)
+    answers = list(TicketEvent.objects.order_by("id").values_list("id", "solved", "satisfaction"))
+    TicketEvent.objects.update(solved=None, satisfaction="")
+    import_module("jiceng.tickets.migrations.0017_callback_answer_columns").copy_answers(
+        django_apps, None
+    )
+    assert (
+        list(TicketEvent.objects.order_by("id").values_list("id", "solved", "satisfaction"))
+        == answers
+    )
+    assert {s for _, _, s in answers} >= {"满意", "不满意", ""}
 
 
 def test_month_by_month_in_one_query_equals_each_month_on_its_own(world, users):

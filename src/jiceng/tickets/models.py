@@ -483,6 +483,8 @@ class TicketEvent(models.Model):
       the same kind. An assignment without one is the ticket's last: its unit kept it. A
       callback is the last of [start, end) when it has none before `end`.
     - `accepted_at` (assigning events): when the assigned unit accepted the ticket.
+    A callback's answer is also kept in `solved` and `satisfaction` (as in `data`), so the
+    三率 of a period are read from the two partial indexes alone.
     """
 
     ticket = models.ForeignKey(
@@ -514,6 +516,9 @@ class TicketEvent(models.Model):
     data = models.JSONField("数据", default=dict, blank=True)
     superseded_at = models.DateTimeField("被后续事件取代", null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField("接单时间", null=True, blank=True, editable=False)
+    # a callback's answer, as in `data`, in columns the 三率 index can hold
+    solved = models.BooleanField("是否解决", null=True, blank=True, editable=False)
+    satisfaction = models.CharField("满意度", max_length=4, blank=True, editable=False)
 
     class Meta:
         verbose_name = "工单事件"
@@ -537,7 +542,7 @@ class TicketEvent(models.Model):
             ),
             models.Index(
                 fields=["at"],
-                include=["unit", "superseded_at", "ticket"],
+                include=["unit", "superseded_at", "ticket", "solved", "satisfaction"],
                 condition=models.Q(action="callback"),
                 name="event_callback_at",
             ),

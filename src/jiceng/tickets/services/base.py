@@ -67,7 +67,10 @@ def _event(
     data: dict | None = None,
     actor_label: str = "",
 ) -> TicketEvent:
+    answer = data or {}
     event = TicketEvent.objects.create(
+        solved=answer.get("solved") if action == "callback" else None,
+        satisfaction=answer.get("satisfaction", "") if action == "callback" else "",
         ticket=ticket,
         action=action,
         actor=actor,
