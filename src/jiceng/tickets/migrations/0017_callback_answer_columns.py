@@ -15,6 +15,10 @@ def copy_answers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Filling a column of every event and then indexing it in one transaction fails on
+    # PostgreSQL ("pending trigger events": the updates queue deferred foreign-key checks).
+    # Each step commits on its own; the fill is an idempotent UPDATE, safe to run again.
+    atomic = False
     dependencies = [
         ("orgs", "0004_phones_encrypted"),
         ("tickets", "0016_event_derived_columns"),
