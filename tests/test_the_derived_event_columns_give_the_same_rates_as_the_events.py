@@ -16,7 +16,7 @@ from django.apps import apps as django_apps
 from django.db.models import Count, Exists, OuterRef, Q
 
 from jiceng import factories
-from jiceng.tickets import selectors, services
+from jiceng.tickets import selectors
 from jiceng.tickets.models import TicketEvent
 from jiceng.tickets.states import ASSIGNING, Status
 
@@ -78,69 +78,6 @@ def through_the_engine(start, end, as_of):
     }
 
 
-def random_histories(world, users, rng: random.Random, n: int) -> None:
-    erin, ivan = users["erin"], users["ivan"]
-    units = [
-        (world["jiashun_unit"], users["dave"]),
-        (world["jianguo_unit"], users["gina"]),
-        (world["changji_zjj"], users["zoe"]),
-    ]
-    for i in range(n):
-        at = datetime(2026, 3, 20, 9, tzinfo=TZ) + timedelta(hours=rng.randint(0, 24 * 50))
-        if at >= NOW:
-            continue
-        unit, person = rng.choice(units)
-        ticket = factories.ticket(world["jiashun"], at=at, title=f"第{i}件诉求")
-
-        def step(hours):
-            nonlocal at
-            at = at + timedelta(hours=hours)
-            return at if at < NOW else None
-
-        if not (t := step(rng.choice([0.2, 1, 30]))):
-            continue
-        ticket = services.dispatch(erin, ticket, unit, at=t)
-        for _ in range(rng.randint(0, 2)):  # returns, each upheld or rejected
-            if not (t := step(rng.choice([0.5, 3]))):
-                break
-            ticket = services.return_ticket(person, ticket, "不属于本单位职责范围", at=t)
-            if rng.random() < 0.3 or not (t := step(rng.choice([1, 50]))):
-                break  # waits for its ruling
-            if rng.random() < 0.5:
-                unit, person = rng.choice([u for u in units if u[0] != unit])
-                ticket = services.uphold_return(erin, ticket, unit, at=t)
-            else:
-                ticket = services.reject_return(erin, ticket, "属于本单位职责", at=t)
-        if ticket.status != Status.DISPATCHED or rng.random() < 0.2:
-            continue
-        if not (t := step(rng.choice([0.5, 2, 40, 200]))):
-            continue
-        ticket = services.accept(person, ticket, at=t)
-        if rng.random() < 0.15 and (t := step(1)):
-            unit, person = rng.choice([u for u in units if u[0] != unit])
-            ticket = services.redispatch(erin, ticket, unit, reason="改派给职能部门", at=t)
-            if not (t := step(rng.choice([0.5, 60]))):
-                continue
-            ticket = services.accept(person, ticket, at=t)
-        for _ in range(rng.randint(0, 2)):
-            if not (t := step(rng.choice([5, 100, 400]))):
-                break
-            ticket = services.reply(person, ticket, "已到现场处理完毕", at=t)
-            if not (t := step(rng.choice([10, 300]))):
-                break
-            solved = rng.random() < 0.7
-            ticket = services.callback(
-                ivan,
-                ticket,
-                solved=solved,
-                satisfaction="满意" if solved else "不满意",
-                at=t,
-            )
-            if solved or not (t := step(2)):
-                break
-            ticket = services.reopen(erin, ticket, "群众反映仍未解决", at=t)
-
-
 PERIODS = [
     (datetime(2026, 3, 1, tzinfo=TZ), datetime(2026, 4, 1, tzinfo=TZ)),
     (datetime(2026, 4, 1, tzinfo=TZ), datetime(2026, 5, 1, tzinfo=TZ)),
@@ -152,7 +89,7 @@ PERIODS = [
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_histories_count_the_same_both_ways(world, users, seed):
-    random_histories(world, users, random.Random(seed), 60)
+    factories.random_histories(world, users, random.Random(seed), 60)
     assert TicketEvent.objects.filter(action="callback").count() > 5
     for start, end in PERIODS:
         for as_of in (NOW, NOW - timedelta(days=25)):
@@ -163,7 +100,7 @@ def test_random_histories_count_the_same_both_ways(world, users, seed):
 
 
 def test_the_migration_fills_the_columns_as_the_services_keep_them(world, users):
-    random_histories(world, users, random.Random(7), 60)
+    factories.random_histories(world, users, random.Random(7), 60)
     kept = list(
         TicketEvent.objects.order_by("id").values_list("id", "superseded_at", "accepted_at")
     )
@@ -188,7 +125,7 @@ def test_the_migration_fills_the_columns_as_the_services_keep_them(world, users)
 
 
 def test_month_by_month_in_one_query_equals_each_month_on_its_own(world, users):
-    random_histories(world, users, random.Random(11), 80)
+    factories.random_histories(world, users, random.Random(11), 80)
     months = ["2026-03", "2026-04", "2026-05"]
     for by in ("unit", "scope", "channel"):
         together = selectors.monthly_rate_counts(months, by=by, as_of=NOW)

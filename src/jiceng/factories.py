@@ -6,10 +6,14 @@ ORM and validate nothing beyond the database constraints, like fixtures.
 
 import itertools
 import random
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from jiceng.core import names
 from jiceng.orgs.models import PartyOrg, Person, Post, Role, Unit, UnitType, User
 from jiceng.regions.models import Grid, Kind, Level, Region
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _serial = itertools.count(1)
 _rng = random.Random(20261125)
@@ -201,3 +205,76 @@ def photo(name: str = "现场.jpg", fmt: str = "JPEG", size=(64, 48), *, gps: bo
     image.save(out, fmt, **extra)
     kind = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[fmt]
     return SimpleUploadedFile(name, out.getvalue(), kind)
+
+
+def random_histories(world, users, rng, n: int, now=None) -> None:
+    """`n` tickets of spring 2026 with random histories through the services: dispatches,
+    returns upheld, rejected or awaiting a ruling, accepts in and out of time, redispatches,
+    replies, callbacks and reopenings, across month edges; nothing after `now`. For tests of
+    the 三率 that compare two ways of counting."""
+    from datetime import timedelta
+
+    from jiceng.tickets import services
+    from jiceng.tickets.states import Status
+
+    until = now or datetime(2026, 5, 20, 12, tzinfo=SHANGHAI)
+    erin, ivan = users["erin"], users["ivan"]
+    units = [
+        (world["jiashun_unit"], users["dave"]),
+        (world["jianguo_unit"], users["gina"]),
+        (world["changji_zjj"], users["zoe"]),
+    ]
+    for i in range(n):
+        at = datetime(2026, 3, 20, 9, tzinfo=SHANGHAI) + timedelta(hours=rng.randint(0, 24 * 50))
+        if at >= until:
+            continue
+        unit, person = rng.choice(units)
+        made = ticket(world["jiashun"], at=at, title=f"第{i}件诉求")
+
+        def step(hours):
+            nonlocal at
+            at = at + timedelta(hours=hours)
+            return at if at < until else None
+
+        if not (t := step(rng.choice([0.2, 1, 30]))):
+            continue
+        made = services.dispatch(erin, made, unit, at=t)
+        for _ in range(rng.randint(0, 2)):  # returns, each upheld or rejected
+            if not (t := step(rng.choice([0.5, 3]))):
+                break
+            made = services.return_ticket(person, made, "不属于本单位职责范围", at=t)
+            if rng.random() < 0.3 or not (t := step(rng.choice([1, 50]))):
+                break  # waits for its ruling
+            if rng.random() < 0.5:
+                unit, person = rng.choice([u for u in units if u[0] != unit])
+                made = services.uphold_return(erin, made, unit, at=t)
+            else:
+                made = services.reject_return(erin, made, "属于本单位职责", at=t)
+        if made.status != Status.DISPATCHED or rng.random() < 0.2:
+            continue
+        if not (t := step(rng.choice([0.5, 2, 40, 200]))):
+            continue
+        made = services.accept(person, made, at=t)
+        if rng.random() < 0.15 and (t := step(1)):
+            unit, person = rng.choice([u for u in units if u[0] != unit])
+            made = services.redispatch(erin, made, unit, reason="改派给职能部门", at=t)
+            if not (t := step(rng.choice([0.5, 60]))):
+                continue
+            made = services.accept(person, made, at=t)
+        for _ in range(rng.randint(0, 2)):
+            if not (t := step(rng.choice([5, 100, 400]))):
+                break
+            made = services.reply(person, made, "已到现场处理完毕", at=t)
+            if not (t := step(rng.choice([10, 300]))):
+                break
+            solved = rng.random() < 0.7
+            made = services.callback(
+                ivan,
+                made,
+                solved=solved,
+                satisfaction="满意" if solved else "不满意",
+                at=t,
+            )
+            if solved or not (t := step(2)):
+                break
+            made = services.reopen(erin, made, "群众反映仍未解决", at=t)

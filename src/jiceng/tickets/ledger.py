@@ -28,7 +28,7 @@ from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
 from jiceng.regions.rules import normalize_code
 
-from . import services
+from . import rollup, services
 from .deadlines import DeadlineUnknown
 from .models import (
     Category,
@@ -397,7 +397,9 @@ def import_ledger(path: Path | str, dry_run: bool = False, progress=None) -> Led
 def _replay(row: Row, old: Ticket | None) -> Ticket:
     """Build the ticket and its events from the row, through the services, as the system."""
     if old is not None:  # the row is kept, so its id and tracking code stay
-        TicketEvent.objects.filter(ticket=old).delete()
+        replaced = TicketEvent.objects.filter(ticket=old)
+        rollup.invalidate(replaced.values_list("at", flat=True))
+        replaced.delete()
         TicketUnit.objects.filter(ticket=old).delete()
         IntakeKey.objects.filter(ticket=old).delete()
     intake = services.Intake(

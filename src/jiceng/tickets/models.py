@@ -647,3 +647,58 @@ class ResidentToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.ticket_id}"
+
+
+class RateMonth(models.Model):
+    """The current token of a month's 三率 cells (`rollup.py`). Any event that changes what a
+    month counts replaces the token in its own transaction; cells computed under an older
+    token are never read."""
+
+    month = models.DateField(unique=True)
+    token = models.CharField(max_length=32)
+    filled = models.CharField(max_length=32, blank=True)  # the token the cells were stored under
+
+    class Meta:
+        verbose_name = "三率月度汇总版本"
+        verbose_name_plural = "三率月度汇总版本"
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class RateCell(models.Model):
+    """One month's 三率 counts for one unit, place (the tickets' village) and channel, computed
+    from the events (`rollup.py`). Callbacks are counted three ways: as the last of their
+    month, of their quarter and of their year, so that a quarter and a year are sums of
+    months exactly as if computed from the events."""
+
+    month = models.DateField()
+    token = models.CharField(max_length=32)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
+    channel = models.CharField(max_length=10)
+    dispatched = models.IntegerField(default=0)  # final assignments, pending ones left out
+    on_time = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)
+    # callbacks: n, solved, 满意, 基本满意, 不满意, each as last of the month / quarter / year
+    m_n = models.IntegerField(default=0)
+    m_solved = models.IntegerField(default=0)
+    m_s1 = models.IntegerField(default=0)
+    m_s2 = models.IntegerField(default=0)
+    m_s3 = models.IntegerField(default=0)
+    q_n = models.IntegerField(default=0)
+    q_solved = models.IntegerField(default=0)
+    q_s1 = models.IntegerField(default=0)
+    q_s2 = models.IntegerField(default=0)
+    q_s3 = models.IntegerField(default=0)
+    y_n = models.IntegerField(default=0)
+    y_solved = models.IntegerField(default=0)
+    y_s1 = models.IntegerField(default=0)
+    y_s2 = models.IntegerField(default=0)
+    y_s3 = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "token"], name="ratecell_month_token")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id} {self.region_id} {self.channel}"

@@ -10,7 +10,7 @@ from jiceng.orgs.access import Scope, scope_of
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
 
-from . import metrics
+from . import metrics, rollup
 from .models import Channel, EngineSettings, RankingSettings, Ticket, TicketEvent
 from .states import ASSIGNING, Status
 
@@ -129,11 +129,18 @@ def rate_counts(
 ) -> list[metrics.Counts]:
     """Per-unit (or per-region, or per-channel) counts for the 三率 of `period` ("2026-03",
     "2026-Q4", "2026", or a (start, end) pair of aware datetimes), inside the scope. Pending
-    tickets (see `final_assignments`) are counted apart, as of `as_of` (now)."""
-    start, end = period if isinstance(period, tuple) else metrics.period_bounds(period)
+    tickets (see `final_assignments`) are counted apart, as of `as_of` (now).
+
+    A month, quarter or year counted as of now sums the months kept by `rollup`, and counts
+    the months it may not keep from the events; any other window is counted from the events."""
     if user is not None:
         scope = scope_of(user)
-    return _counts(start, end, by, level, scope, as_of, monthly=False).get(None, [])
+    if isinstance(period, tuple):
+        rows = _event_rows(*period, by, level, scope, as_of, monthly=False)
+    else:
+        p = metrics.parse_period(period)
+        rows = _rows(p.months(), rollup.SPANS[p.kind], by, level, scope, as_of, monthly=False)
+    return _assemble(rows, by, level).get(None, [])
 
 
 def monthly_rate_counts(
@@ -144,82 +151,130 @@ def monthly_rate_counts(
     scope: Scope | None = None,
     as_of: datetime | None = None,
 ) -> dict[str, list[metrics.Counts]]:
-    """`rate_counts` for each of consecutive `months` ("2026-01", …), in two queries: each
-    month is its own period (a callback counts in its month when it is the month's last)."""
-    start = metrics.period_bounds(months[0])[0]
-    end = metrics.period_bounds(months[-1])[1]
-    found = _counts(start, end, by, level, scope, as_of, monthly=True)
+    """`rate_counts` for each of `months` ("2026-01", …), each month its own period."""
+    periods = [metrics.parse_period(m) for m in months]
+    found = _assemble(_rows(periods, "m", by, level, scope, as_of, monthly=True), by, level)
     return {m: found.get(m, []) for m in months}
 
 
-def _counts(start, end, by, level, scope, as_of, *, monthly: bool) -> dict:
-    where = _scope_q(scope, by)
+def _key(by: str, level: str, prefix: str = ""):
+    """The grouping expression: over events (prefix "") or over rollup cells."""
+    ticket = "ticket__" if not prefix else ""
     if by == "unit":
-        key = F("unit_id")
-    elif by == "region":
-        key = Substr("ticket__region__code", 1, LEVEL_DIGITS[level])
-    elif by == "channel":
-        key = F("ticket__channel")
-    elif by == "scope":
-        key = Value("scope")
-    else:
-        raise ValueError(by)
-    group = ["k", "m"] if monthly else ["k"]
-    month = TruncMonth("at", tzinfo=metrics.SHANGHAI) if monthly else Value(None)
+        return F("unit_id")
+    if by == "region":
+        return Substr(f"{ticket}region__code", 1, LEVEL_DIGITS[level])
+    if by == "channel":
+        return F(f"{ticket}channel")
+    if by == "scope":
+        return Value("scope")
+    raise ValueError(by)
 
-    dispatched = (
+
+def _cell_scope_q(scope: Scope | None, by: str) -> Q:
+    if scope is None or scope.everything:
+        return Q()
+    if scope.empty:
+        return Q(pk__in=[])
+    if scope.unit_id:
+        return Q(unit_id=scope.unit_id)
+    if by == "region":
+        return Q(region__path__startswith=scope.path)
+    return Q(unit__region__path__startswith=scope.path)
+
+
+def _rows(months, span, by, level, scope, as_of, *, monthly) -> list[dict]:
+    """Count rows of whole months: from the rollup where it keeps them (as of now only), from
+    the events for the others, callbacks counted as the last of their `span`."""
+    stored = {} if as_of is not None else rollup.stored_months(months)
+    rows = rollup.sums(
+        stored, _key(by, level, "cell"), _cell_scope_q(scope, by), span, monthly=monthly
+    )
+    for month in months:
+        if month in stored:
+            continue
+        horizon = rollup.span_end(month, span)
+        rows += _event_rows(
+            *month.bounds(), by, level, scope, as_of, monthly=monthly, horizon=horizon
+        )
+    return rows
+
+
+def _event_rows(
+    start, end, by, level, scope, as_of, *, monthly: bool, horizon: datetime | None = None
+) -> list[dict]:
+    """Count rows of [start, end) from the events. A callback counts when it is the last
+    before `horizon` (the period's end; with `monthly`, the end of its month)."""
+    where = _scope_q(scope, by)
+    key = _key(by, level)
+    group = ["k", "month"] if monthly else ["k"]
+    month = TruncMonth("at", tzinfo=metrics.SHANGHAI) if monthly else Value(None)
+    rows = list(
         final_assignments(start, end, as_of)
         .filter(where)
-        .annotate(k=key, m=month)
+        .annotate(k=key, month=month)
         .values(*group)
         .annotate(  # counting unit_id, which the index holds: no visit to the table
-            n=Count("unit_id", filter=Q(pending=False)),
-            on=Count("unit_id", filter=Q(on_time=True)),
-            pending_n=Count("unit_id", filter=Q(pending=True)),
+            dispatched=Count("unit_id", filter=Q(pending=False)),
+            on_time=Count("unit_id", filter=Q(on_time=True)),
+            pending=Count("unit_id", filter=Q(pending=True)),
         )
+        .order_by()
     )
+    callbacks = TicketEvent.objects.filter(action="callback", at__gte=start, at__lt=end)
     if monthly:  # the last callback of each month: none later in the same month
-        callbacks = (
-            TicketEvent.objects.filter(action="callback", at__gte=start, at__lt=end)
-            .annotate(m=month, later_month=TruncMonth("superseded_at", tzinfo=metrics.SHANGHAI))
-            .filter(Q(superseded_at__isnull=True) | Q(later_month__gt=F("m")))
-        )
+        callbacks = callbacks.annotate(
+            month=month, later=TruncMonth("superseded_at", tzinfo=metrics.SHANGHAI)
+        ).filter(Q(superseded_at__isnull=True) | Q(later__gt=F("month")))
     else:
-        callbacks = last_callbacks(start, end).annotate(m=month)
-    answered = (
+        callbacks = callbacks.filter(
+            Q(superseded_at__isnull=True) | Q(superseded_at__gte=horizon or end)
+        ).annotate(month=month)
+    rows += (
         callbacks.filter(where)
         .annotate(k=key)
         .values(*group)
         .annotate(
             n=Count("unit_id"),
-            solved_n=Count("unit_id", filter=Q(solved=True)),
+            solved=Count("unit_id", filter=Q(solved=True)),
             s1=Count("unit_id", filter=Q(satisfaction="满意")),
             s2=Count("unit_id", filter=Q(satisfaction="基本满意")),
             s3=Count("unit_id", filter=Q(satisfaction="不满意")),
         )
+        .order_by()
     )
+    return rows
+
+
+def _assemble(rows: list[dict], by: str, level: str) -> dict:
+    """{month text or None: [Counts]} from count rows, summing rows of the same key."""
     table: dict[tuple, dict] = {}
-    for part, rows in (("d", dispatched), ("c", answered)):
-        for row in rows:
-            if row["k"] is None:
-                continue
-            m = metrics.month_of(row["m"]).text if monthly else None
-            table.setdefault((m, str(row["k"])), {})[part] = row
+    for row in rows:
+        if row["k"] is None:
+            continue
+        month = row.get("month")
+        m = (
+            metrics.month_of(month).text
+            if isinstance(month, datetime)
+            else (f"{month.year:04d}-{month.month:02d}" if month else None)
+        )
+        into = table.setdefault((m, str(row["k"])), {})
+        for name in ("dispatched", "on_time", "pending", "n", "solved", "s1", "s2", "s3"):
+            into[name] = into.get(name, 0) + (row.get(name) or 0)
     names = _names(by, list({k for _, k in table}), level)
     result: dict = {}
-    for (m, k), parts in table.items():
-        d, c = parts.get("d", {}), parts.get("c", {})
+    for (m, k), c in table.items():
         code, name, kind = names.get(k, (k, k, ""))
         result.setdefault(m, []).append(
             metrics.Counts(
                 key=code,
                 name=name,
                 kind=kind,
-                dispatched=d.get("n", 0),
-                on_time=d.get("on", 0),
-                pending=d.get("pending_n", 0),
+                dispatched=c.get("dispatched", 0),
+                on_time=c.get("on_time", 0),
+                pending=c.get("pending", 0),
                 callbacks=c.get("n", 0),
-                solved=c.get("solved_n", 0),
+                solved=c.get("solved", 0),
                 answers={
                     "满意": c.get("s1", 0),
                     "基本满意": c.get("s2", 0),

@@ -15,7 +15,7 @@ from jiceng.core.text import clean_text
 from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Unit
 
-from .. import access, states
+from .. import access, rollup, states
 from ..models import (
     Notification,
     Ticket,
@@ -91,17 +91,29 @@ def _event(
 def _derive(event: TicketEvent) -> None:
     """Keep the derived columns of the ticket's earlier events true (see `TicketEvent`): a new
     assignment or callback supersedes the earlier ones; an accept marks the assignment it
-    answers."""
+    answers. The months whose 三率 this changes get a new rollup token (`rollup.invalidate`)."""
     earlier = TicketEvent.objects.filter(ticket_id=event.ticket_id, id__lt=event.id)
     kinds = ASSIGNING if event.action in ASSIGNING else {"callback"}
+    changed: list = []
     if event.action in ASSIGNING or event.action == "callback":
-        earlier.filter(action__in=kinds).filter(
+        superseded = earlier.filter(action__in=kinds).filter(
             Q(superseded_at__isnull=True) | Q(superseded_at__gt=event.at)
-        ).update(superseded_at=event.at)
+        )
+        changed = [event.at, *superseded.values_list("at", flat=True)]
+        superseded.update(superseded_at=event.at)
     elif event.action == "accept" and event.unit_id is not None:
-        earlier.filter(action__in=ASSIGNING, unit_id=event.unit_id).filter(
+        answered = earlier.filter(action__in=ASSIGNING, unit_id=event.unit_id).filter(
             Q(accepted_at__isnull=True) | Q(accepted_at__gt=event.at)
-        ).update(accepted_at=event.at)
+        )
+        changed = list(answered.values_list("at", flat=True))
+        answered.update(accepted_at=event.at)
+    elif event.action in ("return", "reject_return"):  # pending while a ruling is awaited
+        changed = list(
+            earlier.filter(action__in=ASSIGNING, superseded_at__isnull=True).values_list(
+                "at", flat=True
+            )
+        )
+    rollup.invalidate(changed)
 
 
 def _notify(

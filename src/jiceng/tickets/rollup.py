@@ -1,0 +1,176 @@
+"""The 三率 by month, computed once from the events and kept until an event changes them.
+
+A month's counts are computed from the events exactly as `selectors` defines them, grouped by
+unit, place (the ticket's village) and channel, and stored as `RateCell` rows under the
+month's current token (`RateMonth`). A quarter or a year is the sum of its months: a final
+assignment belongs to one month, and each callback is counted three ways (last of its month,
+of its quarter, of its year), so the sums equal the counts computed from the events for the
+whole period.
+
+Any event that changes what a month counts replaces the month's token in the event's own
+transaction (`invalidate`, called by `services.base._derive`). Cells are read only when they
+were stored under the month's current token and the month was marked filled under that same
+token, a compare-and-set that an event committing meanwhile makes fail. A month that has not
+ended, or that still has pending tickets (whose status changes with the clock, not with an
+event), is never stored: it is computed from the events on every read.
+"""
+
+import uuid
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from . import metrics
+from .models import RateCell, RateMonth, TicketEvent
+
+PARTS = ["n", "solved", "s1", "s2", "s3"]
+ASSIGNED = ["dispatched", "on_time", "pending"]
+SPANS = {"month": "m", "quarter": "q", "year": "y"}
+
+
+def _first_day(period: metrics.Period) -> date:
+    return date(period.year, period.first_month, 1)
+
+
+def invalidate(moments) -> None:
+    """The months holding these moments count differently now: give each a new token."""
+    days = sorted({_first_day(metrics.month_of(m)) for m in moments if m is not None})
+    if not days:
+        return
+    RateMonth.objects.bulk_create(
+        [RateMonth(month=d, token=uuid.uuid4().hex) for d in days],
+        update_conflicts=True,
+        unique_fields=["month"],
+        update_fields=["token"],
+    )
+
+
+def span_end(month: metrics.Period, span: str) -> datetime:
+    if span == "m":
+        return month.end
+    if span == "q":
+        return metrics.Period("quarter", month.year, (month.number - 1) // 3 + 1).end
+    return metrics.Period("year", month.year, 0).end
+
+
+def compute(month: metrics.Period, as_of: datetime | None = None) -> dict[tuple, dict]:
+    """(unit_id, region_id, channel) -> counts of one month, from the events."""
+    from .selectors import final_assignments
+
+    start, end = month.bounds()
+    group = ("unit_id", "ticket__region_id", "ticket__channel")
+    cells: dict[tuple, dict] = {}
+    assigned = (
+        final_assignments(start, end, as_of)
+        .values(*group)
+        .annotate(
+            dispatched=Count("unit_id", filter=Q(pending=False)),
+            on_time=Count("unit_id", filter=Q(on_time=True)),
+            pending=Count("unit_id", filter=Q(pending=True)),
+        )
+        .order_by()
+    )
+    for row in assigned:
+        key = tuple(row[g] for g in group)
+        cells.setdefault(key, {}).update({k: row[k] for k in ASSIGNED})
+    counts = {}
+    for span in SPANS.values():
+        last = Q(superseded_at__isnull=True) | Q(superseded_at__gte=span_end(month, span))
+        counts |= {
+            f"{span}_n": Count("unit_id", filter=last),
+            f"{span}_solved": Count("unit_id", filter=last & Q(solved=True)),
+            f"{span}_s1": Count("unit_id", filter=last & Q(satisfaction="满意")),
+            f"{span}_s2": Count("unit_id", filter=last & Q(satisfaction="基本满意")),
+            f"{span}_s3": Count("unit_id", filter=last & Q(satisfaction="不满意")),
+        }
+    called = (
+        TicketEvent.objects.filter(action="callback", at__gte=start, at__lt=end)
+        .values(*group)
+        .annotate(**counts)
+        .order_by()
+    )
+    for row in called:
+        key = tuple(row[g] for g in group)
+        cells.setdefault(key, {}).update({k: row[k] for k in counts})
+    return cells
+
+
+def _store(month: metrics.Period, token: str, cells: dict[tuple, dict]) -> None:
+    """Keep a month's cells under `token`, unless an event has replaced the token meanwhile."""
+    day = _first_day(month)
+    try:
+        with transaction.atomic():
+            RateCell.objects.filter(month=day).delete()
+            RateCell.objects.bulk_create(
+                [
+                    RateCell(
+                        month=day,
+                        token=token,
+                        unit_id=unit_id,
+                        region_id=region_id,
+                        channel=channel,
+                        **values,
+                    )
+                    for (unit_id, region_id, channel), values in cells.items()
+                ],
+                batch_size=1000,
+            )
+            if not RateMonth.objects.filter(month=day, token=token).update(filled=token):
+                transaction.set_rollback(True)  # an event changed the month while we counted
+    except IntegrityError:  # a unit or place deleted meanwhile: count it live next time
+        pass
+
+
+def _tokens(days: list[date]) -> dict[date, tuple[str, str]]:
+    """month -> (token, filled) for each month, creating a token where none exists yet."""
+    have = set(RateMonth.objects.filter(month__in=days).values_list("month", flat=True))
+    if missing := set(days) - have:
+        RateMonth.objects.bulk_create(
+            [RateMonth(month=d, token=uuid.uuid4().hex) for d in missing], ignore_conflicts=True
+        )
+    rows = RateMonth.objects.filter(month__in=days).values_list("month", "token", "filled")
+    return {m: (t, f) for m, t, f in rows}
+
+
+def stored_months(months: list[metrics.Period], now: datetime | None = None) -> dict:
+    """{month: token} of the months whose cells may be read. A month that has ended and is not
+    stored yet is computed and stored now, unless it still has pending tickets."""
+    now = now or timezone.now()
+    days = {_first_day(m): m for m in months}
+    tokens = _tokens(list(days))
+    out = {}
+    for day, month in days.items():
+        token, filled = tokens[day]
+        if filled != token and month.end <= now:
+            cells = compute(month, as_of=now)
+            if not any(c.get("pending") for c in cells.values()):
+                _store(month, token, cells)
+                token, filled = RateMonth.objects.values_list("token", "filled").get(month=day)
+        if filled == token:
+            out[month] = token
+    return out
+
+
+def sums(stored: dict, key, where: Q, span: str, *, monthly: bool) -> list[dict]:
+    """The stored months' counts summed by `key` (an expression over RateCell) inside `where`:
+    rows of {k, [m], dispatched, on_time, pending, n, solved, s1, s2, s3}, callbacks counted as
+    the last of their `span` ("m", "q" or "y")."""
+    if not stored:
+        return []
+    group = ["k", "month"] if monthly else ["k"]
+    rows = (
+        RateCell.objects.filter(
+            month__in=[_first_day(m) for m in stored], token__in=list(stored.values())
+        )
+        .filter(where)
+        .annotate(k=key)
+        .values(*group)
+        .annotate(
+            **{name: Sum(name) for name in ASSIGNED},
+            **{part: Sum(f"{span}_{part}") for part in PARTS},
+        )
+        .order_by()
+    )
+    return list(rows)

@@ -1,0 +1,140 @@
+"""The 三率 of a month, a quarter or a year are summed from months kept by the rollup
+(`tickets/rollup.py`). They must always equal the counts computed from the events for the
+same window: right after the months are kept, after later events change old months (an
+accept, a redispatch, a second callback, a return), and when an event commits while a month is
+being counted."""
+
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db.models import F
+
+from jiceng import factories
+from jiceng.tickets import metrics, rollup, selectors, services
+from jiceng.tickets.models import RateCell, RateMonth, Ticket
+from jiceng.tickets.states import Status
+
+TZ = ZoneInfo("Asia/Shanghai")
+PERIODS = ["2026-03", "2026-04", "2026-05", "2026-Q1", "2026-Q2", "2026"]
+
+
+def both_ways(period: str, by: str = "unit"):
+    kept = selectors.rate_counts(period, by=by)
+    from_events = selectors.rate_counts(metrics.period_bounds(period), by=by)
+    key = lambda c: c.key  # noqa: E731
+    return sorted(kept, key=key), sorted(from_events, key=key)
+
+
+def rule_on_returns(users) -> None:
+    """A return awaiting its ruling keeps its month pending, and a pending month is never
+    kept: rule on them all."""
+    for ticket in Ticket.objects.filter(status=Status.RETURNED):
+        services.reject_return(
+            users["erin"], ticket, "属于本单位职责", at=datetime(2026, 6, 1, 9, tzinfo=TZ)
+        )
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_kept_months_sum_to_the_events_counts(world, users, seed):
+    factories.random_histories(world, users, random.Random(seed), 70)
+    for period in PERIODS:  # first with returns awaiting rulings: counted from the events
+        assert both_ways(period)[0] == both_ways(period)[1]
+    assert not RateCell.objects.exists()
+    rule_on_returns(users)
+    for period in PERIODS:
+        for by in ("unit", "region", "channel", "scope"):
+            kept, from_events = both_ways(period, by)
+            assert kept == from_events, (period, by)
+    assert RateMonth.objects.exclude(filled="").count() >= 3  # the months are kept now
+    assert RateCell.objects.exists()
+    for period in PERIODS:  # read again, from the kept months only
+        kept, from_events = both_ways(period)
+        assert kept == from_events
+
+
+def test_later_events_on_old_tickets_change_the_kept_months(world, users):
+    factories.random_histories(world, users, random.Random(8), 70)
+    rule_on_returns(users)
+    for period in PERIODS:
+        both_ways(period)  # keep every month
+    assert RateMonth.objects.exclude(filled="").count() == 11  # January to November (now)
+    rng = random.Random(9)
+    now = datetime(2026, 6, 10, 10, tzinfo=TZ)
+    changed = 0
+    for ticket in Ticket.objects.order_by("id"):
+        at = now + timedelta(minutes=changed)
+        if ticket.status == Status.DISPATCHED and rng.random() < 0.5:
+            services.accept(
+                {
+                    u.pk: p
+                    for u, p in [
+                        (world["jiashun_unit"], users["dave"]),
+                        (world["jianguo_unit"], users["gina"]),
+                        (world["changji_zjj"], users["zoe"]),
+                    ]
+                }[ticket.main_unit_id],
+                ticket,
+                at=at,
+            )
+            changed += 1
+        elif ticket.status == Status.RETURNED:
+            services.reject_return(users["erin"], ticket, "属于本单位职责", at=at)
+            changed += 1
+        elif ticket.status == Status.IN_PROGRESS and rng.random() < 0.5:
+            other = (
+                world["jianguo_unit"]
+                if ticket.main_unit_id == world["changji_zjj"].pk
+                else world["changji_zjj"]
+            )
+            services.redispatch(users["erin"], ticket, other, reason="改派给其他单位", at=at)
+            changed += 1
+    # a second callback in June, of a ticket already called back in spring
+    again = (
+        Ticket.objects.filter(status__in=[Status.REVIEW, Status.REPLIED], events__action="callback")
+        .distinct()
+        .order_by("id")
+        .first()
+    )
+    assert again is not None
+    handler = {
+        world["jiashun_unit"].pk: users["dave"],
+        world["jianguo_unit"].pk: users["gina"],
+        world["changji_zjj"].pk: users["zoe"],
+    }[again.main_unit_id]
+    if again.status == Status.REVIEW:
+        services.reopen(users["erin"], again, "群众再次来电反映", at=now + timedelta(hours=5))
+        services.reply(handler, again, "已再次上门处理完毕", at=now + timedelta(hours=6))
+    services.callback(
+        users["ivan"], again, solved=True, satisfaction="满意", at=now + timedelta(hours=7)
+    )
+    changed += 1
+    assert changed >= 5
+    assert RateMonth.objects.filter(filled=F("token")).count() < 11  # some months changed
+    for period in PERIODS:
+        kept, from_events = both_ways(period)
+        assert kept == from_events, period
+
+
+def test_an_event_committed_while_a_month_is_counted_wins(world, users):
+    factories.random_histories(world, users, random.Random(10), 40)
+    march = metrics.parse_period("2026-03")
+    token = rollup._tokens([rollup._first_day(march)])[rollup._first_day(march)][0]
+    cells = rollup.compute(march)  # counted with the old events …
+    rollup.invalidate([march.start])  # … while an event changed March and committed
+    rollup._store(march, token, cells)
+    month = RateMonth.objects.get(month=rollup._first_day(march))
+    assert month.filled != month.token  # the stale count is never read
+    assert march not in rollup.stored_months([march], now=datetime(2026, 3, 20, tzinfo=TZ))
+
+
+def test_a_month_with_pending_tickets_is_not_kept(world, users, every_unit_ranked):
+    today = datetime(2026, 11, 30, 17, tzinfo=TZ)
+    ticket = factories.ticket(world["jiashun"], at=today)
+    ticket = services.dispatch(users["erin"], ticket, world["jiashun_unit"], at=today)
+    november = metrics.parse_period("2026-11")
+    # December 1st: November has ended, but its ticket is still within its accept-by
+    assert ticket.accept_by > november.end
+    assert november not in rollup.stored_months([november], now=november.end + timedelta(hours=1))
+    assert not RateCell.objects.filter(month=rollup._first_day(november)).exists()
