@@ -3,10 +3,11 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -41,7 +42,11 @@ class Lens:
         if self.region is not None and "region" not in params:
             query["region"] = self.region.code
         query |= {k: v for k, v in params.items() if v not in (None, "")}
-        return reverse("work-tickets") + "?" + urlencode(query)
+        return self.ticket_list + "?" + urlencode(query)
+
+    @cached_property
+    def ticket_list(self) -> str:
+        return reverse("work-tickets")
 
 
 def lens_for(user, region_code: str = "") -> Lens:
@@ -161,39 +166,10 @@ def trend(lens: Lens, period: str) -> list[dict]:
     return out
 
 
-def by_channel(lens: Lens, period: str) -> list[dict]:
-    """Per channel: tickets received in the period, and the 三率 of the tickets dispatched and
-    called back in it (the same events and rules as the ranking)."""
-    received = dict(
-        _received(lens, period)
-        .values("channel")
-        .annotate(n=Count("id"))
-        .values_list("channel", "n")
-    )
-    counts = {
-        c.key: c for c in ticket_selectors.rate_counts(period, by="channel", scope=lens.scope)
-    }
-    w = ticket_selectors.weights()
-    out = []
-    for channel in Channel:
-        if channel == Channel.IMPORT and channel not in received and channel not in counts:
-            continue  # imported ledgers are a channel only where there are some
-        c = counts.get(channel.value) or metrics.Counts(channel.value, channel.label)
-        row = metrics.rate(c, w)
-        out.append(
-            {
-                "channel": channel.value,
-                "name": channel.label,
-                "received": received.get(channel.value, 0),
-                "drill": lens.drill(period, channel=channel.value),
-                **row.as_dict(),
-            }
-        )
-    return out
-
-
-def channel_trend(lens: Lens, period: str) -> dict:
-    """Tickets received per channel, month by month over the trend's months."""
+def received(lens: Lens, period: str) -> dict:
+    """Tickets received in the trend's months (which hold the period), counted once by month,
+    channel and category: {(month, channel, category_id): n}. The channel breakdown, the
+    channel trend and the categories all read it, so a year's tickets are scanned once."""
     months = trend_months(period)
     start = metrics.period_bounds(months[0])[0]
     end = metrics.period_bounds(months[-1])[1]
@@ -201,13 +177,58 @@ def channel_trend(lens: Lens, period: str) -> dict:
         lens.tickets()
         .filter(received_at__gte=start, received_at__lt=end)
         .annotate(m=TruncMonth("received_at", tzinfo=metrics.SHANGHAI))
-        .values("channel", "m")
+        .values("m", "channel", "category_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    table: dict[tuple, int] = defaultdict(int)
     for row in rows:
-        table[row["channel"]][metrics.month_of(row["m"]).text] += row["n"]
+        table[(metrics.month_of(row["m"]).text, row["channel"], row["category_id"])] += row["n"]
+    return {
+        "months": months,
+        "period": [m.text for m in metrics.parse_period(period).months()],
+        "n": table,
+    }
+
+
+def by_channel(lens: Lens, period: str, counted: dict | None = None) -> list[dict]:
+    """Per channel: tickets received in the period, and the 三率 of the tickets dispatched and
+    called back in it (the same events and rules as the ranking)."""
+    counted = counted or received(lens, period)
+    in_period = set(counted["period"])
+    got: dict[str, int] = defaultdict(int)
+    for (month, channel, _), n in counted["n"].items():
+        if month in in_period:
+            got[channel] += n
+    counts = {
+        c.key: c for c in ticket_selectors.rate_counts(period, by="channel", scope=lens.scope)
+    }
+    w = ticket_selectors.weights()
+    out = []
+    for channel in Channel:
+        if channel == Channel.IMPORT and channel not in got and channel not in counts:
+            continue  # imported ledgers are a channel only where there are some
+        c = counts.get(channel.value) or metrics.Counts(channel.value, channel.label)
+        row = metrics.rate(c, w)
+        out.append(
+            {
+                "channel": channel.value,
+                "name": channel.label,
+                "received": got.get(channel.value, 0),
+                "drill": lens.drill(period, channel=channel.value),
+                **row.as_dict(),
+            }
+        )
+    return out
+
+
+def channel_trend(lens: Lens, period: str, counted: dict | None = None) -> dict:
+    """Tickets received per channel, month by month over the trend's months."""
+    counted = counted or received(lens, period)
+    table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (month, channel, _), n in counted["n"].items():
+        table[channel][month] += n
+    months = counted["months"]
     return {
         "months": months,
         "series": [
@@ -223,17 +244,19 @@ def _received(lens: Lens, period: str):
     return lens.tickets().filter(received_at__gte=start, received_at__lt=end)
 
 
-def by_category(lens: Lens, period: str) -> list[dict]:
-    rows = (
-        _received(lens, period)
-        .annotate(top=Substr("category__code", 1, 2))
-        .values("top")
-        .annotate(n=Count("id"))
-        .order_by("-n")
-    )
+def by_category(lens: Lens, period: str, counted: dict | None = None) -> list[dict]:
+    """Tickets received in the period by top-level category, the most first."""
+    counted = counted or received(lens, period)
+    in_period = set(counted["period"])
+    top = {pk: code[:2] for pk, code in Category.objects.values_list("pk", "code")}
+    got: dict[str, int] = defaultdict(int)
+    for (month, _, category_id), n in counted["n"].items():
+        if month in in_period:
+            got[top.get(category_id, "")] += n
     names = dict(Category.objects.filter(level=1).values_list("code", "name"))
     return [
-        {"code": r["top"] or "", "name": names.get(r["top"], "未分类"), "n": r["n"]} for r in rows
+        {"code": code, "name": names.get(code, "未分类"), "n": n}
+        for code, n in sorted(got.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
 
 

@@ -53,6 +53,7 @@ def dashboard(request):
     view = _view(request)
     lens = selectors.lens_for(request.user, request.GET.get("region", "").strip())
     groups = selectors.ranking(lens, period, view)
+    counted = selectors.received(lens, period)  # one scan for channels, trend and categories
     ranked = [r for g in groups for r in g["rows"] if r["rank"] is not None]
     # the chart shows the group with the most ranked rows (a month's communities are often
     # all 样本不足; its departments are not)
@@ -63,8 +64,8 @@ def dashboard(request):
         "units": [r["name"] for r in top if r["rank"] is not None][:15],
         "scores": [r["score"] for r in top if r["rank"] is not None][:15],
         "trend": selectors.trend(lens, period),
-        "categories": selectors.by_category(lens, period),
-        "channels": selectors.channel_trend(lens, period),
+        "categories": selectors.by_category(lens, period, counted),
+        "channels": selectors.channel_trend(lens, period, counted),
         "map": selectors.county_map(lens, period),
     }
     return render(
@@ -80,7 +81,7 @@ def dashboard(request):
             "groups": groups,
             "ranked_count": len(ranked),
             "chart": chart,
-            "channels": selectors.by_channel(lens, period),
+            "channels": selectors.by_channel(lens, period, counted),
             "slowest": selectors.slowest_units(lens, period),
             "hot_spots": selectors.hot_spots(lens, period),
             "scope_name": _scope_name(request.user, lens),

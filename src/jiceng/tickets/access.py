@@ -11,6 +11,7 @@ from jiceng.core.errors import Forbidden
 from jiceng.orgs import access
 from jiceng.orgs.access import Scope, get_for_user, visible
 from jiceng.orgs.models import RoleCode, Unit
+from jiceng.regions.models import Region
 
 from .models import Meeting, Notification, PhoneRead, ResidentToken, Ticket, TicketUnit
 
@@ -55,9 +56,11 @@ def _ticket_rule(scope: Scope) -> Q:
             | Q(Exists(shared))
             | Q(created_by__scope_unit_id=scope.unit_id)
         )
-    return Q(region__path__startswith=scope.path) | Q(
-        main_unit__region__path__startswith=scope.path
-    )
+    # ids of the subtree's places and units, as sub-selects: PostgreSQL hashes them once,
+    # where two `path LIKE` joins over every ticket made it guess and loop (docs/benchmarks.md)
+    places = Region.objects.filter(path__startswith=scope.path).values("id")
+    units = Unit.objects.filter(region__path__startswith=scope.path).values("id")
+    return Q(region_id__in=places) | Q(main_unit_id__in=units)
 
 
 def _meeting_rule(scope: Scope) -> Q:

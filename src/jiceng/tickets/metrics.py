@@ -25,7 +25,7 @@ it is in neither the numerator nor the denominator of 响应率 (`Counts.pending
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -93,7 +93,9 @@ class Row:
         return "" if self.sufficient else INSUFFICIENT
 
     def as_dict(self) -> dict:
-        return asdict(self) | {"sample": self.sample}
+        # shallow: dataclasses.asdict deep-copies every field, a tenth of a second for a
+        # thousand rows
+        return {f.name: getattr(self, f.name) for f in fields(self)} | {"sample": self.sample}
 
 
 def _pct(part: float, whole: int) -> float | None:
