@@ -107,3 +107,20 @@ def test_large_and_small_units_can_be_ranked_apart(march):
     # a quarter's threshold is three months'
     quarter = dict(selectors.grouped_ranking("2026-Q1", view="kind"))
     assert "社区和村·件量较大" not in quarter
+
+
+def test_a_long_group_shows_its_first_rows_and_links_to_all(world, users, login, monkeypatch):
+    from jiceng.dashboards import views
+
+    monkeypatch.setattr(views, "ROWS_SHOWN", 1)
+    at = datetime(2026, 3, 3, 9, tzinfo=TZ)
+    for unit in (world["jiashun_unit"], world["jianguo_unit"]):
+        services.dispatch(users["erin"], factories.ticket(unit.region, at=at), unit, at=at)
+    erin = login("erin")
+    page = erin.get("/dashboard/?period=2026-03").content.decode()
+    group = page[page.index('data-group="社区和村"') :]
+    group = group[: group.index("</section>")]
+    assert group.count("<tr class") == 1 and "显示本组全部 2 个" in group
+    everything = erin.get("/dashboard/?period=2026-03&rows=all").content.decode()
+    group = everything[everything.index('data-group="社区和村"') :]
+    assert group[: group.index("</section>")].count("<tr class") == 2

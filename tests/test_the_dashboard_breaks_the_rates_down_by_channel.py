@@ -53,3 +53,39 @@ def test_the_trend_counts_each_channel_month_by_month(march, login):
     series = {s["name"]: s["data"] for s in trend["series"]}
     assert series["热线"][-2:] == [0, 3]
     assert series["网格员巡查"][-2:] == [1, 0]
+
+
+def test_a_kept_month_counts_a_ticket_that_arrives_later(march, world, users, login):
+    """An ended month's breakdown is kept; a ticket recorded for it afterwards (a ledger row,
+    a late entry) changes the month's token and shows on the next read."""
+    from jiceng.tickets.models import RateMonth
+
+    erin = login("erin")
+
+    def hotline() -> str:
+        page = erin.get("/dashboard/?period=2026-03").content.decode()
+        section = page[page.index('id="channels"') :]
+        return re.search(r"<tr><td>热线</td><td>(\d+)</td>", section).group(1)
+
+    assert hotline() == "3"
+    kept = RateMonth.objects.get(month="2026-03-01").token
+    assert hotline() == "3"  # read again from what was kept
+    factories.ticket(world["jianguo"], at=datetime(2026, 3, 20, 9, tzinfo=TZ), channel="hotline")
+    assert RateMonth.objects.get(month="2026-03-01").token != kept
+    assert hotline() == "4"
+
+
+def test_the_slowest_units_follow_a_late_reply_to_an_old_ticket(world, users, login):
+    from jiceng.dashboards import selectors as dashboard
+
+    at = datetime(2026, 3, 2, 9, tzinfo=TZ)
+    ticket = services.dispatch(
+        users["erin"], factories.ticket(world["jiashun"], at=at), world["jiashun_unit"], at=at
+    )
+    services.accept(users["dave"], ticket, at=at + timedelta(hours=1))
+    lens = dashboard.lens_for(users["erin"])
+    assert dashboard.slowest_units(lens, "2026-03") == []
+    ticket.refresh_from_db()
+    services.reply(users["dave"], ticket, "已到现场处理完毕", at=at + timedelta(days=3))
+    (row,) = dashboard.slowest_units(lens, "2026-03")
+    assert (row["name"], row["tickets"]) == ("嘉顺社区", 1)

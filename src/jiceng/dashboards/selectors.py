@@ -6,8 +6,7 @@ from datetime import datetime
 from functools import cached_property
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils import timezone
 from jiceng.orgs.access import Scope, region_in_scope, scope_of
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
-from jiceng.tickets import metrics
+from jiceng.tickets import metrics, rollup
 from jiceng.tickets import selectors as ticket_selectors
 from jiceng.tickets.access import visible_tickets
 from jiceng.tickets.models import Category, Channel
@@ -35,6 +34,12 @@ class Lens:
         if self.region is not None:
             tickets = tickets.filter(region__path__startswith=self.region.path)
         return tickets
+
+    @property
+    def key(self) -> str:
+        """What the lens covers, for keeping its counts apart from other lenses'."""
+        s = self.scope
+        return f"{int(s.everything)}:{s.path or ''}:{s.unit_id or ''}"
 
     def drill(self, period: str, **params) -> str:
         """The ticket list's address for a figure of this lens and period."""
@@ -167,28 +172,33 @@ def trend(lens: Lens, period: str) -> list[dict]:
 
 
 def received(lens: Lens, period: str) -> dict:
-    """Tickets received in the trend's months (which hold the period), counted once by month,
-    channel and category: {(month, channel, category_id): n}. The channel breakdown, the
-    channel trend and the categories all read it, so a year's tickets are scanned once."""
+    """Tickets received in the trend's months (which hold the period), by month, channel and
+    category: {(month, channel, category_id): n}. The channel breakdown, the channel trend and
+    the categories all read it; each ended month is counted once and kept (`rollup.kept`)."""
     months = trend_months(period)
-    start = metrics.period_bounds(months[0])[0]
-    end = metrics.period_bounds(months[-1])[1]
-    rows = (
-        lens.tickets()
-        .filter(received_at__gte=start, received_at__lt=end)
-        .annotate(m=TruncMonth("received_at", tzinfo=metrics.SHANGHAI))
-        .values("m", "channel", "category_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     table: dict[tuple, int] = defaultdict(int)
-    for row in rows:
-        table[(metrics.month_of(row["m"]).text, row["channel"], row["category_id"])] += row["n"]
+    for text in months:
+        month = metrics.parse_period(text)
+        for channel, category_id, n in rollup.kept(
+            "received", month, lens.key, lambda month=month: _received_in(lens, month)
+        ):
+            table[(text, channel, category_id)] += n
     return {
         "months": months,
         "period": [m.text for m in metrics.parse_period(period).months()],
         "n": table,
     }
+
+
+def _received_in(lens: Lens, month: metrics.Period) -> list[tuple]:
+    rows = (
+        lens.tickets()
+        .filter(received_at__gte=month.start, received_at__lt=month.end)
+        .values("channel", "category_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [(r["channel"], r["category_id"], r["n"]) for r in rows]
 
 
 def by_channel(lens: Lens, period: str, counted: dict | None = None) -> list[dict]:
@@ -261,14 +271,39 @@ def by_category(lens: Lens, period: str, counted: dict | None = None) -> list[di
 
 
 def slowest_units(lens: Lens, period: str, limit: int = 10) -> list[dict]:
-    """Units by their mean time from dispatch to reply (clock hours), replies in the period."""
-    start, end = metrics.period_bounds(period)
+    """Units by their mean time from accept-by to reply (clock hours), replies in the period,
+    the most late replies first. Each ended month is summed once and kept (`rollup.kept`)."""
+    totals: dict[int, list] = {}
+    for month in metrics.parse_period(period).months():
+        for unit_id, name, n, seconds, late in rollup.kept(
+            "replies", month, lens.key, lambda month=month: _replies_in(lens, month)
+        ):
+            into = totals.setdefault(unit_id, [name, 0, 0.0, 0])
+            into[1] += n
+            into[2] += seconds
+            into[3] += late
+    rows = [
+        {
+            "unit_id": unit_id,
+            "name": name,
+            "tickets": n,
+            "hours": round(seconds / n / 3600, 1),
+            "late": late,
+        }
+        for unit_id, (name, n, seconds, late) in totals.items()
+        if n
+    ]
+    return sorted(rows, key=lambda r: (-r["late"], -r["hours"], r["name"]))[:limit]
+
+
+def _replies_in(lens: Lens, month: metrics.Period) -> list[tuple]:
+    """(unit id, name, replies, total seconds from accept-by to reply, late replies)."""
     hours = ExpressionWrapper(F("replied_at") - F("accept_by"), output_field=DurationField())
     rows = (
         lens.tickets()
         .filter(
-            replied_at__gte=start,
-            replied_at__lt=end,
+            replied_at__gte=month.start,
+            replied_at__lt=month.end,
             main_unit__isnull=False,
             accepted_at__isnull=False,
             accept_by__isnull=False,
@@ -276,26 +311,20 @@ def slowest_units(lens: Lens, period: str, limit: int = 10) -> list[dict]:
         .values("main_unit_id", "main_unit__name")
         .annotate(
             n=Count("id"),
-            mean=Avg(hours),
+            total=Sum(hours),
             late=Count("id", filter=Q(reply_by__isnull=False, replied_at__gt=F("reply_by"))),
         )
-        .order_by("-late", "-mean")[:limit]
+        .order_by()
     )
     return [
-        {
-            "unit_id": r["main_unit_id"],
-            "name": r["main_unit__name"],
-            "tickets": r["n"],
-            "hours": round(_seconds(r["mean"]) / 3600, 1),
-            "late": r["late"],
-        }
+        (r["main_unit_id"], r["main_unit__name"], r["n"], _seconds(r["total"]), r["late"])
         for r in rows
     ]
 
 
 def _seconds(value) -> float:
-    """An average duration as the database returns it: a timedelta (PostgreSQL) or a number
-    of microseconds (SQLite)."""
+    """A summed duration as the database returns it: a timedelta (PostgreSQL) or a number of
+    microseconds (SQLite)."""
     if value is None:
         return 0.0
     if hasattr(value, "total_seconds"):

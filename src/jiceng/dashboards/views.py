@@ -47,12 +47,20 @@ def _scope_name(user, lens=None) -> str:
     return user.scope_region.name if user.scope_region_id else "无"
 
 
+ROWS_SHOWN = 50
+
+
 @login_required
 def dashboard(request):
     period, problem = _period(request)
     view = _view(request)
     lens = selectors.lens_for(request.user, request.GET.get("region", "").strip())
     groups = selectors.ranking(lens, period, view)
+    # a page shows each group's first rows (the 通报 export holds them all)
+    limit = None if request.GET.get("rows") == "all" else ROWS_SHOWN
+    for g in groups:
+        g["shown"] = g["rows"][:limit]
+        g["hidden"] = len(g["rows"]) - len(g["shown"])
     counted = selectors.received(lens, period)  # one scan for channels, trend and categories
     ranked = [r for g in groups for r in g["rows"] if r["rank"] is not None]
     # the chart shows the group with the most ranked rows (a month's communities are often

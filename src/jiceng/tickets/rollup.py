@@ -174,3 +174,29 @@ def sums(stored: dict, key, where: Q, span: str, *, monthly: bool) -> list[dict]
         .order_by()
     )
     return list(rows)
+
+
+# How long a kept month's figure may sit unread in the cache; a change that is not an event
+# (a unit moved to another township) shows within this time.
+KEEP_SECONDS = 24 * 3600
+
+
+def kept(name: str, month: metrics.Period, scope_key: str, count, now: datetime | None = None):
+    """`count()` for one month, kept in Django's cache under the month's token: the breakdowns
+    of the dashboard that read the tickets themselves (received by channel and category, reply
+    times). A month that has not ended is counted on every read. The token is read before
+    counting, so a count made while an event committed is stored under a token already
+    replaced, and never read."""
+    from django.core.cache import cache
+
+    now = now or timezone.now()
+    if month.end > now:
+        return count()
+    day = _first_day(month)
+    token = _tokens([day])[day][0]
+    key = f"rollup:{name}:{month.text}:{scope_key}:{token}"
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        cache.set(key, value, timeout=KEEP_SECONDS)
+    return value
