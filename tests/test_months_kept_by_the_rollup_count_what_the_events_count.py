@@ -138,3 +138,14 @@ def test_a_month_with_pending_tickets_is_not_kept(world, users, every_unit_ranke
     assert ticket.accept_by > november.end
     assert november not in rollup.stored_months([november], now=november.end + timedelta(hours=1))
     assert not RateCell.objects.filter(month=rollup._first_day(november)).exists()
+
+
+def test_the_sweep_recounts_changed_months_off_the_request_path(world, users, capsys):
+    from django.core.management import call_command
+
+    factories.random_histories(world, users, random.Random(12), 30)
+    rule_on_returns(users)
+    call_command("sweep")
+    assert "三率月度汇总" in capsys.readouterr().out
+    may = RateMonth.objects.get(month="2026-05-01")
+    assert may.filled == may.token  # kept before any leader asks
