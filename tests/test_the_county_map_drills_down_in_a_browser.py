@@ -74,4 +74,10 @@ def test_the_map_colours_the_counties_and_a_click_drills_down(
     assert "region=652301000000" in page.url and "view=region" in page.url
     township = page.locator('section[data-group="乡镇（街道）"]')
     assert "建国路街道" in township.inner_text()
+    # and on to the tickets behind the township's 响应率: its three dispatched tickets
+    row = township.locator("tr", has_text="建国路街道")
+    with page.expect_navigation():
+        row.locator("a[href*='measure=dispatched']").first.click()
+    assert "共 3 件" in page.locator("main").inner_text()
+    assert "统计口径" in page.locator("#measure").inner_text()
     context.close()

@@ -12,11 +12,13 @@ transaction (`invalidate`, called by `services.base._derive`). Cells are read on
 were stored under the month's current token and the month was marked filled under that same
 token, a compare-and-set that an event committing meanwhile makes fail. A month that has not
 ended, or that still has pending tickets (whose status changes with the clock, not with an
-event), is never stored: it is computed from the events on every read.
+event), is never stored: it is computed from the events on every read. Nor is a month in its
+first ten minutes after its end (GRACE), so that no transaction still writing its events can
+be missed; an event in a month not yet settled therefore needs no new token.
 """
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
@@ -34,9 +36,27 @@ def _first_day(period: metrics.Period) -> date:
     return date(period.year, period.first_month, 1)
 
 
-def invalidate(moments) -> None:
-    """The months holding these moments count differently now: give each a new token."""
-    days = sorted({_first_day(metrics.month_of(m)) for m in moments if m is not None})
+# A month is kept only this long after its end, when every transaction that wrote its events
+# before the end has committed; until then it is counted live, and an event in it needs no new
+# token (so intake, in the current month, writes nothing here).
+GRACE = timedelta(minutes=10)
+
+
+def _settled(month: metrics.Period, now: datetime) -> bool:
+    return month.end + GRACE <= now
+
+
+def invalidate(moments, now: datetime | None = None) -> None:
+    """The months holding these moments count differently now: give each a new token. A month
+    not settled yet (see GRACE) is never kept, so it needs none."""
+    now = now or timezone.now()
+    days = sorted(
+        {
+            _first_day(month)
+            for month in (metrics.month_of(m) for m in moments if m is not None)
+            if month.end <= now + GRACE
+        }
+    )
     if not days:
         return
     RateMonth.objects.bulk_create(
@@ -143,7 +163,7 @@ def stored_months(months: list[metrics.Period], now: datetime | None = None) -> 
     out = {}
     for day, month in days.items():
         token, filled = tokens[day]
-        if filled != token and month.end <= now:
+        if filled != token and _settled(month, now):
             cells = compute(month, as_of=now)
             if not any(c.get("pending") for c in cells.values()):
                 _store(month, token, cells)
@@ -190,7 +210,7 @@ def kept(name: str, month: metrics.Period, scope_key: str, count, now: datetime 
     from django.core.cache import cache
 
     now = now or timezone.now()
-    if month.end > now:
+    if not _settled(month, now):
         return count()
     day = _first_day(month)
     token = _tokens([day])[day][0]

@@ -115,9 +115,11 @@ def _derive(event: TicketEvent) -> None:
         )
     # the dashboard's breakdowns by received and reply month read the ticket itself: any event
     # of a ticket may change them (its unit, category, replies, deadlines)
-    replies = TicketEvent.objects.filter(ticket_id=event.ticket_id, action="reply")
-    received = event.ticket.received_at
-    rollup.invalidate([*changed, event.at, received, *replies.values_list("at", flat=True)])
+    moments = [*changed, event.at, event.ticket.received_at]
+    if event.action != "receive":  # a new ticket has no replies yet
+        replies = TicketEvent.objects.filter(ticket_id=event.ticket_id, action="reply")
+        moments += replies.values_list("at", flat=True)
+    rollup.invalidate(moments)
 
 
 def _notify(
