@@ -57,6 +57,7 @@ clean:
 # default postgres://postgres@127.0.0.1:5432/jiceng_bench). Writes bench/results.json and
 # docs/benchmarks.md. The first run generates the 1M tickets (a few minutes); later runs reuse them.
 bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || echo "wrk is missing (Debian: apt-get install wrk): HTTP intake is measured with a Python load generator, which reports lower rates"
 	$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 	$(VENV)/bin/python bench/dispatch.py
 
