@@ -77,10 +77,6 @@ def default_period(now: datetime | None = None) -> str:
     return metrics.shift_month(metrics.month_of(_now(now)), -1).text
 
 
-def current_month(now: datetime | None = None) -> str:
-    return metrics.month_of(_now(now)).text
-
-
 def is_in_progress(period: str, now: datetime | None = None) -> bool:
     """Whether the period has not ended yet, so its figures will still move."""
     return not metrics.parse_period(period).is_complete(_now(now))
