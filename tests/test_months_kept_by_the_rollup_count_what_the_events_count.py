@@ -149,3 +149,19 @@ def test_the_sweep_recounts_changed_months_off_the_request_path(world, users, ca
     assert "三率月度汇总" in capsys.readouterr().out
     may = RateMonth.objects.get(month="2026-05-01")
     assert may.filled == may.token  # kept before any leader asks
+
+
+def test_a_month_kept_twice_is_kept_once(world, users):
+    """Two readers who both found a month unkept store it one after the other: the second
+    finds it kept under the same token and writes nothing, so no count is doubled."""
+    factories.random_histories(world, users, random.Random(13), 30)
+    rule_on_returns(users)
+    march = metrics.parse_period("2026-03")
+    day = rollup._first_day(march)
+    token = rollup._tokens([day])[day][0]
+    cells = rollup.compute(march)
+    rollup._store(march, token, cells)
+    rollup._store(march, token, cells)  # the second reader, a moment later
+    assert RateCell.objects.filter(month=day).count() == len(cells)
+    kept, from_events = both_ways("2026-03")
+    assert kept == from_events

@@ -20,7 +20,7 @@ be missed; an event in a month not yet settled therefore needs no new token.
 import uuid
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -118,10 +118,20 @@ def compute(month: metrics.Period, as_of: datetime | None = None) -> dict[tuple,
 
 
 def _store(month: metrics.Period, token: str, cells: dict[tuple, dict]) -> None:
-    """Keep a month's cells under `token`, unless an event has replaced the token meanwhile."""
+    """Keep a month's cells under `token`, unless an event has replaced the token meanwhile, or
+    another reader has kept them already. The month's row is locked first, so two readers
+    storing the same month at once cannot both write their cells."""
     day = _first_day(month)
     try:
         with transaction.atomic():
+            current = (
+                RateMonth.objects.select_for_update()
+                .filter(month=day)
+                .values_list("token", "filled")
+                .first()
+            )
+            if current is None or current[0] != token or current[1] == token:
+                return  # changed by an event, or kept by someone else: nothing to do
             RateCell.objects.filter(month=day).delete()
             RateCell.objects.bulk_create(
                 [
@@ -137,9 +147,10 @@ def _store(month: metrics.Period, token: str, cells: dict[tuple, dict]) -> None:
                 ],
                 batch_size=1000,
             )
-            if not RateMonth.objects.filter(month=day, token=token).update(filled=token):
-                transaction.set_rollback(True)  # an event changed the month while we counted
-    except IntegrityError:  # a unit or place deleted meanwhile: count it live next time
+            RateMonth.objects.filter(month=day, token=token).update(filled=token)
+    except (IntegrityError, OperationalError):
+        # a unit or place deleted meanwhile, or SQLite busy with another writer: the month is
+        # counted from the events this time and kept by a later read
         pass
 
 
