@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import F
+from django.utils import timezone
 
 from jiceng import factories
 from jiceng.tickets import metrics, rollup, selectors, services
@@ -40,7 +41,9 @@ def rule_on_returns(users) -> None:
 def test_kept_months_sum_to_the_events_counts(world, users, seed):
     factories.random_histories(world, users, random.Random(seed), 70)
     for period in PERIODS:  # first with returns awaiting rulings: counted from the events
-        assert both_ways(period)[0] == both_ways(period)[1]
+        for by in ("unit", "region", "channel", "scope"):
+            kept, from_events = both_ways(period, by)
+            assert kept == from_events, (period, by)
     assert not RateCell.objects.exists()
     rule_on_returns(users)
     for period in PERIODS:
@@ -165,3 +168,62 @@ def test_a_month_kept_twice_is_kept_once(world, users):
     assert RateCell.objects.filter(month=day).count() == len(cells)
     kept, from_events = both_ways("2026-03")
     assert kept == from_events
+
+
+def counted(counts):
+    """The rows with something counted (a month with no tickets may give no row, or a row of
+    zeros), in key order."""
+    return sorted(
+        (c for c in counts if c.dispatched or c.pending or c.callbacks), key=lambda c: c.key
+    )
+
+
+@pytest.mark.parametrize("by", ["unit", "region", "channel", "scope"])
+def test_each_month_of_a_trend_counts_what_its_events_count(world, users, by):
+    """The trend reads many months at once: the kept ones from the rollup, the others (here
+    the months with a return awaiting its ruling, and the current month) from one count of
+    their events each."""
+    factories.random_histories(world, users, random.Random(14), 60)
+    months = [f"2026-{m:02d}" for m in range(1, 12)]
+    for round in ("live", "kept"):
+        trend = selectors.monthly_rate_counts(months, by=by)
+        for month in months:
+            from_events = selectors.rate_counts(metrics.period_bounds(month), by=by)
+            assert counted(trend[month]) == counted(from_events), (round, month)
+        rule_on_returns(users)
+
+
+def test_one_reading_counts_a_live_month_once(world, users, monkeypatch):
+    """A dashboard asks for the current month by unit, by place, by channel and for its
+    trend: inside one reading (a GET request) the month's events are counted once."""
+    factories.random_histories(world, users, random.Random(15), 20)
+    calls = []
+    compute = rollup.compute
+    monkeypatch.setattr(rollup, "compute", lambda *a, **k: calls.append(a) or compute(*a, **k))
+    current = metrics.month_of(timezone.now()).text  # never kept: it has not ended
+
+    def page():
+        for by in ("unit", "region", "channel"):
+            selectors.rate_counts(current, by=by)
+        selectors.monthly_rate_counts([current], by="scope")
+
+    page()
+    assert len(calls) == 4  # without a reading, each read counts the month again
+    calls.clear()
+    with rollup.reading():
+        page()
+    assert len(calls) == 1
+
+
+def test_a_get_request_is_one_reading(client, world, users, monkeypatch):
+    from jiceng.core.middleware import OneReadingMiddleware
+
+    seen = []
+
+    def view(request):
+        seen.append(rollup._reading.get())
+        return None
+
+    OneReadingMiddleware(view)(type("R", (), {"method": "GET"})())
+    OneReadingMiddleware(view)(type("R", (), {"method": "POST"})())
+    assert seen[0] == {} and seen[1] is None

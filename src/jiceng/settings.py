@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "jiceng.core.middleware.CleanInputMiddleware",
     "jiceng.core.middleware.NoStoreMiddleware",
+    "jiceng.core.middleware.OneReadingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -17,7 +17,9 @@ first ten minutes after its end (GRACE), so that no transaction still writing it
 be missed; an event in a month not yet settled therefore needs no new token.
 """
 
+import contextvars
 import uuid
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, OperationalError, transaction
@@ -117,6 +119,36 @@ def compute(month: metrics.Period, as_of: datetime | None = None) -> dict[tuple,
     return cells
 
 
+# The live months counted during one reading (a GET request, see `core.middleware`): a page
+# asks for the same live month by unit, by place, by channel and for its trend, and each is
+# summed from this one count instead of counting the events again.
+_reading: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "rollup_reading", default=None
+)
+
+
+@contextmanager
+def reading():
+    """Share each live month's count between the reads inside this block. Only for reads: a
+    change made inside the block would not be seen by a month already counted."""
+    token = _reading.set({})
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+def live(month: metrics.Period, as_of: datetime | None = None) -> dict[tuple, dict]:
+    """`compute(month, as_of)`, counted once per reading."""
+    memo = _reading.get()
+    if memo is None:
+        return compute(month, as_of)
+    key = (month, as_of)
+    if key not in memo:
+        memo[key] = compute(month, as_of)
+    return memo[key]
+
+
 def _store(month: metrics.Period, token: str, cells: dict[tuple, dict]) -> None:
     """Keep a month's cells under `token`, unless an event has replaced the token meanwhile, or
     another reader has kept them already. The month's row is locked first, so two readers
@@ -168,6 +200,7 @@ def _tokens(days: list[date]) -> dict[date, tuple[str, str]]:
 def stored_months(months: list[metrics.Period], now: datetime | None = None) -> dict:
     """{month: token} of the months whose cells may be read. A month that has ended and is not
     stored yet is computed and stored now, unless it still has pending tickets."""
+    as_of = now
     now = now or timezone.now()
     days = {_first_day(m): m for m in months}
     tokens = _tokens(list(days))
@@ -175,7 +208,7 @@ def stored_months(months: list[metrics.Period], now: datetime | None = None) -> 
     for day, month in days.items():
         token, filled = tokens[day]
         if filled != token and _settled(month, now):
-            cells = compute(month, as_of=now)
+            cells = live(month, as_of)
             if not any(c.get("pending") for c in cells.values()):
                 _store(month, token, cells)
                 token, filled = RateMonth.objects.values_list("token", "filled").get(month=day)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from jiceng.orgs.access import Scope, scope_of
@@ -36,27 +36,36 @@ def min_sample() -> metrics.MinSample:
     return metrics.MinSample(config.min_dispatched, config.min_callbacks)
 
 
-def _scope_q(scope: Scope | None, by: str, prefix: str = "ticket__") -> Q:
-    """Events (or, with `prefix=""`, rollup cells) inside the scope: of its units, or with
-    `by="region"` of the tickets located in its subtree.
+def _scope_ids(scope: Scope | None, by: str) -> tuple[str, set] | None:
+    """The scope as ("unit_id" or "region_id", the ids inside it), or None for everything:
+    its units, or with `by="region"` the places of its subtree (tickets located there).
 
     The subtree is looked up first, as a list of ids: a `path LIKE` joined into a query over a
     million events makes PostgreSQL guess one matching row and pick a nested loop."""
     if scope is None or scope.everything:
-        return Q()
+        return None
     if scope.empty:
-        return Q(pk__in=[])
+        return ("unit_id", set())
     if scope.unit_id:
-        return Q(unit_id=scope.unit_id)
+        return ("unit_id", {scope.unit_id})
     if by == "region":
-        regions = list(
-            Region.objects.filter(path__startswith=scope.path).values_list("id", flat=True)
-        )
-        return Q(**{f"{prefix}region_id__in": regions})
-    units = list(
-        Unit.objects.filter(region__path__startswith=scope.path).values_list("id", flat=True)
-    )
-    return Q(unit_id__in=units)
+        regions = Region.objects.filter(path__startswith=scope.path)
+        return ("region_id", set(regions.values_list("id", flat=True)))
+    units = Unit.objects.filter(region__path__startswith=scope.path)
+    return ("unit_id", set(units.values_list("id", flat=True)))
+
+
+def _scope_q(scope: Scope | None, by: str, prefix: str = "ticket__") -> Q:
+    """Events (or, with `prefix=""`, rollup cells) inside the scope (see `_scope_ids`)."""
+    ids = _scope_ids(scope, by)
+    if ids is None:
+        return Q()
+    field, inside = ids
+    if not inside:
+        return Q(pk__in=[])
+    if field == "region_id":
+        return Q(**{f"{prefix}region_id__in": sorted(inside)})
+    return Q(unit_id__in=sorted(inside))
 
 
 def final_assignments(start: datetime, end: datetime, as_of: datetime | None = None) -> QuerySet:
@@ -147,7 +156,7 @@ def rate_counts(
     if user is not None:
         scope = scope_of(user)
     if isinstance(period, tuple):
-        rows = _event_rows(*period, by, level, scope, as_of, monthly=False)
+        rows = _event_rows(*period, by, level, scope, as_of)
     else:
         p = metrics.parse_period(period)
         rows = _rows(p.months(), rollup.SPANS[p.kind], by, level, scope, as_of, monthly=False)
@@ -183,36 +192,63 @@ def _key(by: str, level: str, prefix: str = ""):
 
 
 def _rows(months, span, by, level, scope, as_of, *, monthly) -> list[dict]:
-    """Count rows of whole months: from the rollup where it keeps them (as of now only), from
-    the events for the others, callbacks counted as the last of their `span`."""
+    """Count rows of whole months: from the rollup where it keeps them (as of now only), and
+    for the others from one count of the month's events at the rollup's grain (`rollup.live`,
+    shared by the reads of a request), callbacks counted as the last of their `span`."""
     stored = {} if as_of is not None else rollup.stored_months(months)
     rows = rollup.sums(
         stored, _key(by, level, "cell"), _scope_q(scope, by, prefix=""), span, monthly=monthly
     )
+    inside = _scope_ids(scope, by)
     for month in months:
-        if month in stored:
-            continue
-        horizon = rollup.span_end(month, span)
-        rows += _event_rows(
-            *month.bounds(), by, level, scope, as_of, monthly=monthly, horizon=horizon
-        )
+        if month not in stored:
+            rows += _cell_rows(rollup.live(month, as_of), month, span, by, level, inside, monthly)
     return rows
 
 
-def _event_rows(
-    start, end, by, level, scope, as_of, *, monthly: bool, horizon: datetime | None = None
-) -> list[dict]:
-    """Count rows of [start, end) from the events. A callback counts when it is the last
-    before `horizon` (the period's end; with `monthly`, the end of its month)."""
+def _cell_rows(cells: dict, month, span, by, level, inside, monthly) -> list[dict]:
+    """Rows like `rollup.sums` gives, from one month's counted cells, summed in Python."""
+    if inside is not None:
+        at = 0 if inside[0] == "unit_id" else 1
+        cells = {key: c for key, c in cells.items() if key[at] in inside[1]}
+    if by == "region":
+        ids = {region_id for _, region_id, _ in cells}
+        codes = dict(Region.objects.filter(pk__in=ids).values_list("pk", "code"))
+        digits = LEVEL_DIGITS[level]
+
+    def key_of(unit_id, region_id, channel):
+        if by == "unit":
+            return unit_id
+        if by == "region":
+            code = codes.get(region_id)
+            return code[:digits] if code else None
+        if by == "channel":
+            return channel
+        return "scope"
+
+    first_day = month.start.date()
+    out: dict = {}
+    for key, c in cells.items():
+        row = out.setdefault(key_of(*key), {})
+        for name in rollup.ASSIGNED:
+            row[name] = row.get(name, 0) + c.get(name, 0)
+        for part in rollup.PARTS:
+            row[part] = row.get(part, 0) + c.get(f"{span}_{part}", 0)
+    return [
+        {"k": k, **({"month": first_day} if monthly else {}), **values} for k, values in out.items()
+    ]
+
+
+def _event_rows(start, end, by, level, scope, as_of) -> list[dict]:
+    """Count rows of any window [start, end) from the events: a callback counts when it is
+    the ticket's last before `end`."""
     where = _scope_q(scope, by)
     key = _key(by, level)
-    group = ["k", "month"] if monthly else ["k"]
-    month = TruncMonth("at", tzinfo=metrics.SHANGHAI) if monthly else Value(None)
     rows = list(
         final_assignments(start, end, as_of)
         .filter(where)
-        .annotate(k=key, month=month)
-        .values(*group)
+        .annotate(k=key)
+        .values("k")
         .annotate(  # counting unit_id, which the index holds: no visit to the table
             dispatched=Count("unit_id", filter=Q(pending=False)),
             on_time=Count("unit_id", filter=Q(on_time=True)),
@@ -220,19 +256,11 @@ def _event_rows(
         )
         .order_by()
     )
-    callbacks = TicketEvent.objects.filter(action="callback", at__gte=start, at__lt=end)
-    if monthly:  # the last callback of each month: none later in the same month
-        callbacks = callbacks.annotate(
-            month=month, later=TruncMonth("superseded_at", tzinfo=metrics.SHANGHAI)
-        ).filter(Q(superseded_at__isnull=True) | Q(later__gt=F("month")))
-    else:
-        callbacks = callbacks.filter(
-            Q(superseded_at__isnull=True) | Q(superseded_at__gte=horizon or end)
-        ).annotate(month=month)
     rows += (
-        callbacks.filter(where)
+        last_callbacks(start, end)
+        .filter(where)
         .annotate(k=key)
-        .values(*group)
+        .values("k")
         .annotate(
             n=Count("unit_id"),
             solved=Count("unit_id", filter=Q(solved=True)),
