@@ -67,8 +67,9 @@ def test_after_publishing_edits_change_nothing_and_a_revision_does(world, users,
     ann, period, income, veto = setup
     periods.advance(ann, period, S.COLLECTED)
     periods.compute(ann, period)
-    periods.advance(ann, period, S.REVIEWED)
-    periods.advance(ann, period, S.PUBLISHED)
+    rui = factories.account("rui", ["assessor"], scope_region=world["changji_city"])
+    periods.advance(rui, period, S.REVIEWED)  # not who computed it (separation of duties)
+    periods.advance(rui, period, S.PUBLISHED)
     frozen = AssessmentPeriod.objects.get(pk=period.pk).results
 
     # the inputs change afterwards: a bad callback in the period, and a new figure
@@ -76,7 +77,7 @@ def test_after_publishing_edits_change_nothing_and_a_revision_does(world, users,
     services.dispatch(
         users["erin"], late, world["jiashun_unit"], at=datetime(2026, 3, 10, 11, tzinfo=TZ)
     )
-    with pytest.raises(ServiceError, match="不能再录入"):
+    with pytest.raises(ServiceError, match="不能录入数值；结果已发布冻结"):
         periods.enter_value(ann, period, world["jiashun"], income, 10)
     with pytest.raises(ServiceError, match="冻结"):
         periods.compute(ann, period)

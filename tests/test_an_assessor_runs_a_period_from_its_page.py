@@ -14,8 +14,8 @@ from jiceng import factories
 from jiceng.evaluation.models import (
     AssessmentPeriod,
     EnteredValue,
+    EvaluationEvent,
     Indicator,
-    PeriodEvent,
     Scheme,
     SchemeIndicator,
 )
@@ -40,6 +40,16 @@ def period(world):
 @pytest.fixture
 def ann(world):
     user = factories.account("ann", ["assessor"], scope_region=world["changji_city"])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def rui(world):
+    """A second assessor of the same place: whoever computes a period cannot review or
+    publish it (separation of duties)."""
+    user = factories.account("rui", ["assessor"], scope_region=world["changji_city"])
     client = Client()
     client.force_login(user)
     return client
@@ -81,7 +91,7 @@ def test_a_filled_in_sheet_is_imported_with_one_record(ann, period, world):
     values = {(v.region.code, v.indicator.code): v for v in EnteredValue.objects.all()}
     assert set(values) == {("652301004012", "income"), ("652301004012", "veto")}
     assert float(values[("652301004012", "income")].value) == 42.5
-    event = PeriodEvent.objects.get(period=period)
+    event = period.events.get()
     assert event.action == "import" and "figures.xlsx" in event.note
     assert event.data == {"rows": 2, "added": 2, "changed": 0}
 
@@ -100,7 +110,7 @@ def test_importing_the_same_sheet_again_changes_nothing_and_says_so(ann, period,
     assert float(EnteredValue.objects.get().value) == 45
 
 
-def test_before_review_a_computed_period_goes_back_to_entry(ann, period):
+def test_before_review_a_computed_period_goes_back_to_entry(ann, rui, period):
     ann.post(
         f"/evaluation/periods/{period.pk}/values/",
         {"file": sheet([["652301004012", "", "income", "", 80, "财务报表"]])},
@@ -113,10 +123,11 @@ def test_before_review_a_computed_period_goes_back_to_entry(ann, period):
         f"/evaluation/periods/{period.pk}/values/",
         {"file": sheet([["652301004012", "", "income", "", 60, "更正后的财务报表"]])},
     )
-    for action in ["collect", "compute", "review"]:
+    for action in ["collect", "compute"]:
         ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": action})
+    rui.post(f"/evaluation/periods/{period.pk}/act/", {"action": "review"})
     response = ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": "reopen"}, follow=True)
-    assert "已审核或发布的结果须建立更正期" in response.content.decode()
+    assert "发布后如需更正请建立更正期" in response.content.decode()
     period.refresh_from_db()
     assert period.state == S.REVIEWED
     jiashun = next(r for r in period.results["rows"] if r["region"] == "652301004012")
@@ -146,7 +157,7 @@ def test_a_bad_sheet_is_refused_whole_with_its_row_numbers(ann, period):
         "第 7 行（指标代码）：指标代码“sanlv”",
     ]:
         assert expected in page
-    assert not EnteredValue.objects.exists() and not PeriodEvent.objects.exists()
+    assert not EnteredValue.objects.exists() and not EvaluationEvent.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -164,15 +175,15 @@ def test_a_file_that_is_not_the_sheet_is_refused_in_words(ann, period, name, con
     assert not EnteredValue.objects.exists()
 
 
-def test_the_assessor_moves_the_period_to_publication_and_corrects_it(ann, period):
+def test_the_assessor_moves_the_period_to_publication_and_corrects_it(ann, rui, period):
     ann.post(
         f"/evaluation/periods/{period.pk}/values/",
         {"file": sheet([["652301004012", "", "income", "", 80, "财务报表"]])},
     )
     page = ann.get(f"/evaluation/periods/{period.pk}/").content.decode()
     assert "确认数据已收齐" in page and "已录入 1 个数值" in page
-    for action in ["collect", "compute", "review", "publish"]:
-        response = ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": action})
+    for client, action in [(ann, "collect"), (ann, "compute"), (rui, "review"), (rui, "publish")]:
+        response = client.post(f"/evaluation/periods/{period.pk}/act/", {"action": action})
         assert response.status_code == 302
     period.refresh_from_db()
     assert period.state == S.PUBLISHED and period.published_at is not None
@@ -189,7 +200,7 @@ def test_the_assessor_moves_the_period_to_publication_and_corrects_it(ann, perio
     page = ann.get(f"/evaluation/periods/{period.pk}/").content.decode()
     assert "本期已计算或发布，不能再录入" in page and "建立更正期" in page
     response = ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": "compute"}, follow=True)
-    assert "结果已冻结" in response.content.decode()
+    assert "结果已发布冻结" in response.content.decode()
     # a correction is a new linked period that carries the figures over
     response = ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": "revise"})
     revision = AssessmentPeriod.objects.get(revision_of=period)
@@ -225,24 +236,39 @@ def test_only_an_assessor_in_scope_can_act(world, users, login, period):
     assert period.state == S.OPEN and not period.events.exists()
 
 
-def test_the_period_command_runs_the_same_steps(period, tmp_path, capsys):
+def test_the_period_command_runs_the_same_steps_as_named_assessors(period, world, tmp_path, capsys):
     from django.core.management import CommandError, call_command
 
+    factories.account("ann", ["assessor"], scope_region=world["changji_city"])
+    factories.account("rui", ["assessor"], scope_region=world["changji_city"])
     bad = tmp_path / "bad.csv"
     bad.write_text("村（社区）代码,指标代码,数值,佐证\n652301004012,income,abc,报表\n", "utf-8")
     with pytest.raises(CommandError, match="第 2 行（数值）"):
-        call_command("period", "import", str(period.pk), str(bad))
+        call_command("period", "import", str(period.pk), str(bad), "--user", "ann")
     good = tmp_path / "good.csv"
     good.write_text("村（社区）代码,指标代码,数值,佐证\n652301004012,income,60,报表\n", "utf-8")
-    call_command("period", "import", str(period.pk), str(good))
-    for step in ["collect", "compute", "review", "publish"]:
-        call_command("period", step, str(period.pk))
-    with pytest.raises(CommandError, match="period_frozen"):
-        call_command("period", "compute", str(period.pk))
+    call_command("period", "import", str(period.pk), str(good), "--user", "ann")
+    for step, user in [
+        ("collect", "ann"),
+        ("compute", "ann"),
+        ("review", "rui"),
+        ("publish", "rui"),
+    ]:
+        call_command("period", step, str(period.pk), "--user", user)
+    with pytest.raises(CommandError, match="invalid_transition"):
+        call_command("period", "compute", str(period.pk), "--user", "ann")
     period.refresh_from_db()
     assert period.state == S.PUBLISHED and period.events.count() == 5
-    assert all(e.actor is None for e in period.events.all())  # the system, not a person
+    assert [e.actor.username for e in period.events.order_by("id")] == [
+        "ann",
+        "ann",
+        "ann",
+        "rui",
+        "rui",
+    ]
+    with pytest.raises(CommandError, match="--user"):  # nobody acts anonymously
+        call_command("period", "revise", str(period.pk))
     call_command("period", "list")
     assert '"state": "已发布"' in capsys.readouterr().out
     with pytest.raises(CommandError, match="没有编号为 999"):
-        call_command("period", "compute", "999")
+        call_command("period", "compute", "999", "--user", "ann")

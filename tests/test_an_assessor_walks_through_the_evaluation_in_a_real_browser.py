@@ -28,8 +28,9 @@ def published_period(ann, world):
     periods.enter_value(ann, period, world["jianguo"], income, 20, "收支台账")
     periods.advance(ann, period, AssessmentPeriod.State.COLLECTED)
     periods.compute(ann, period)
-    periods.advance(ann, period, AssessmentPeriod.State.REVIEWED)
-    periods.advance(ann, period, AssessmentPeriod.State.PUBLISHED)
+    rui = factories.account("rui", ["assessor"], scope_region=world["changji_city"])
+    periods.advance(rui, period, AssessmentPeriod.State.REVIEWED)  # separation of duties
+    periods.advance(rui, period, AssessmentPeriod.State.PUBLISHED)
     return period
 
 

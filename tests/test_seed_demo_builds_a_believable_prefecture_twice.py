@@ -40,8 +40,9 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys, monkey
     property_branch = PartyOrg.objects.filter(unit__type__category="property").first()
     assert property_branch.region.kind == "社区"
     assert Person.objects.filter(posts__source="回引").exists()
-    # One login per role, with its password printed.
-    assert user == len(DEMO_ACCOUNTS) == 8
+    # One login per role, and a second assessor (who reviews what the first computes), with
+    # their passwords printed.
+    assert user == len(DEMO_ACCOUNTS) == 9
     for username, *_ in DEMO_ACCOUNTS:
         password = f"{username}-2026"
         assert f"{username}" in out and password in out

@@ -25,7 +25,7 @@ def set_up(world, client):
         f"/evaluation/surveys/{campaign.pk}/codes/", {"count": "3"}
     ).content.decode()
     codes = re.findall(r'<span class="slip-code">([A-Z0-9]{10})</span>', slips)
-    client.post(f"/evaluation/surveys/{campaign.pk}/state/", {"state": "open"})
+    client.post(f"/evaluation/surveys/{campaign.pk}/state/", {"step": "open"})
     return campaign, codes
 
 
@@ -65,7 +65,7 @@ def test_another_countys_assessor_cannot_open_the_campaign(world):
         other.post(f"/evaluation/surveys/{campaign.pk}/codes/", {"count": "5"}).status_code == 404
     )
     assert (
-        other.post(f"/evaluation/surveys/{campaign.pk}/state/", {"state": "closed"}).status_code
+        other.post(f"/evaluation/surveys/{campaign.pk}/state/", {"step": "close"}).status_code
         == 404
     )
     assert "嘉顺" not in other.get("/evaluation/surveys/").content.decode()

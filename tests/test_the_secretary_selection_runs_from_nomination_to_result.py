@@ -102,7 +102,10 @@ def test_the_pages_carry_the_stages_and_the_public_can_object(world, users, race
     staff.force_login(ann)
     page = staff.get(f"/evaluation/selections/{contest.pk}/").content.decode()
     assert world["jiashun_secretary"].name in page and "推荐人选" in page
-    staff.post(f"/evaluation/selections/{contest.pk}/", {"action": "advance"})
+    assert "结束推荐，进入资格审查" in page  # the button the table offers in this stage
+    staff.post(
+        f"/evaluation/selections/{contest.pk}/", {"action": "step", "step": "close_nominations"}
+    )
     staff.post(
         f"/evaluation/selections/{contest.pk}/",
         {"action": "review", "nomination": a.pk, "eligible": "1"},
@@ -111,11 +114,11 @@ def test_the_pages_carry_the_stages_and_the_public_can_object(world, users, race
         f"/evaluation/selections/{contest.pk}/",
         {"action": "review", "nomination": b.pk, "eligible": "1"},
     )
-    staff.post(f"/evaluation/selections/{contest.pk}/", {"action": "advance"})
+    staff.post(f"/evaluation/selections/{contest.pk}/", {"action": "step", "step": "open_voting"})
     login("dave").post(
         f"/evaluation/selections/{contest.pk}/", {"action": "vote", "nominations": [a.pk]}
     )
-    staff.post(f"/evaluation/selections/{contest.pk}/", {"action": "advance"})
+    staff.post(f"/evaluation/selections/{contest.pk}/", {"action": "step", "step": "close_voting"})
     public = Client()
     assert (
         world["jiashun_secretary"].name in public.get(f"/publicity/{contest.pk}/").content.decode()

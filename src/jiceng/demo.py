@@ -308,6 +308,8 @@ DEMO_ACCOUNTS = [
     ("admin", "admin", "region", "652300000000"),
     ("leader", "leader", "region", "652300000000"),
     ("assessor", "assessor", "region", "652300000000"),
+    # a second prefecture assessor: whoever computes a period cannot review or publish it
+    ("reviewer", "assessor", "region", "652300000000"),
     ("supervisor", "supervisor", "region", "652301000000"),
     ("dispatcher", "dispatcher", "region", "652301000000"),
     ("intake", "intake", "region", "652301000000"),
@@ -331,14 +333,14 @@ def _seed_accounts(prefecture: Region) -> list[DemoLogin]:
             user.scope_region, user.scope_unit = Region.objects.get(code=code), None
             scope = user.scope_region.name
         if user.person_id is None:
-            user.person = _person_for(role_code, code)
+            user.person = _person_for(role_code, code, username)
         user.save()
         user.roles.set([roles[role_code]])
         logins.append(DemoLogin(username, roles[role_code].name, scope, password))
     return logins
 
 
-def _person_for(role_code: str, code: str) -> Person | None:
+def _person_for(role_code: str, code: str, username: str) -> Person | None:
     """Bind the handler and grid-worker logins to real demo people; others get their own."""
     taken = User.objects.filter(person__isnull=False).values("person_id")
     if role_code == "handler":
@@ -346,12 +348,15 @@ def _person_for(role_code: str, code: str) -> Person | None:
     if role_code == "grid_worker":
         return Person.objects.filter(code=f"P-{code}-01").exclude(pk__in=taken).first()
     region = Region.objects.get(code=code)
+    # the first login of a role keeps its earlier code, so that a database seeded before keeps
+    # its people
+    key = role_code if username == role_code else username
     person, _ = Person.objects.get_or_create(
-        code=f"P-login-{role_code}",
+        code=f"P-login-{key}",
         defaults={
-            **names.person(random.Random(role_code)),
+            **names.person(random.Random(key)),
             "region": region,
-            "phone": names.mobile(random.Random(role_code)),
+            "phone": names.mobile(random.Random(key)),
         },
     )
     return person

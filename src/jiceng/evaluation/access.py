@@ -1,10 +1,16 @@
-"""Where evaluation records sit in the tree, for `orgs.access`."""
+"""Where evaluation records sit in the tree (for `orgs.access`), and who may take each step of
+each workflow (`WHO`, checked by `check` for every step)."""
 
 from django.db.models import Q
+from django.http import Http404
 
+from jiceng.core.errors import Forbidden
 from jiceng.orgs import access
 from jiceng.orgs.access import Scope
+from jiceng.orgs.models import RoleCode
+from jiceng.regions.models import Region
 
+from . import flows
 from .models import (
     AssessmentPeriod,
     Campaign,
@@ -79,3 +85,88 @@ def _training_rule(scope: Scope) -> Q:
 
 
 access.register(TrainingRecord, _training_rule)
+
+
+# --- who may take each step of each workflow (flows.py) ---------------------------------------
+
+# Besides the roles of `RoleCode`: anyone at all, even without an account (an objection during
+# the 公示, a survey ballot with its code); any active account whose scope lies inside the
+# selection's region (a voter); and any account concerned, inside the region or above it (who
+# may nominate). Everyone else needs one of the roles, and the object inside their scope.
+PUBLIC = "public"
+VOTER = "voter"
+MEMBER = "member"
+
+_ASSESSOR = frozenset({RoleCode.ASSESSOR.value})
+_ASSESSOR_OR_ADMIN = frozenset({RoleCode.ASSESSOR.value, RoleCode.ADMIN.value})
+
+WHO: dict[tuple[str, str], frozenset[str]] = {
+    **{("period", step): _ASSESSOR for step in flows.PERIOD.steps},
+    ("selection", "nominate"): frozenset({MEMBER}),
+    ("selection", "close_nominations"): _ASSESSOR,
+    ("selection", "review_nominee"): _ASSESSOR,
+    ("selection", "open_voting"): _ASSESSOR,
+    ("selection", "vote"): frozenset({VOTER}),
+    ("selection", "close_voting"): _ASSESSOR,
+    ("selection", "object"): frozenset({PUBLIC}),
+    ("selection", "resolve"): _ASSESSOR,
+    ("selection", "announce"): _ASSESSOR,
+    ("campaign", "create"): _ASSESSOR_OR_ADMIN,
+    ("campaign", "issue_codes"): _ASSESSOR_OR_ADMIN,
+    ("campaign", "open"): _ASSESSOR_OR_ADMIN,
+    ("campaign", "close"): _ASSESSOR_OR_ADMIN,
+    ("campaign", "ballot"): frozenset({PUBLIC}),
+}
+
+
+def place_of(obj) -> Region:
+    """The region an evaluation record belongs to, for the scope check of its steps."""
+    if isinstance(obj, AssessmentPeriod):
+        return obj.scheme.region
+    return obj.region
+
+
+def _role_names(roles) -> str:
+    return "或".join(RoleCode(r).label for r in sorted(roles) if r in RoleCode.values)
+
+
+def check(actor, flow: str, step: str, obj) -> None:
+    """Refuse the step unless `actor` may take it on `obj`: 404 when the object is outside the
+    actor's scope (its existence is not confirmed), 403 when the role is missing. Every step
+    but the public ones names its actor: nobody is exempt, the command line included."""
+    who = WHO[(flow, step)]
+    if PUBLIC in who:
+        return
+    label = flows.FLOWS[flow].steps[step].label
+    if actor is None or not actor.is_authenticated:
+        raise Forbidden("actor_required", f"{label}须由具名账号操作（命令行请用 --user 指定）")
+    place = place_of(obj)
+    if VOTER in who:
+        if not is_member(actor, place):
+            raise Forbidden("not_eligible", "您不在本次评选的投票范围内")
+        return
+    if MEMBER in who:
+        if not (is_member(actor, place) or access.region_in_scope(actor, place)):
+            raise Http404("不存在或无权查看")
+        return
+    if not access.region_in_scope(actor, place):
+        raise Http404("不存在或无权查看")
+    if not (actor.is_superuser or actor.has_role(*who)):
+        raise Forbidden("not_permitted", f"只有{_role_names(who)}可以{label}")
+
+
+def may(actor, flow: str, step: str, obj) -> bool:
+    try:
+        check(actor, flow, step, obj)
+    except (Forbidden, Http404):
+        return False
+    return True
+
+
+def is_member(user, region: Region) -> bool:
+    """An active account whose scope lies inside `region` (a prefecture-wide account is not a
+    member of a village's selection)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    scope = access.scope_of(user)
+    return not scope.everything and scope.path is not None and scope.path.startswith(region.path)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from jiceng.regions.models import Region
 
 from . import surveys
-from .demo_periods import last_quarter
+from .demo_periods import demo_account, last_quarter
 from .models import ANSWERS, Campaign
 
 
@@ -27,15 +27,20 @@ def seed(stdout=None) -> list[str]:
             people.append((post.person, post.kind))
     if not people:
         return []
+    assessor = demo_account("assessor")
     campaign = surveys.create_campaign(
-        None, name="嘉顺社区两委班子成员满意度测评", region=region, people=people[:6], flag_below=80
+        assessor,
+        name="嘉顺社区两委班子成员满意度测评",
+        region=region,
+        people=people[:6],
+        flag_below=80,
     )
     # held in the last month of the quarter the demo star period assesses
     _, quarter_end, _ = last_quarter(timezone.localdate())
     held = timezone.make_aware(datetime.combine(quarter_end - timedelta(days=10), time(15)))
     Campaign.objects.filter(pk=campaign.pk).update(created_at=held)
-    codes = surveys.issue_codes(None, campaign, 60)
-    surveys.set_state(None, campaign, Campaign.State.OPEN)
+    codes = surveys.issue_codes(assessor, campaign, 60)
+    surveys.set_state(assessor, campaign, Campaign.State.OPEN)
     rng = random.Random(2026)
     ratees = list(campaign.ratees.all())
     # residents are fond of most of their 两委, less of one (below the 80 % line): per person,
@@ -96,23 +101,24 @@ def seed_selection(stdout=None):
         region=city,
         seats=5,
     )
+    assessor = demo_account("assessor")
     nominations = [
-        svc.nominate(None, chosen, person, f"{person.region.name}党组织书记。{deeds}")
+        svc.nominate(assessor, chosen, person, f"{person.region.name}党组织书记。{deeds}")
         for person, deeds in zip(people, DEEDS[: len(people)], strict=True)
     ]
-    svc.advance(None, chosen)
+    svc.advance(assessor, chosen)
     for i, n in enumerate(nominations):
         if i == 7:
-            svc.review(None, n, False, "任职未满两年，不符合推荐条件")
+            svc.review(assessor, n, False, "任职未满两年，不符合推荐条件")
         else:
-            svc.review(None, n, True)
-    svc.advance(None, chosen)
+            svc.review(assessor, n, True)
+    svc.advance(assessor, chosen)
     rng = random.Random(5)
     eligible = [n.pk for i, n in enumerate(nominations) if i != 7]
     for user in get_user_model().objects.filter(is_active=True).order_by("username"):
         if svc.may_vote(user, chosen):
             svc.vote(user, chosen, rng.sample(eligible, min(chosen.seats, len(eligible))))
-    svc.advance(None, chosen)
+    svc.advance(assessor, chosen)
     svc.object_to(
         nominations[0],
         "该同志所在村去年有一笔扶贫项目资金公示不及时，请核实后再确定人选。",

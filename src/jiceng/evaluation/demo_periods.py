@@ -63,19 +63,21 @@ def seed(stdout=None) -> AssessmentPeriod | None:
         scheme=scheme, label=label, starts_on=start, ends_on=end
     )
     rng = random.Random(361)
+    assessor, reviewer = demo_account("assessor"), demo_account("reviewer")
     for region in periods.subjects(period):
         income = round(rng.uniform(3, 60), 1)
         periods.enter_value(
-            None, period, region, indicators["income"], income, "村（社区）集体经济收支台账"
+            assessor, period, region, indicators["income"], income, "村（社区）集体经济收支台账"
         )
     _diagnose(rng, start, periods.subjects(period))
     _meetings(rng, start, end, periods.subjects(period))
     _trainings(rng, start, periods.subjects(period))
-    periods.advance(None, period, AssessmentPeriod.State.COLLECTED)
-    periods.compute(None, period)
-    periods.advance(None, period, AssessmentPeriod.State.REVIEWED)
-    periods.advance(None, period, AssessmentPeriod.State.PUBLISHED)
-    current = _this_quarter(rng, scheme, indicators["income"], end + timedelta(days=1))
+    periods.advance(assessor, period, AssessmentPeriod.State.COLLECTED)
+    periods.compute(assessor, period)
+    # separation of duties: the second assessor reviews and publishes
+    periods.advance(reviewer, period, AssessmentPeriod.State.REVIEWED)
+    periods.advance(reviewer, period, AssessmentPeriod.State.PUBLISHED)
+    current = _this_quarter(rng, scheme, indicators["income"], end + timedelta(days=1), assessor)
     if stdout is not None:
         entered = current.values.count()
         stdout.write(
@@ -85,7 +87,7 @@ def seed(stdout=None) -> AssessmentPeriod | None:
     return period
 
 
-def _this_quarter(rng, scheme, income, start: date) -> AssessmentPeriod:
+def _this_quarter(rng, scheme, income, start: date, assessor) -> AssessmentPeriod:
     """The quarter after the published one, open: most villages' figures are in, the rest
     are for the assessor to fill in on the period page."""
     end = date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1) - timedelta(days=1)
@@ -96,7 +98,7 @@ def _this_quarter(rng, scheme, income, start: date) -> AssessmentPeriod:
     for region in periods.subjects(period):
         if rng.random() < 0.8:
             periods.enter_value(
-                None,
+                assessor,
                 period,
                 region,
                 income,
@@ -170,3 +172,11 @@ def _trainings(rng, day, villages) -> None:
                 held_on=day - timedelta(days=rng.randint(10, 300)),
                 hours=hours,
             )
+
+
+def demo_account(username: str):
+    """A demo login (`jiceng.demo.DEMO_ACCOUNTS`): every step of the demo's evaluation is
+    taken by a named account, as on the pages."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)

@@ -20,7 +20,19 @@ from jiceng.regions.models import Region
 ANSWERS = ["满意", "基本满意", "不满意"]
 
 
-class Campaign(models.Model):
+class Recorded:
+    """A record whose steps are kept as `EvaluationEvent` rows under its `FLOW`."""
+
+    FLOW = ""
+
+    @property
+    def events(self):
+        return EvaluationEvent.objects.filter(flow=self.FLOW, object_id=self.pk)
+
+
+class Campaign(Recorded, models.Model):
+    FLOW = "campaign"
+
     class State(models.TextChoices):
         DRAFT = "draft", "准备中"
         OPEN = "open", "投票中"
@@ -192,6 +204,11 @@ class Scheme(models.Model):
     poor_share = models.DecimalField("361 差比例", max_digits=4, decimal_places=3, default=0.10)
     min_group = models.PositiveSmallIntegerField("强制评差的最小组规模", default=10)
     floor = models.DecimalField("小组评差分数线", max_digits=5, decimal_places=2, default=60)
+    separate_duties = models.BooleanField(
+        "职责分离",
+        default=True,
+        help_text="计算考评期的人不能审核或发布；审核人可以发布",
+    )
     missing_policy = models.CharField(
         "缺数据的指标",
         max_length=10,
@@ -224,10 +241,12 @@ class SchemeIndicator(models.Model):
         return f"{self.indicator}（{self.weight}）"
 
 
-class AssessmentPeriod(models.Model):
+class AssessmentPeriod(Recorded, models.Model):
     """One round of a scheme: open → inputs collected → computed → reviewed → published.
 
     Published results are a frozen snapshot; a correction is a new period that revises it."""
+
+    FLOW = "period"
 
     class State(models.TextChoices):
         OPEN = "open", "录入中"
@@ -286,22 +305,15 @@ class EnteredValue(models.Model):
         return f"{self.region} {self.indicator} {self.value}"
 
 
-class PeriodEvent(models.Model):
-    """One change of an assessment period, written in the same transaction as the change:
-    figures entered or imported, moved to the next stage, computed, or a correction opened."""
+class EvaluationEvent(models.Model):
+    """One step taken in an evaluation workflow (`flows.py`), written by `transitions.apply` in
+    the same transaction as the change: who, when, from which state to which, and why. One
+    table for every workflow: `flow` names it and `object_id` is the period, selection or
+    campaign."""
 
-    class Action(models.TextChoices):
-        ENTER = "enter", "录入数值"
-        IMPORT = "import", "导入数值"
-        COLLECT = "collect", "确认收齐"
-        REOPEN = "reopen", "退回录入"
-        COMPUTE = "compute", "计算"
-        REVIEW = "review", "审核"
-        PUBLISH = "publish", "发布"
-        REVISE = "revise", "建立更正期"
-
-    period = models.ForeignKey(AssessmentPeriod, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    flow = models.CharField("流程", max_length=12)
+    object_id = models.PositiveBigIntegerField("对象编号")
+    action = models.CharField("操作", max_length=20)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -311,18 +323,38 @@ class PeriodEvent(models.Model):
         related_name="+",
     )
     at = models.DateTimeField("时间", default=timezone.now)
-    from_state = models.CharField("原状态", max_length=10, blank=True)
-    to_state = models.CharField("新状态", max_length=10, blank=True)
+    from_state = models.CharField("原状态", max_length=12, blank=True)
+    to_state = models.CharField("新状态", max_length=12, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        verbose_name = "考评期记录"
-        verbose_name_plural = "考评期记录"
+        verbose_name = "考评办理记录"
+        verbose_name_plural = "考评办理记录"
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["flow", "object_id", "at"], name="evaluation_event_object")]
 
     def __str__(self) -> str:
-        return f"{self.period} {self.get_action_display()}"
+        return f"{self.flow}:{self.object_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        from . import flows
+
+        step = flows.FLOWS[self.flow].steps.get(self.action) if self.flow in flows.FLOWS else None
+        return step.label if step else self.action
+
+    @property
+    def from_label(self) -> str:
+        from . import flows
+
+        return flows.FLOWS[self.flow].states.get(self.from_state, self.from_state or "—")
+
+    @property
+    def to_label(self) -> str:
+        from . import flows
+
+        return flows.FLOWS[self.flow].states.get(self.to_state, self.to_state)
 
 
 # --- 五个好 checklists ------------------------------------------------------------------------
@@ -490,8 +522,10 @@ class Attendance(models.Model):
 # --- 担当我先行 selection ---------------------------------------------------------------------
 
 
-class Selection(models.Model):
+class Selection(Recorded, models.Model):
     """Nomination → eligibility review → vote → 公示 (objections) → result."""
+
+    FLOW = "selection"
 
     class State(models.TextChoices):
         NOMINATING = "nominating", "推荐提名"

@@ -11,68 +11,61 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
-from jiceng.core.errors import Forbidden, ServiceError
-from jiceng.orgs import access as org_access
+from jiceng.core.errors import Forbidden
 from jiceng.orgs.access import Scope
-from jiceng.orgs.models import RoleCode
 from jiceng.regions.models import Kind, Region
 from jiceng.tickets import selectors as ticket_selectors
 from jiceng.tickets.metrics import SHANGHAI
 
-from . import figures, scoring, surveys
+from . import figures, flows, scoring, surveys, transitions
 from .models import (
     AssessmentPeriod,
     Campaign,
     Diagnosis,
     EnteredValue,
+    EvaluationEvent,
     Indicator,
     MeetingKind,
     OrgMeeting,
-    PeriodEvent,
 )
 from .ranking import Entry, Rules361, rank361
 
 S = AssessmentPeriod.State
-NEXT = {
-    S.OPEN: S.COLLECTED,
-    S.COLLECTED: S.COMPUTED,
-    S.COMPUTED: S.REVIEWED,
-    S.REVIEWED: S.PUBLISHED,
-}
+FLOW = "period"
 
 
-def check_actor(actor, period: AssessmentPeriod) -> None:
-    if actor is None:
-        return
-    if not (actor.is_superuser or actor.has_role(RoleCode.ASSESSOR)):
-        raise Forbidden("not_permitted", "只有考评员可以操作考评期")
-    if not org_access.region_in_scope(actor, period.scheme.region):
-        raise Http404("不存在或无权查看")
-
-
-def _lock(actor, period) -> AssessmentPeriod:
-    period = (
-        AssessmentPeriod.objects.select_for_update()
-        .select_related("scheme__region")
-        .get(pk=period.pk)
+def _computed_by(period) -> int | None:
+    """The account that computed the period's current results."""
+    return (
+        EvaluationEvent.objects.filter(flow=FLOW, object_id=period.pk, action="compute")
+        .order_by("-at", "-id")
+        .values_list("actor_id", flat=True)
+        .first()
     )
-    check_actor(actor, period)
-    return period
 
 
-def _event(period, actor, action, before: str, note: str = "", **data) -> PeriodEvent:
-    return PeriodEvent.objects.create(
-        period=period,
-        actor=actor,
-        action=action,
-        from_state=before,
-        to_state=period.state,
-        note=note[:300],
-        data=data,
+def held_apart(actor, period) -> bool:
+    """Separation of duties (a scheme setting, on by default): whoever computed the period's
+    results cannot review or publish them. The reviewer may publish."""
+    return bool(
+        period.scheme.separate_duties
+        and actor is not None
+        and actor.pk is not None
+        and _computed_by(period) == actor.pk
     )
+
+
+def _separate(actor, step: str):
+    def check(period):
+        if held_apart(actor, period):
+            raise Forbidden(
+                "separation_of_duties",
+                f"本期结果由您计算，须由另一名考评员{flows.PERIOD.steps[step].label}（职责分离）",
+            )
+
+    return check
 
 
 def subjects(period: AssessmentPeriod) -> list[Region]:
@@ -87,39 +80,32 @@ def subjects(period: AssessmentPeriod) -> list[Region]:
     )
 
 
-@transaction.atomic
 def enter_value(
     actor, period, region, indicator: Indicator, value, evidence: str = ""
 ) -> EnteredValue:
-    period = _lock(actor, period)
-    _open_for_figures(period)
-    if indicator.kind not in (Indicator.Kind.ENTERED, Indicator.Kind.VETO):
-        raise ValidationError({"indicator": ["该指标由系统计算，不能录入"]})
-    if region not in subjects(period):
-        raise ValidationError({"region": ["该村（社区）不在本方案的考评范围内"]})
-    try:
-        value = Decimal(str(value))
-    except Exception:
-        raise ValidationError({"value": ["请填写数字"]}) from None
-    row = _save_value(actor, period, region, indicator, value, evidence)
-    _event(
-        period,
+    saved = []
+
+    def change(period):
+        if indicator.kind not in (Indicator.Kind.ENTERED, Indicator.Kind.VETO):
+            raise ValidationError({"indicator": ["该指标由系统计算，不能录入"]})
+        if region not in subjects(period):
+            raise ValidationError({"region": ["该村（社区）不在本方案的考评范围内"]})
+        try:
+            number = Decimal(str(value))
+        except Exception:
+            raise ValidationError({"value": ["请填写数字"]}) from None
+        saved.append(_save_value(actor, period, region, indicator, number, evidence))
+        return {"region": region.code, "indicator": indicator.code, "value": str(number)}
+
+    transitions.apply(
         actor,
-        PeriodEvent.Action.ENTER,
-        period.state,
-        f"{region.name} {indicator.name}：{value}",
-        region=region.code,
-        indicator=indicator.code,
-        value=str(value),
+        FLOW,
+        period,
+        "enter",
+        note=f"{region.name} {indicator.name}：{value}",
+        change=change,
     )
-    return row
-
-
-def _open_for_figures(period) -> None:
-    if period.state not in (S.OPEN, S.COLLECTED):
-        raise ServiceError(
-            "period_frozen", "考评期已计算或发布，不能再录入；如需更正请建立更正期", status=409
-        )
+    return saved[0]
 
 
 def _save_value(actor, period, region, indicator, value, evidence) -> EnteredValue:
@@ -141,36 +127,33 @@ def enterable(period) -> list[Indicator]:
     ]
 
 
-@transaction.atomic
 def import_values(actor, period, path, filename: str = "") -> int:
     """Figures from a sheet (the template of `figures.template`): every row is checked
     first, and a bad row refuses the whole file with its row number; then all are saved, with
     one event. Rows with an empty value are skipped (nothing entered there yet)."""
-    period = _lock(actor, period)
-    _open_for_figures(period)
-    regions = {r.code: r for r in subjects(period)}
-    indicators = enterable(period)
-    rows = figures.read_values(path, regions, indicators)
-    before = {(v.region_id, v.indicator_id): v for v in period.values.all()}
-    added = changed = 0
-    for region, indicator, value, evidence in rows:
-        old = before.get((region.pk, indicator.pk))
-        if old is not None and old.value == value and old.evidence == evidence:
-            continue  # the sheet repeats what is entered: keep who entered it
-        _save_value(actor, period, region, indicator, value, evidence)
-        added, changed = (added + 1, changed) if old is None else (added, changed + 1)
-    _event(
-        period,
-        actor,
-        PeriodEvent.Action.IMPORT,
-        period.state,
-        f"从 {filename or '文件'} 导入：新增 {added} 个、修改 {changed} 个数值，"
-        f"{len(rows) - added - changed} 个与已录入的相同",
-        rows=len(rows),
-        added=added,
-        changed=changed,
-    )
-    return added + changed
+    counts = {}
+
+    def change(period):
+        regions = {r.code: r for r in subjects(period)}
+        rows = figures.read_values(path, regions, enterable(period))
+        before = {(v.region_id, v.indicator_id): v for v in period.values.all()}
+        added = changed = 0
+        for region, indicator, value, evidence in rows:
+            old = before.get((region.pk, indicator.pk))
+            if old is not None and old.value == value and old.evidence == evidence:
+                continue  # the sheet repeats what is entered: keep who entered it
+            _save_value(actor, period, region, indicator, value, evidence)
+            added, changed = (added + 1, changed) if old is None else (added, changed + 1)
+        counts.update(rows=len(rows), added=added, changed=changed)
+        same = len(rows) - added - changed
+        return {
+            **counts,
+            "note": f"从 {filename or '文件'} 导入：新增 {added} 个、修改 {changed} 个数值，"
+            f"{same} 个与已录入的相同",
+        }
+
+    transitions.apply(actor, FLOW, period, "import", change=change)
+    return counts["added"] + counts["changed"]
 
 
 def _bounds(period) -> tuple[datetime, datetime]:
@@ -238,12 +221,12 @@ def _part(period, region, item, start, end, entered) -> scoring.Part:
     return scoring.Part(ind.code, ind.name, float(item.weight), raw, normalised, source or "无数据")
 
 
-@transaction.atomic
 def compute(actor, period) -> AssessmentPeriod:
-    period = _lock(actor, period)
-    before = period.state
-    if period.state not in (S.OPEN, S.COLLECTED, S.COMPUTED):
-        raise ServiceError("period_frozen", "考评期已审核或发布，结果已冻结", status=409)
+    """Compute the period's results from the live inputs (again, until it is reviewed)."""
+    return transitions.apply(actor, FLOW, period, "compute", change=_compute)
+
+
+def _compute(period) -> dict:
     scheme = period.scheme
     items = list(scheme.items.select_related("indicator"))
     start, end = _bounds(period)
@@ -305,100 +288,76 @@ def compute(actor, period) -> AssessmentPeriod:
         "weights": [{"indicator": i.indicator.name, "weight": float(i.weight)} for i in items],
         "rows": rows,
     }
-    period.state = S.COMPUTED
-    period.save(update_fields=["results", "state"])
+    period.save(update_fields=["results"])
     ranked_count = sum(1 for r in rows if r["score"] is not None)
-    _event(
-        period,
-        actor,
-        PeriodEvent.Action.COMPUTE,
-        before,
-        f"计算 {len(rows)} 个村（社区），{ranked_count} 个参加排名",
-        subjects=len(rows),
-        ranked=ranked_count,
-    )
-    return period
+    return {
+        "subjects": len(rows),
+        "ranked": ranked_count,
+        "note": f"计算 {len(rows)} 个村（社区），{ranked_count} 个参加排名",
+    }
 
 
-@transaction.atomic
+# the state each forward step leads to, for `advance` (the command line and the page)
+ADVANCE = {"collect": S.COLLECTED, "review": S.REVIEWED, "publish": S.PUBLISHED}
+
+
 def advance(actor, period, to: str) -> AssessmentPeriod:
-    """collected → computed is `compute`; this moves open → collected, computed → reviewed,
-    reviewed → published (the freeze)."""
-    period = _lock(actor, period)
-    if NEXT.get(period.state) != to or to == S.COMPUTED:
-        raise ServiceError(
-            "invalid_transition",
-            f"考评期当前为“{period.get_state_display()}”，不能进入该环节",
-            status=409,
-        )
-    before = period.state
-    period.state = to
-    fields = ["state"]
-    if to == S.PUBLISHED:
-        period.published_at = timezone.now()
-        fields.append("published_at")
-    period.save(update_fields=fields)
-    action = {
-        S.COLLECTED: PeriodEvent.Action.COLLECT,
-        S.REVIEWED: PeriodEvent.Action.REVIEW,
-        S.PUBLISHED: PeriodEvent.Action.PUBLISH,
-    }[to]
-    _event(period, actor, action, before)
-    return period
+    """open → collected, computed → reviewed, reviewed → published (the freeze); collected →
+    computed is `compute`."""
+    step = {state: name for name, state in ADVANCE.items()}.get(to)
+    if step is None:
+        raise transitions.refuse(flows.PERIOD, "compute", period.state)
+    check = _separate(actor, step) if step in ("review", "publish") else None
+
+    def change(period):
+        if step == "publish":
+            period.published_at = timezone.now()
+            period.save(update_fields=["published_at"])
+
+    return transitions.apply(actor, FLOW, period, step, check=check, change=change)
 
 
-@transaction.atomic
 def reopen(actor, period) -> AssessmentPeriod:
     """Back to 录入中 before review, to correct a figure: the computed results are dropped,
-    since they no longer match the inputs."""
-    period = _lock(actor, period)
-    if period.state not in (S.COLLECTED, S.COMPUTED):
-        raise ServiceError(
-            "invalid_transition",
-            f"考评期当前为“{period.get_state_display()}”，不能退回录入"
-            + (
-                "；已审核或发布的结果须建立更正期"
-                if period.state in (S.REVIEWED, S.PUBLISHED)
-                else ""
-            ),
-            status=409,
-        )
-    before = period.state
-    period.state = S.OPEN
-    period.results = {}
-    period.save(update_fields=["state", "results"])
-    _event(period, actor, PeriodEvent.Action.REOPEN, before)
-    return period
+    since they no longer match the inputs. A reviewed or published period is corrected by a
+    correction period (`revise`)."""
+
+    def change(period):
+        period.results = {}
+        period.save(update_fields=["results"])
+
+    return transitions.apply(actor, FLOW, period, "reopen", change=change)
 
 
 @transaction.atomic
 def revise(actor, period) -> AssessmentPeriod:
     """A correction of a published period: a new period with the same figures, to recompute."""
-    period = _lock(actor, period)
-    if period.state != S.PUBLISHED:
-        raise ServiceError("not_published", "只有已发布的考评期才需要更正", status=409)
-    revision = AssessmentPeriod.objects.create(
-        scheme=period.scheme,
-        label=f"{period.label}（更正）",
-        starts_on=period.starts_on,
-        ends_on=period.ends_on,
-        revision_of=period,
-    )
-    EnteredValue.objects.bulk_create(
-        [
-            EnteredValue(
-                period=revision,
-                region_id=v.region_id,
-                indicator_id=v.indicator_id,
-                value=v.value,
-                evidence=v.evidence,
-                entered_by=v.entered_by,
-            )
-            for v in period.values.all()
-        ]
-    )
-    _event(revision, actor, PeriodEvent.Action.REVISE, "", f"更正自“{period.label}”")
-    _event(
-        period, actor, PeriodEvent.Action.REVISE, period.state, f"已建立更正期“{revision.label}”"
-    )
-    return revision
+    made = []
+
+    def change(period):
+        revision = AssessmentPeriod.objects.create(
+            scheme=period.scheme,
+            label=f"{period.label}（更正）",
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            revision_of=period,
+        )
+        EnteredValue.objects.bulk_create(
+            [
+                EnteredValue(
+                    period=revision,
+                    region_id=v.region_id,
+                    indicator_id=v.indicator_id,
+                    value=v.value,
+                    evidence=v.evidence,
+                    entered_by=v.entered_by,
+                )
+                for v in period.values.all()
+            ]
+        )
+        transitions.record(actor, FLOW, revision, "revise", "", f"更正自“{period.label}”")
+        made.append(revision)
+        return {"revision": revision.pk, "note": f"已建立更正期“{revision.label}”"}
+
+    transitions.apply(actor, FLOW, period, "revise", change=change)
+    return made[0]

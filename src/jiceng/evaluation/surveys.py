@@ -12,33 +12,26 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
-from django.http import Http404
 
-from jiceng.core.errors import Forbidden, ServiceError
-from jiceng.orgs import access as org_access
-from jiceng.orgs.models import Person, RoleCode
+from jiceng.core.errors import ServiceError
+from jiceng.orgs.models import Person
 
+from . import access, flows, transitions
 from .models import ANSWERS, Campaign, Ratee, Tally, VoterCode
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_CODES = 5000
 
 
-def _check_assessor(actor, campaign: Campaign | None = None, region=None) -> None:
-    if actor is None:
-        return
-    if not (actor.is_superuser or actor.has_role(RoleCode.ASSESSOR, RoleCode.ADMIN)):
-        raise Forbidden("not_permitted", "只有考评员可以管理满意度测评")
-    place = campaign.region if campaign is not None else region
-    if place is not None and not org_access.region_in_scope(actor, place):
-        raise Http404("不存在或无权查看")
+FLOW = "campaign"
 
 
 @transaction.atomic
 def create_campaign(
     actor, *, name: str, region, people: list[tuple[Person, str]], flag_below: float = 60
 ) -> Campaign:
-    _check_assessor(actor, region=region)
+    if region is not None:
+        access.check(actor, FLOW, "create", Campaign(region=region))
     errors = {}
     if not (name or "").strip():
         errors["name"] = ["请填写测评名称"]
@@ -60,47 +53,40 @@ def create_campaign(
     for sort, (person, post) in enumerate(people):
         ratee = Ratee.objects.create(campaign=campaign, person=person, post=post, sort=sort)
         Tally.objects.bulk_create([Tally(ratee=ratee, answer=a) for a in ANSWERS])
+    transitions.record(actor, FLOW, campaign, "create", "", f"建立测评，{len(people)} 名被测评人")
     return campaign
 
 
-@transaction.atomic
 def issue_codes(actor, campaign: Campaign, count: int) -> list[str]:
     """New one-time codes, returned once for printing; only their hashes are kept."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _check_assessor(actor, campaign)
-    if campaign.state == Campaign.State.CLOSED:
-        raise ServiceError("campaign_closed", "测评已结束，不能再发放投票码", status=409)
-    if not 1 <= count <= MAX_CODES:
-        raise ValidationError({"count": [f"一次可发放 1 到 {MAX_CODES} 个投票码"]})
     codes: set[str] = set()
-    existing = set(VoterCode.objects.filter(campaign=campaign).values_list("digest", flat=True))
-    while len(codes) < count:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
-        if campaign.digest(code) not in existing:
-            codes.add(code)
-    VoterCode.objects.bulk_create(
-        [VoterCode(campaign=campaign, digest=campaign.digest(c)) for c in codes]
-    )
+
+    def change(campaign):
+        if not 1 <= count <= MAX_CODES:
+            raise ValidationError({"count": [f"一次可发放 1 到 {MAX_CODES} 个投票码"]})
+        existing = set(VoterCode.objects.filter(campaign=campaign).values_list("digest", flat=True))
+        while len(codes) < count:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+            if campaign.digest(code) not in existing:
+                codes.add(code)
+        VoterCode.objects.bulk_create(
+            [VoterCode(campaign=campaign, digest=campaign.digest(c)) for c in codes]
+        )
+        return {"count": count, "note": f"发放 {count} 个投票码"}
+
+    transitions.apply(actor, FLOW, campaign, "issue_codes", change=change)
     return sorted(codes)
 
 
-@transaction.atomic
+# the step that leads to each state, for `set_state`
+STEP_TO = {Campaign.State.OPEN: "open", Campaign.State.CLOSED: "close"}
+
+
 def set_state(actor, campaign: Campaign, state: str) -> Campaign:
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    _check_assessor(actor, campaign)
-    allowed = {
-        Campaign.State.DRAFT: {Campaign.State.OPEN},
-        Campaign.State.OPEN: {Campaign.State.CLOSED},
-    }
-    if state not in allowed.get(campaign.state, set()):
-        raise ServiceError(
-            "invalid_transition",
-            f"测评当前为“{campaign.get_state_display()}”，不能改为该状态",
-            status=409,
-        )
-    campaign.state = state
-    campaign.save(update_fields=["state"])
-    return campaign
+    step = STEP_TO.get(state)
+    if step is None:
+        raise transitions.refuse(flows.CAMPAIGN, "open", campaign.state)
+    return transitions.apply(actor, FLOW, campaign, step)
 
 
 def find_open_campaign(code: str) -> Campaign | None:
@@ -117,29 +103,35 @@ def find_open_campaign(code: str) -> Campaign | None:
     return next((c for c in campaigns if c.pk == found), None)
 
 
-@transaction.atomic
 def cast_ballot(campaign: Campaign, code: str, answers: dict[int, str]) -> None:
-    """One code, one ballot: the code is spent and every ratee's tally moves, or nothing."""
-    campaign = Campaign.objects.get(pk=campaign.pk)
-    if campaign.state != Campaign.State.OPEN:
-        raise ServiceError("campaign_not_open", "测评未开始或已结束", status=409)
-    ratees = list(campaign.ratees.values_list("pk", flat=True))
-    missing = [pk for pk in ratees if answers.get(pk) not in ANSWERS]
-    if missing or set(answers) - set(ratees):
-        raise ValidationError({"answers": ["请对每一位被测评人选择 满意、基本满意 或 不满意"]})
-    spent = VoterCode.objects.filter(
-        campaign=campaign, digest=campaign.digest(code), used=False
-    ).update(used=True)
-    if spent != 1:
-        raise ServiceError("code_invalid", "投票码无效或已经使用", status=409)
-    chosen = Q(pk__in=[])
-    for ratee_id, answer in answers.items():
-        chosen |= Q(ratee_id=ratee_id, answer=answer)
-    # Every tally row of the campaign is rewritten, the chosen ones by one.
-    Tally.objects.filter(ratee__campaign=campaign).update(
-        count=F("count")
-        + Case(When(chosen, then=Value(1)), default=Value(0), output_field=IntegerField())
-    )
+    """One code, one ballot: the code is spent and every ratee's tally moves, or nothing. No
+    event row is written (`flows.CAMPAIGN`: a ballot is not recorded)."""
+
+    def change(campaign):
+        ratees = list(campaign.ratees.values_list("pk", flat=True))
+        missing = [pk for pk in ratees if answers.get(pk) not in ANSWERS]
+        if missing or set(answers) - set(ratees):
+            raise ValidationError({"answers": ["请对每一位被测评人选择 满意、基本满意 或 不满意"]})
+        spent = VoterCode.objects.filter(
+            campaign=campaign, digest=campaign.digest(code), used=False
+        ).update(used=True)
+        if spent != 1:
+            raise ServiceError("code_invalid", "投票码无效或已经使用", status=409)
+        chosen = Q(pk__in=[])
+        for ratee_id, answer in answers.items():
+            chosen |= Q(ratee_id=ratee_id, answer=answer)
+        # Every tally row of the campaign is rewritten, the chosen ones by one.
+        Tally.objects.filter(ratee__campaign=campaign).update(
+            count=F("count")
+            + Case(When(chosen, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+
+    try:
+        transitions.apply(None, FLOW, campaign, "ballot", change=change)
+    except ServiceError as exc:
+        if exc.code == "invalid_transition":
+            raise ServiceError("campaign_not_open", "测评未开始或已结束", status=409) from None
+        raise
 
 
 @dataclass

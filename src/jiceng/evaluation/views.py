@@ -22,7 +22,8 @@ from jiceng.orgs.access import get_for_user, scope_of, visible
 from jiceng.orgs.models import PartyOrg, Person
 from jiceng.regions.models import Region
 
-from . import diagnoses, figures, life, periods, selection, surveys
+from . import access as evaluation_access
+from . import diagnoses, figures, flows, life, periods, selection, surveys, transitions
 from .models import (
     ANSWERS,
     AssessmentPeriod,
@@ -133,7 +134,14 @@ def campaign_detail(request, pk: int):
     return render(
         request,
         "evaluation/campaign.html",
-        {"campaign": campaign, "result": surveys.results(campaign)},
+        {
+            "campaign": campaign,
+            "result": surveys.results(campaign),
+            "steps": transitions.buttons(request.user, "campaign", campaign),
+            "may_issue": evaluation_access.may(request.user, "campaign", "issue_codes", campaign)
+            and flows.CAMPAIGN.allowed("issue_codes", campaign.state),
+            "events": transitions.history("campaign", campaign),
+        },
     )
 
 
@@ -142,8 +150,13 @@ def campaign_detail(request, pk: int):
 def campaign_state(request, pk: int):
     campaign = get_for_user(request.user, _campaigns(request), pk=pk)
     try:
-        surveys.set_state(request.user, campaign, request.POST.get("state", ""))
+        step = request.POST.get("step", "")
+        if step not in ("open", "close"):
+            raise ServiceError("unknown_step", "未知的操作", status=400)
+        transitions.apply(request.user, "campaign", campaign, step)
     except ServiceError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from None
         messages.error(request, exc.message)
     return redirect("survey-detail", pk)
 
@@ -237,25 +250,7 @@ def _periods(request):
 
 def _may_act(user, period) -> bool:
     """An assessor whose scope holds the scheme's region (what the services check)."""
-    try:
-        periods.check_actor(user, period)
-    except (ServiceError, Http404):
-        return False
-    return True
-
-
-# The button an assessor sees in each state: (action, label).
-PERIOD_ACTIONS = {
-    AssessmentPeriod.State.OPEN: [("collect", "确认数据已收齐")],
-    AssessmentPeriod.State.COLLECTED: [("compute", "计算"), ("reopen", "退回录入")],
-    AssessmentPeriod.State.COMPUTED: [
-        ("review", "审核通过"),
-        ("compute", "重新计算"),
-        ("reopen", "退回录入（修改数值）"),
-    ],
-    AssessmentPeriod.State.REVIEWED: [("publish", "发布（结果冻结）")],
-    AssessmentPeriod.State.PUBLISHED: [("revise", "建立更正期")],
-}
+    return evaluation_access.may(user, "period", "compute", period)
 
 
 @login_required
@@ -266,16 +261,21 @@ def period_detail(request, pk: int, errors=None):
     for row in rows:
         counties.setdefault(row.get("county_name", row["county"]), []).append(row)
     assessor = _may_act(request.user, period)
+    actions = transitions.buttons(request.user, "period", period)
+    held_apart = periods.held_apart(request.user, period)
+    if held_apart:  # the service would refuse them: say why instead of offering them
+        actions = [(step, label) for step, label in actions if step not in ("review", "publish")]
     context = {
         "period": period,
         "counties": counties,
         "assessor": assessor,
-        "actions": PERIOD_ACTIONS.get(period.state, []) if assessor else [],
+        "actions": actions,
+        "held_apart": held_apart,
         "open_for_figures": period.state
         in (AssessmentPeriod.State.OPEN, AssessmentPeriod.State.COLLECTED),
         "enterable": periods.enterable(period),
         "entered": period.values.count(),
-        "events": period.events.select_related("actor").order_by("-at", "-id")[:30],
+        "events": transitions.history("period", period),
         "revisions": list(period.revisions.all()),
         "errors": errors or [],
     }
@@ -287,14 +287,12 @@ def period_detail(request, pk: int, errors=None):
 def period_act(request, pk: int):
     period = get_for_user(request.user, _periods(request), pk=pk)
     action = request.POST.get("action", "")
-    S = AssessmentPeriod.State
     try:
         if action == "compute":
             periods.compute(request.user, period)
             messages.success(request, "已计算：请核对排名与依据后审核")
-        elif action in ("collect", "review", "publish"):
-            to = {"collect": S.COLLECTED, "review": S.REVIEWED, "publish": S.PUBLISHED}[action]
-            periods.advance(request.user, period, to)
+        elif action in periods.ADVANCE:
+            periods.advance(request.user, period, periods.ADVANCE[action])
             messages.success(request, "已发布，结果已冻结" if action == "publish" else "已保存")
         elif action == "reopen":
             periods.reopen(request.user, period)
@@ -316,10 +314,8 @@ def period_act(request, pk: int):
 def period_values_template(request, pk: int):
     """The figures sheet to fill in, with what is entered so far."""
     period = get_for_user(request.user, _periods(request), pk=pk)
-    try:
-        periods.check_actor(request.user, period)
-    except ServiceError as exc:
-        raise PermissionDenied(exc.message) from None
+    if not evaluation_access.may(request.user, "period", "enter", period):
+        raise PermissionDenied("只有考评员可以下载录入表")
     existing = {(v.region_id, v.indicator_id): v for v in period.values.all()}
     data = figures.template(periods.subjects(period), periods.enterable(period), existing)
     response = HttpResponse(data, content_type=XLSX)
@@ -504,6 +500,10 @@ def _selections(request):
     return visible(request.user, Selection.objects.select_related("region"))
 
 
+# the stages in which the proposed winners are public
+RESULT_STATES = [Selection.State.PUBLICITY, Selection.State.DONE]
+
+
 @login_required
 def selection_list(request):
     return render(request, "evaluation/selections.html", {"selections": _selections(request)})
@@ -542,8 +542,8 @@ def selection_detail(request, pk: int):
                     post.get("resolution", ""),
                     spam=post.get("upheld") == "spam",
                 )
-            elif action == "advance":
-                selection.advance(request.user, contest)
+            elif action == "step":
+                selection.step(request.user, contest, post.get("step", ""))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         except ServiceError as exc:
@@ -565,7 +565,9 @@ def selection_detail(request, pk: int):
             "nominations": nominations,
             "people": people,
             "may_vote": selection.may_vote(request.user, contest),
-            "winners": selection.winners(contest) if contest.state in ("publicity", "done") else [],
+            "winners": selection.winners(contest) if contest.state in RESULT_STATES else [],
+            "steps": transitions.buttons(request.user, "selection", contest),
+            "events": transitions.history("selection", contest),
             "publicity_url": request.build_absolute_uri(f"/publicity/{contest.pk}/"),
         },
     )
@@ -575,11 +577,11 @@ def selection_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def publicity(request, pk: int):
     """The public 公示 page: who is proposed, and a form to object. No account needed."""
-    contest = Selection.objects.filter(pk=pk, state__in=["publicity", "done"]).first()
+    contest = Selection.objects.filter(pk=pk, state__in=RESULT_STATES).first()
     if contest is None:
         raise Http404
     error = ""
-    if request.method == "POST" and contest.state == "publicity":
+    if request.method == "POST" and contest.state == Selection.State.PUBLICITY:
         nomination = contest.nominations.filter(pk=request.POST.get("nomination") or 0).first()
         try:
             if nomination is None:

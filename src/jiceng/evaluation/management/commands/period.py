@@ -5,14 +5,15 @@ import json
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.tabular import ImportRefused
-from jiceng.evaluation import periods
+from jiceng.evaluation import flows, periods
 from jiceng.evaluation.models import AssessmentPeriod
 
 S = AssessmentPeriod.State
-ADVANCE = {"collect": S.COLLECTED, "review": S.REVIEWED, "publish": S.PUBLISHED}
+ADVANCE = periods.ADVANCE
 
 
 class Command(BaseCommand):
@@ -21,21 +22,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("list", help="列出考评期")
-        for name, text in [
-            ("collect", "确认数据已收齐"),
-            ("compute", "计算（审核前可重复）"),
-            ("reopen", "退回录入（审核前修改数值）"),
-            ("review", "审核通过"),
-            ("publish", "发布，结果冻结"),
-            ("revise", "为已发布的考评期建立更正期"),
-        ]:
+        # one subcommand per step of the period's table that a person takes on its own
+        for name, step in flows.PERIOD.steps.items():
+            if not step.button:
+                continue
+            text = step.label
             command = sub.add_parser(name, help=text)
             command.add_argument("period", type=int, help="考评期编号")
-            command.add_argument("--user", help="以该考评员身份操作（记入办理记录；默认为系统）")
+            command.add_argument(
+                "--user", required=True, help="以该考评员身份操作（必填，记入办理记录）"
+            )
         command = sub.add_parser("import", help="导入填好的录入表（.xlsx 或 .csv）")
         command.add_argument("period", type=int)
         command.add_argument("file")
-        command.add_argument("--user", help="以该考评员身份操作（默认为系统）")
+        command.add_argument(
+            "--user", required=True, help="以该考评员身份操作（必填，记入办理记录）"
+        )
 
     def handle(self, *args, action, **options):
         if action == "list":
@@ -66,10 +68,10 @@ class Command(BaseCommand):
             raise CommandError(refused.report()) from None
         except ServiceError as exc:
             raise CommandError(f"{exc.message}（{exc.code}）") from None
+        except Http404:
+            raise CommandError("该考评期不在此账号的管辖范围内") from None
 
     def _actor(self, username):
-        if not username:
-            return None
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"没有用户 {username}")
