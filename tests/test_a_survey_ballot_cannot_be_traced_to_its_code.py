@@ -75,6 +75,7 @@ def test_results_per_person_with_turnout_and_flags(world, assessor):
     secretary, member = list(campaign.ratees.all())
     surveys.cast_ballot(campaign, a, {secretary.pk: "满意", member.pk: "不满意"})
     surveys.cast_ballot(campaign, b, {secretary.pk: "基本满意", member.pk: "不满意"})
+    campaign = surveys.set_state(assessor, campaign, "closed")  # tallies shown once closed
     result = surveys.results(campaign)
     assert (result["issued"], result["voted"], result["turnout"]) == (3, 2, 66.67)
     by_person = {p.ratee.pk: p for p in result["people"]}

@@ -63,10 +63,11 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys, monkey
     from jiceng.evaluation import surveys
     from jiceng.evaluation.models import Campaign
 
-    result = surveys.results(Campaign.objects.get())
+    result = surveys.results(Campaign.objects.get(state="closed"))  # last quarter's
     assert (result["issued"], result["voted"]) == (60, 41)
     assert any(p.flagged for p in result["people"]) and not all(p.flagged for p in result["people"])
     assert "可在 /vote/ 用这些投票码试投" in out
+    assert surveys.results(Campaign.objects.get(state="open"))["hidden"]  # this quarter's
     # A star-scheme period of last quarter, computed from the demo tickets and published.
     from jiceng.evaluation.models import AssessmentPeriod
 

@@ -49,6 +49,9 @@ def test_an_assessor_runs_a_campaign_and_residents_vote_once(world):
 
     results = staff.get(f"/evaluation/surveys/{campaign.pk}/").content.decode()
     assert "已投票 <b>1</b>" in results and "参与率 <b>33.33</b>" in results
+    assert "结束投票后公布" in results and "100.0" not in results  # hidden while open
+    staff.post(f"/evaluation/surveys/{campaign.pk}/state/", {"step": "close"})
+    results = staff.get(f"/evaluation/surveys/{campaign.pk}/").content.decode()
     assert "100.0" in results
 
 

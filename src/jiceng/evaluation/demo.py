@@ -55,7 +55,19 @@ def seed(stdout=None) -> list[str]:
                 ANSWERS[0] if x < happy else ANSWERS[1] if x < happy + basic else ANSWERS[2]
             )
         surveys.cast_ballot(campaign, code, answers)
-    return codes[41:44]
+    # closed at the quarter's end: its results are public now, and the star period reads them
+    surveys.set_state(assessor, campaign, Campaign.State.CLOSED)
+    # this quarter's survey is open: its tallies stay hidden until it closes
+    current = surveys.create_campaign(
+        assessor,
+        name="嘉顺社区两委班子成员满意度测评（本季度）",
+        region=region,
+        people=people[:6],
+        flag_below=80,
+    )
+    fresh = surveys.issue_codes(assessor, current, 20)
+    surveys.set_state(assessor, current, Campaign.State.OPEN)
+    return fresh[:3]
 
 
 DEEDS = [

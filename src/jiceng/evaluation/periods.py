@@ -178,9 +178,9 @@ def _part(period, region, item, start, end, entered) -> scoring.Part:
         if row.pending:
             source += f"；另有 {row.pending} 件待接单、未到时限，不计入响应率"
     elif ind.kind == Indicator.Kind.SURVEY:
+        # only a closed survey counts: an open one's tallies are hidden and still moving
         campaign = (
-            Campaign.objects.filter(region=region, created_at__lt=end)
-            .exclude(state=Campaign.State.DRAFT)
+            Campaign.objects.filter(region=region, created_at__lt=end, state=Campaign.State.CLOSED)
             .order_by("-created_at")
             .first()
         )

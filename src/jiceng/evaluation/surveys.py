@@ -144,8 +144,22 @@ class PersonResult:
 
 
 def results(campaign: Campaign) -> dict:
+    """Turnout always; the tallies, rates and flags only once the campaign is closed (while
+    the vote is open, a running count would sway the voters still to come and tell who is
+    ahead). `hidden` says which."""
     issued = VoterCode.objects.filter(campaign=campaign).count()
     used = VoterCode.objects.filter(campaign=campaign, used=True).count()
+    out = {
+        "issued": issued,
+        "voted": used,
+        "turnout": round(100 * used / issued, 2) if issued else None,
+        "hidden": campaign.state != Campaign.State.CLOSED,
+        "people": [],
+        "totals": None,
+        "satisfied_rate": None,
+    }
+    if out["hidden"]:
+        return out
     people = []
     totals = {a: 0 for a in ANSWERS}
     for ratee in campaign.ratees.select_related("person"):
@@ -160,17 +174,14 @@ def results(campaign: Campaign) -> dict:
             )
         )
     answered = sum(totals.values())
-    village_rate = (
-        round(100 * (totals["满意"] + totals["基本满意"]) / answered, 2) if answered else None
+    out.update(
+        people=people,
+        totals=totals,
+        satisfied_rate=(
+            round(100 * (totals["满意"] + totals["基本满意"]) / answered, 2) if answered else None
+        ),
     )
-    return {
-        "issued": issued,
-        "voted": used,
-        "turnout": round(100 * used / issued, 2) if issued else None,
-        "people": people,
-        "totals": totals,
-        "satisfied_rate": village_rate,
-    }
+    return out
 
 
 def tallies_sum(campaign: Campaign) -> int:

@@ -609,7 +609,7 @@ def person_record(request, pk: int):
     person = get_for_user(request.user, Person.objects.select_related("region"), pk=pk)
     ratings = []
     for ratee in person.ratings.select_related("campaign").order_by("-campaign__created_at"):
-        result = next(
+        result = next(  # None while the campaign is open: its tallies are hidden
             (p for p in surveys.results(ratee.campaign)["people"] if p.ratee.pk == ratee.pk), None
         )
         ratings.append((ratee.campaign, ratee.post, result))
