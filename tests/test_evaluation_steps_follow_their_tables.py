@@ -36,6 +36,9 @@ MAY = {
         "open_voting": {"assessor"},
         "vote": {"handler"},  # only accounts inside the region vote
         "close_voting": {"assessor"},
+        "open_runoff": {"assessor"},
+        "close_runoff": {"assessor"},
+        "decide_tie": {"assessor"},
         "object": set(ROLES),  # anyone, during the 公示
         "resolve": {"assessor"},
         "announce": {"assessor"},
@@ -143,7 +146,7 @@ def test_every_cell_of_the_period_table(world, actors):
 
 
 def test_every_cell_of_the_selection_table(world, actors):
-    assert walk("selection", world, actors) == 5 * 9 * len(ROLES)
+    assert walk("selection", world, actors) == 6 * 12 * len(ROLES)
 
 
 def test_every_cell_of_the_survey_campaign_table(world, actors):
@@ -161,5 +164,6 @@ def test_the_buttons_are_the_steps_the_table_and_the_role_allow(world, actors):
     assert transitions.buttons(actors["far_assessor"], "period", period) == []
     selection = make("selection", "voting", world)
     assert transitions.buttons(actors["assessor"], "selection", selection) == [
-        ("close_voting", "结束投票，进入公示")
+        ("close_voting", "结束投票，进入公示"),
+        ("open_runoff", "平票加试投票"),  # the page shows one of the two, by the count
     ]

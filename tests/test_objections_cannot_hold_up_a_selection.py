@@ -2,7 +2,11 @@
 unresolved objection blocked the next stage. Objections now have a size limit and a rate
 limit, and an assessor can dismiss one as spam with the reason on record."""
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 
@@ -71,5 +75,7 @@ def test_an_assessor_dismisses_spam_with_a_reason_and_the_selection_goes_on(worl
     spam.refresh_from_db()
     assert (spam.spam, spam.upheld, spam.resolution) == (True, False, "无具体事实，灌水")
     assert "视为灌水" in client.get(f"/evaluation/selections/{contest.pk}/").content.decode()
-    sel.advance(ann, contest)  # nothing unresolved holds it up
+    after = Selection.objects.get(pk=contest.pk).publicity_ends + timedelta(days=1)
+    with time_machine.travel(datetime.combine(after, time(9), ZoneInfo("Asia/Shanghai"))):
+        sel.advance(ann, contest)  # nothing unresolved holds it up, and the 公示 is over
     assert Selection.objects.get(pk=contest.pk).state == "done"

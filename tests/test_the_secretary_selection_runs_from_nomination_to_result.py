@@ -2,8 +2,11 @@
 (even when pressed twice at once), objections during the 公示, and the result."""
 
 import threading
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -12,6 +15,7 @@ from jiceng.core.errors import Forbidden, ServiceError
 from jiceng.evaluation import selection as sel
 from jiceng.evaluation.models import Selection
 
+TZ = ZoneInfo("Asia/Shanghai")
 DEEDS = "带领群众发展庭院经济，村集体收入三年翻一番，疫情期间带头值守四十天。"
 
 
@@ -63,7 +67,11 @@ def test_the_whole_selection(world, users, race):
         sel.advance(ann, contest)
     sel.resolve(ann, objection, True, "经核查情况属实，取消入选资格")
     assert [n.person for n in sel.winners(contest)] == [world["jianguo_secretary"]]
-    sel.advance(ann, contest)
+    with pytest.raises(ServiceError, match="公示期满后"):
+        sel.advance(ann, contest)
+    after = Selection.objects.get(pk=contest.pk).publicity_ends + timedelta(days=1)
+    with time_machine.travel(datetime.combine(after, time(9), TZ)):
+        sel.advance(ann, contest)
     assert Selection.objects.get(pk=contest.pk).state == "done"
 
 

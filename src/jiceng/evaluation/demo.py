@@ -125,11 +125,20 @@ def seed_selection(stdout=None):
         else:
             svc.review(assessor, n, True)
     svc.advance(assessor, chosen)
+    chosen.refresh_from_db()  # now in its vote
     rng = random.Random(5)
     eligible = [n.pk for i, n in enumerate(nominations) if i != 7]
     for user in get_user_model().objects.filter(is_active=True).order_by("username"):
         if svc.may_vote(user, chosen):
             svc.vote(user, chosen, rng.sample(eligible, min(chosen.seats, len(eligible))))
+    tie = svc.standing(chosen)
+    if not tie.resolved:  # a tie at the last seat: the assessor decides, with the reason
+        svc.decide_tie(
+            assessor,
+            chosen,
+            sorted(tie.tied)[: tie.open_seats],
+            "平票人选经评选领导小组研究，按任职年限较长者优先确定",
+        )
     svc.advance(assessor, chosen)
     svc.object_to(
         nominations[0],

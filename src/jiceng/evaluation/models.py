@@ -531,6 +531,7 @@ class Selection(Recorded, models.Model):
         NOMINATING = "nominating", "推荐提名"
         REVIEWING = "reviewing", "资格审查"
         VOTING = "voting", "投票"
+        RUNOFF = "runoff", "平票加试"
         PUBLICITY = "publicity", "公示"
         DONE = "done", "已公布结果"
 
@@ -543,6 +544,17 @@ class Selection(Recorded, models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    runoff_seats = models.PositiveSmallIntegerField(
+        "加试名额", default=0, editable=False, help_text="平票加试时，加试所争的名额数"
+    )
+    publicity_days = models.PositiveSmallIntegerField(
+        "公示期（工作日）",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="结束投票后公示的工作日数，按节假日与调休日历计算",
+    )
+    publicity_starts = models.DateField("公示开始", null=True, blank=True, editable=False)
+    publicity_ends = models.DateField("公示截止（含当日）", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "“担当我先行”评选"
@@ -565,6 +577,9 @@ class Nomination(models.Model):
     eligible = models.BooleanField("资格审查通过", null=True)
     review_note = models.CharField("审查意见", max_length=200, blank=True)
     votes = models.PositiveIntegerField("得票", default=0)
+    in_runoff = models.BooleanField("参加平票加试", default=False)
+    runoff_votes = models.PositiveIntegerField("加试得票", default=0)
+    tie_decided = models.BooleanField("平票裁定当选", null=True)
 
     class Meta:
         verbose_name = "推荐人选"
@@ -583,9 +598,14 @@ class SelectionVote(models.Model):
 
     selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="voters")
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    round = models.PositiveSmallIntegerField("轮次", default=1)  # 1 the vote, 2 the run-off
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["selection", "voter"], name="one_vote_each")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["selection", "voter", "round"], name="one_vote_each_round"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.selection_id}:{self.voter_id}"

@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
+from django.utils import timezone
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.text import clean_text
 from jiceng.orgs.models import Person
 
-from . import access, flows, transitions
+from . import access, flows, seats, transitions
 from .models import Nomination, Objection, Selection, SelectionVote
 
 S = Selection.State
@@ -70,15 +71,121 @@ def _no_pending_objections(selection) -> None:
         raise ServiceError("objections_pending", "还有公示异议未处理", status=409)
 
 
-# the checks a forward step makes beyond the table
-CHECKS = {"open_voting": _no_pending_reviews, "announce": _no_pending_objections}
+def _no_tie(selection) -> None:
+    result = standing(selection)
+    if not result.resolved:
+        names = "、".join(
+            Nomination.objects.filter(pk__in=result.tied)
+            .order_by("id")
+            .values_list("person__name", flat=True)
+        )
+        raise ServiceError(
+            "tie_at_last_seat",
+            f"{result.how}（{names}）：请组织平票加试投票，或由考评员裁定并写明理由",
+            status=409,
+        )
+
+
+def _a_tie(selection) -> None:
+    if standing(selection).resolved:
+        raise ServiceError("no_tie", "没有平票，无需加试", status=409)
+
+
+def _after_publicity(selection) -> None:
+    _no_pending_objections(selection)
+    _no_tie(selection)
+    today = timezone.localdate()
+    if selection.publicity_ends is not None and today <= selection.publicity_ends:
+        raise ServiceError(
+            "publicity_running",
+            f"公示期至 {selection.publicity_ends:%Y年%-m月%-d日} 止，公示期满后才能公布结果",
+            status=409,
+        )
+
+
+def _start_publicity(selection) -> dict:
+    """The 公示 is posted now and runs `publicity_days` working days, counting today when it
+    is one, on the holiday calendar (a day of a year not yet entered that may be a day off
+    counts as one)."""
+    from jiceng.tickets.deadlines import load_calendar
+
+    calendar = load_calendar().cautious()
+    start = timezone.localdate()
+    end = start if calendar.is_workday(start) else calendar.next_workday(start)
+    for _ in range(selection.publicity_days - 1):
+        end = calendar.next_workday(end)
+    selection.publicity_starts, selection.publicity_ends = start, end
+    selection.save(update_fields=["publicity_starts", "publicity_ends"])
+    return {"publicity": [start.isoformat(), end.isoformat()]}
+
+
+def _open_runoff(selection) -> dict:
+    result = standing(selection)
+    Nomination.objects.filter(selection=selection, pk__in=result.tied).update(in_runoff=True)
+    selection.runoff_seats = result.open_seats
+    selection.save(update_fields=["runoff_seats"])
+    return {"tied": result.tied, "seats": result.open_seats, "note": result.how}
+
+
+# the checks and changes a forward step makes beyond the table
+CHECKS = {
+    "open_voting": _no_pending_reviews,
+    "close_voting": _no_tie,
+    "open_runoff": _a_tie,
+    "close_runoff": _no_tie,
+    "announce": _after_publicity,
+}
+CHANGES = {
+    "close_voting": _start_publicity,
+    "close_runoff": _start_publicity,
+    "open_runoff": _open_runoff,
+}
+FORWARD = [
+    "close_nominations",
+    "open_voting",
+    "close_voting",
+    "open_runoff",
+    "close_runoff",
+    "announce",
+]
 
 
 def step(actor, selection, name: str) -> Selection:
-    """One of the selection's forward steps (`flows.SELECTION`): 结束推荐, 开始投票, 结束投票, 公布结果."""
-    if name not in ("close_nominations", "open_voting", "close_voting", "announce"):
+    """One of the selection's steps that the page offers as a button (`flows.SELECTION`)."""
+    if name not in FORWARD:
         raise ServiceError("unknown_step", "未知的操作", status=400)
-    return transitions.apply(actor, FLOW, selection, name, check=CHECKS.get(name))
+    return transitions.apply(
+        actor, FLOW, selection, name, check=CHECKS.get(name), change=CHANGES.get(name)
+    )
+
+
+def decide_tie(actor, selection, chosen_ids: list[int], reason: str) -> Selection:
+    """An assessor resolves a tie at the last seats: exactly as many of the tied as there are
+    seats left, with the reason recorded."""
+    chosen = set(chosen_ids)
+    reason = clean_text(reason).strip()
+
+    def change(selection):
+        result = standing(selection)
+        if result.resolved:
+            raise ServiceError("no_tie", "没有平票，无需裁定", status=409)
+        if len(reason) < 10:
+            raise ValidationError({"reason": ["请写明裁定理由（至少 10 字）"]})
+        if not chosen <= set(result.tied) or len(chosen) != result.open_seats:
+            raise ValidationError({"chosen": [f"请从平票人选中选出 {result.open_seats} 人"]})
+        tied = Nomination.objects.filter(selection=selection, pk__in=result.tied)
+        tied.update(tie_decided=False)
+        tied.filter(pk__in=chosen).update(tie_decided=True)
+        names = "、".join(
+            tied.filter(pk__in=chosen).order_by("id").values_list("person__name", flat=True)
+        )
+        return {
+            "chosen": sorted(chosen),
+            "tied": result.tied,
+            "note": f"裁定 {names} 当选：{reason}",
+        }
+
+    return transitions.apply(actor, FLOW, selection, "decide_tie", change=change)
 
 
 def advance(actor, selection) -> Selection:
@@ -94,8 +201,12 @@ def advance(actor, selection) -> Selection:
 
 
 def may_vote(user, selection: Selection) -> bool:
-    """An eligible voter: an active account whose scope lies inside the selection's region."""
-    return access.is_member(user, selection.region)
+    """An eligible voter who has not voted in this round: an active account whose scope lies
+    inside the selection's region."""
+    if selection.state not in (S.VOTING, S.RUNOFF) or not access.is_member(user, selection.region):
+        return False
+    round = 2 if selection.state == S.RUNOFF else 1
+    return not SelectionVote.objects.filter(selection=selection, voter=user, round=round).exists()
 
 
 def vote(actor, selection, nomination_ids: list[int]) -> None:
@@ -105,21 +216,32 @@ def vote(actor, selection, nomination_ids: list[int]) -> None:
     chosen = set(nomination_ids)
 
     def change(selection):
+        runoff = selection.state == S.RUNOFF
+        seats = selection.runoff_seats if runoff else selection.seats
+        on_ballot = selection.nominations.filter(eligible=True)
+        if runoff:
+            on_ballot = on_ballot.filter(in_runoff=True)
         if not chosen:
             raise ValidationError({"nominations": ["请至少选择一人"]})
-        if len(chosen) > selection.seats:
-            raise ValidationError({"nominations": [f"最多选择 {selection.seats} 人"]})
-        valid = set(
-            selection.nominations.filter(eligible=True, pk__in=chosen).values_list("pk", flat=True)
-        )
-        if valid != chosen:
-            raise ValidationError({"nominations": ["只能选择通过资格审查的人选"]})
+        if len(chosen) > seats:
+            raise ValidationError({"nominations": [f"最多选择 {seats} 人"]})
+        if set(on_ballot.filter(pk__in=chosen).values_list("pk", flat=True)) != chosen:
+            raise ValidationError(
+                {
+                    "nominations": [
+                        "加试只能选择平票的人选" if runoff else "只能选择通过资格审查的人选"
+                    ]
+                }
+            )
         try:
             with transaction.atomic():
-                SelectionVote.objects.create(selection=selection, voter=actor)
+                SelectionVote.objects.create(
+                    selection=selection, voter=actor, round=2 if runoff else 1
+                )
         except IntegrityError:
             raise ServiceError("already_voted", "您已经投过票了", status=409) from None
-        Nomination.objects.filter(pk__in=chosen).update(votes=F("votes") + 1)
+        counter = "runoff_votes" if runoff else "votes"
+        Nomination.objects.filter(pk__in=chosen).update(**{counter: F(counter) + 1})
 
     transitions.apply(actor, FLOW, selection, "vote", change=change)
 
@@ -135,6 +257,13 @@ def object_to(nomination: Nomination, text: str, contact: str = "") -> Objection
     def change(selection):
         if nomination.selection_id != selection.pk:
             raise Http404("不存在或无权查看")
+        if not objections_open(selection):
+            raise ServiceError(
+                "outside_publicity",
+                f"公示期为 {selection.publicity_starts:%Y年%-m月%-d日} 至 "
+                f"{selection.publicity_ends:%Y年%-m月%-d日}，此时不受理异议",
+                status=409,
+            )
         if len(text) < 10:
             raise ValidationError({"text": ["请写明异议的具体事实（至少 10 字）"]})
         if len(text) > OBJECTION_MAX:
@@ -180,17 +309,33 @@ def resolve(
     return objection
 
 
-def winners(selection: Selection) -> list[Nomination]:
-    """Eligible nominees by votes, without those with an upheld objection, up to the seats.
-    Equal votes at the last seat all win (ties are not split)."""
-    ranked = [
-        n
-        for n in selection.nominations.filter(eligible=True)
-        .select_related("person")
-        .order_by("-votes", "id")
-        if not n.objections.filter(upheld=True).exists() and n.votes > 0
+def objections_open(selection: Selection) -> bool:
+    """Inside the 公示's dates (a selection put to 公示 before they were kept has none: open
+    until its result)."""
+    if selection.state != S.PUBLICITY:
+        return False
+    if selection.publicity_starts is None:
+        return True
+    return selection.publicity_starts <= timezone.localdate() <= selection.publicity_ends
+
+
+def standing(selection: Selection) -> seats.Outcome:
+    """Who takes the seats now (`seats.outcome`): eligible nominees with votes, less those
+    with an upheld objection, a tie at the last seat left tied until a run-off or an
+    assessor's decision resolves it."""
+    nominees = selection.nominations.filter(eligible=True).exclude(objections__upheld=True)
+    candidates = [
+        seats.Candidate(n.pk, n.votes, n.runoff_votes, n.tie_decided)
+        for n in nominees.only("pk", "votes", "runoff_votes", "tie_decided")
     ]
-    if len(ranked) <= selection.seats:
-        return ranked
-    line = ranked[selection.seats - 1].votes
-    return [n for n in ranked if n.votes >= line]
+    # once a run-off is opened its count decides among the tied (while it runs, the count so
+    # far: an assessor closes it when the voters have voted)
+    return seats.outcome(candidates, selection.seats, runoff_held=selection.runoff_seats > 0)
+
+
+def winners(selection: Selection) -> list[Nomination]:
+    """The elected, by votes (never more than the seats; see `standing` for a tie)."""
+    elected = standing(selection).elected
+    order = {pk: i for i, pk in enumerate(elected)}
+    found = selection.nominations.filter(pk__in=elected).select_related("person")
+    return sorted(found, key=lambda n: order[n.pk])

@@ -544,6 +544,13 @@ def selection_detail(request, pk: int):
                 )
             elif action == "step":
                 selection.step(request.user, contest, post.get("step", ""))
+            elif action == "decide_tie":
+                selection.decide_tie(
+                    request.user,
+                    contest,
+                    [int(x) for x in post.getlist("chosen") if x.isdigit()],
+                    post.get("reason", ""),
+                )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         except ServiceError as exc:
@@ -554,6 +561,18 @@ def selection_detail(request, pk: int):
             messages.success(request, "已保存")
         return redirect("selection-detail", pk)
     nominations = contest.nominations.select_related("person").prefetch_related("objections")
+    standing = selection.standing(contest)
+    tie = None
+    if not standing.resolved and contest.state in (
+        Selection.State.VOTING,
+        Selection.State.RUNOFF,
+        Selection.State.PUBLICITY,
+    ):
+        tie = {
+            "how": standing.how,
+            "open_seats": standing.open_seats,
+            "nominations": [n for n in nominations if n.pk in standing.tied],
+        }
     people = visible(request.user, Person.objects.filter(posts__kind="书记").distinct()).order_by(
         "name"
     )[:500]
@@ -566,7 +585,16 @@ def selection_detail(request, pk: int):
             "people": people,
             "may_vote": selection.may_vote(request.user, contest),
             "winners": selection.winners(contest) if contest.state in RESULT_STATES else [],
-            "steps": transitions.buttons(request.user, "selection", contest),
+            "how": standing.how,
+            "tie": tie,
+            "may_decide": evaluation_access.may(request.user, "selection", "decide_tie", contest)
+            and flows.SELECTION.allowed("decide_tie", contest.state),
+            "steps": [  # a tie: the steps that resolve it, not those it blocks
+                (step, label)
+                for step, label in transitions.buttons(request.user, "selection", contest)
+                if (step == "open_runoff") == bool(tie)
+                or step not in ("open_runoff", "close_voting", "close_runoff", "announce")
+            ],
             "events": transitions.history("selection", contest),
             "publicity_url": request.build_absolute_uri(f"/publicity/{contest.pk}/"),
         },
@@ -598,7 +626,12 @@ def publicity(request, pk: int):
     return render(
         request,
         "evaluation/publicity.html",
-        {"contest": contest, "winners": selection.winners(contest), "error": error},
+        {
+            "contest": contest,
+            "winners": selection.winners(contest),
+            "error": error,
+            "window_open": selection.objections_open(contest),
+        },
         status=422 if error else 200,
     )
 
