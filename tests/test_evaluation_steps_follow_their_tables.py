@@ -17,7 +17,10 @@ from jiceng.evaluation import flows, transitions
 from jiceng.evaluation.models import (
     AssessmentPeriod,
     Campaign,
+    ChecklistItem,
+    Diagnosis,
     EvaluationEvent,
+    Rectification,
     Scheme,
     Selection,
 )
@@ -43,6 +46,13 @@ MAY = {
         "resolve": {"assessor"},
         "announce": {"assessor"},
     },
+    "diagnosis": {"record": {"assessor"}, "complete": {"assessor"}},
+    "rectification": {
+        "assign": {"assessor", "admin"},
+        "report": {"assessor", "admin", "responsible"},  # the named person, by their account
+        "verify": {"assessor"},
+        "send_back": {"assessor"},
+    },
     "campaign": {
         "create": {"assessor", "admin"},
         "issue_codes": {"assessor", "admin"},
@@ -63,6 +73,10 @@ def actors(world):
         "handler": factories.account("a4", ["handler"], scope_unit=world["jiashun_unit"]),
         "far_assessor": factories.account("a5", ["assessor"], scope_region=manas),
         "resident": None,
+        # 嘉顺社区's secretary's own account, with no staff role: responsible for its 整改
+        "responsible": factories.account(
+            "a6", ["grid_worker"], scope_region=world["jiashun"], who=world["jiashun_secretary"]
+        ),
     }
 
 
@@ -78,6 +92,24 @@ def make(flow: str, state: str, world):
         )
     if flow == "selection":
         return Selection.objects.create(name="担当我先行", region=world["jianguolu"], state=state)
+    if flow in ("diagnosis", "rectification"):
+        diagnosis = Diagnosis.objects.create(
+            party_org=world["jiashun_branch"],
+            assessed_on=date(2026, 11, 1),
+            good_dimensions=4,
+            grade="四个好",
+            state=state if flow == "diagnosis" else "rectifying",
+        )
+        if flow == "diagnosis":
+            return diagnosis
+        return Rectification.objects.create(
+            diagnosis=diagnosis,
+            item=ChecklistItem.objects.first(),
+            problem="工作机制好：三会一课记录缺失",
+            due_on=date(2026, 12, 1),
+            responsible=world["jiashun_secretary"],
+            state=state,
+        )
     return Campaign.objects.create(name="测评", region=world["jiashun"], state=state, salt="x")
 
 
@@ -85,12 +117,12 @@ class Undo(Exception):
     """Raised to roll a cell back."""
 
 
-def walk(flow_name: str, world, actors) -> int:
+def walk(flow_name: str, world, actors, roles=ROLES) -> int:
     flow = flows.FLOWS[flow_name]
     cells = 0
     for state in flow.states:
         for step in flow.steps:
-            for role in ROLES:
+            for role in roles:
                 cells += 1
                 try:
                     with transaction.atomic():
@@ -126,7 +158,8 @@ def check_cell(flow, state, step, role, world, actor):
     elif role == "resident":  # nobody acts without a name
         assert error.code == "actor_required", cell
     elif step != "vote" and (
-        role == "far_assessor" or (role == "handler" and flow.name != "campaign")
+        role == "far_assessor"
+        or (role == "handler" and flow.name not in ("campaign", "diagnosis", "rectification"))
     ):
         # the object is not inside their scope (嘉顺社区's handler holds the campaign's
         # village, not the township of the period and the selection): not even its existence
@@ -147,6 +180,15 @@ def test_every_cell_of_the_period_table(world, actors):
 
 def test_every_cell_of_the_selection_table(world, actors):
     assert walk("selection", world, actors) == 6 * 12 * len(ROLES)
+
+
+def test_every_cell_of_the_diagnosis_table(world, actors):
+    assert walk("diagnosis", world, actors) == 2 * 2 * len(ROLES)
+
+
+def test_every_cell_of_the_rectification_table(world, actors):
+    roles = [*ROLES, "responsible"]
+    assert walk("rectification", world, actors, roles) == 3 * 4 * len(roles)
 
 
 def test_every_cell_of_the_survey_campaign_table(world, actors):

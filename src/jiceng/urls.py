@@ -79,6 +79,16 @@ urlpatterns = [
         name="period-export",
     ),
     path("evaluation/diagnoses/", evaluation_views.diagnosis_list, name="diagnosis-list"),
+    path(
+        "evaluation/rectifications/",
+        evaluation_views.rectification_list,
+        name="rectification-list",
+    ),
+    path(
+        "evaluation/rectifications/<int:pk>/",
+        evaluation_views.rectification_act,
+        name="rectification-act",
+    ),
     path("evaluation/diagnoses/new/", evaluation_views.diagnosis_new, name="diagnosis-new"),
     path(
         "evaluation/diagnoses/<int:pk>/", evaluation_views.diagnosis_detail, name="diagnosis-detail"

@@ -30,7 +30,17 @@ def nav(request):
         for label, name, roles in NAV
         if not roles or user.is_superuser or user.has_role(*roles)
     ]
+    if user.person_id and not any(name == "diagnosis-list" for _, name, _ in _shown(user)):
+        # a secretary responsible for 整改 items, without an assessor's menu
+        from jiceng.evaluation.models import Rectification
+
+        if Rectification.objects.filter(responsible_id=user.person_id).exists():
+            items.insert(-2, ("我的整改", reverse("rectification-list") + "?show=open"))
     return {"nav": items}
+
+
+def _shown(user):
+    return [item for item in NAV if not item[2] or user.is_superuser or user.has_role(*item[2])]
 
 
 def calendar_banner(request):

@@ -16,6 +16,7 @@ from .models import (
     Campaign,
     Diagnosis,
     OrgMeeting,
+    Rectification,
     Scheme,
     Selection,
     TrainingRecord,
@@ -69,6 +70,19 @@ access.register(Diagnosis, _diagnosis_rule)
 access.register(OrgMeeting, _diagnosis_rule)  # the same place as its organization
 
 
+def _rectification_rule(scope: Scope) -> Q:
+    """A 整改 item sits with its organization; its responsible person sees it too (through
+    `responsible_items`)."""
+    if scope.unit_id:
+        return Q(diagnosis__party_org__unit_id=scope.unit_id)
+    return Q(diagnosis__party_org__region__path__startswith=scope.path) | Q(
+        diagnosis__party_org__unit__region__path__startswith=scope.path
+    )
+
+
+access.register(Rectification, _rectification_rule)
+
+
 def _selection_rule(scope: Scope) -> Q:
     """A selection is seen inside its region and by everyone below it (who may vote in it)."""
     return Q(region__path__startswith=scope.path) | Q(region__path__in=_ancestors_of(scope.path))
@@ -96,6 +110,8 @@ access.register(TrainingRecord, _training_rule)
 PUBLIC = "public"
 VOTER = "voter"
 MEMBER = "member"
+# the person named responsible for a 整改 item, through their own account
+RESPONSIBLE = "responsible"
 
 _ASSESSOR = frozenset({RoleCode.ASSESSOR.value})
 _ASSESSOR_OR_ADMIN = frozenset({RoleCode.ASSESSOR.value, RoleCode.ADMIN.value})
@@ -119,6 +135,14 @@ WHO: dict[tuple[str, str], frozenset[str]] = {
     ("campaign", "open"): _ASSESSOR_OR_ADMIN,
     ("campaign", "close"): _ASSESSOR_OR_ADMIN,
     ("campaign", "ballot"): frozenset({PUBLIC}),
+    ("diagnosis", "record"): _ASSESSOR,
+    ("diagnosis", "complete"): _ASSESSOR,
+    ("rectification", "assign"): _ASSESSOR_OR_ADMIN,
+    ("rectification", "report"): frozenset(
+        {RoleCode.ASSESSOR.value, RoleCode.ADMIN.value, RESPONSIBLE}
+    ),
+    ("rectification", "verify"): _ASSESSOR,
+    ("rectification", "send_back"): _ASSESSOR,
 }
 
 
@@ -130,7 +154,10 @@ def place_of(obj) -> Region:
 
 
 def _role_names(roles) -> str:
-    return "或".join(RoleCode(r).label for r in sorted(roles) if r in RoleCode.values)
+    names = [RoleCode(r).label for r in sorted(roles) if r in RoleCode.values]
+    if RESPONSIBLE in roles:
+        names.append("责任人")
+    return "或".join(names)
 
 
 def check(actor, flow: str, step: str, obj) -> None:
@@ -152,6 +179,9 @@ def check(actor, flow: str, step: str, obj) -> None:
         if not (is_member(actor, place) or access.region_in_scope(actor, place)):
             raise Http404("不存在或无权查看")
         return
+    if RESPONSIBLE in who and getattr(obj, "responsible_id", None) is not None:
+        if actor.person_id == obj.responsible_id:
+            return
     if not access.region_in_scope(actor, place):
         raise Http404("不存在或无权查看")
     if not (actor.is_superuser or actor.has_role(*who)):

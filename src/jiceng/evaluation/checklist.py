@@ -30,4 +30,13 @@ def grade(scores: list[ItemScore], thresholds: dict[str, float]) -> dict:
     ]
     good = sum(d["good"] for d in dimensions)
     weak = [s.item_id for s in scores if s.points and s.score < WEAK_SHARE * s.points]
+    # a dimension that is not 好 always has something to put right: when none of its items
+    # is below the weak share, its lowest-scoring item goes on the list (the grade and the
+    # 整改清单 never contradict each other)
+    for d in dimensions:
+        if d["good"]:
+            continue
+        own = [s for s in scores if s.dimension == d["name"] and s.points]
+        if own and not any(s.item_id in weak for s in own):
+            weak.append(min(own, key=lambda s: (s.score / s.points, s.item_id)).item_id)
     return {"dimensions": dimensions, "good": good, "grade": GRADES[min(good, 5)], "weak": weak}

@@ -69,7 +69,7 @@ def seed(stdout=None) -> AssessmentPeriod | None:
         periods.enter_value(
             assessor, period, region, indicators["income"], income, "村（社区）集体经济收支台账"
         )
-    _diagnose(rng, start, periods.subjects(period))
+    _diagnose(rng, start, periods.subjects(period), assessor)
     _meetings(rng, start, end, periods.subjects(period))
     _trainings(rng, start, periods.subjects(period))
     periods.advance(assessor, period, AssessmentPeriod.State.COLLECTED)
@@ -108,7 +108,7 @@ def _this_quarter(rng, scheme, income, start: date, assessor) -> AssessmentPerio
     return period
 
 
-def _diagnose(rng, day, villages) -> None:
+def _diagnose(rng, day, villages, assessor) -> None:
     """把脉问诊 of every village branch in the scheme's region, just before the period."""
     from jiceng.orgs.models import PartyOrg
 
@@ -127,7 +127,7 @@ def _diagnose(rng, day, villages) -> None:
             for i in items
         }
         scores = {k: (max(0.0, v[0]), v[1]) for k, v in scores.items()}
-        diagnoses.record(None, branch, scores, assessed_on=day)
+        diagnoses.record(assessor, branch, scores, assessed_on=day)
 
 
 def _meetings(rng, start, end, villages) -> None:

@@ -124,4 +124,28 @@ CAMPAIGN = Flow(
     },
 )
 
-FLOWS = {flow.name: flow for flow in (PERIOD, SELECTION, CAMPAIGN)}
+DIAGNOSIS = Flow(
+    "diagnosis",
+    "把脉问诊",
+    {"rectifying": "整改中", "rectified": "整改完成"},
+    {
+        # created with its scores: 整改中 with a 整改清单, or 整改完成 with nothing to fix
+        "record": _s("把脉问诊", [], "rectifying", button=False),
+        # taken by the verification of its last open item
+        "complete": _s("整改完成", "rectifying", "rectified", button=False),
+    },
+)
+
+RECTIFICATION = Flow(
+    "rectification",
+    "整改事项",
+    {"open": "整改中", "reported": "已报完成，待核验", "verified": "已核验"},
+    {
+        "assign": _s("指定责任人和期限", "open", button=False),
+        "report": _s("报整改完成", "open", "reported", button=False),
+        "verify": _s("核验通过", "reported", "verified"),
+        "send_back": _s("退回重新整改", "reported", "open", back=True, button=False),
+    },
+)
+
+FLOWS = {flow.name: flow for flow in (PERIOD, SELECTION, CAMPAIGN, DIAGNOSIS, RECTIFICATION)}

@@ -394,8 +394,15 @@ class ChecklistItem(models.Model):
         return f"{self.dimension.name}：{self.text}"
 
 
-class Diagnosis(models.Model):
-    """把脉问诊 of one party organization: each item's score and evidence, and the grade."""
+class Diagnosis(Recorded, models.Model):
+    """把脉问诊 of one party organization: each item's score and evidence, and the grade. It is
+    整改中 until every item of its 整改清单 is verified."""
+
+    FLOW = "diagnosis"
+
+    class State(models.TextChoices):
+        RECTIFYING = "rectifying", "整改中"
+        RECTIFIED = "rectified", "整改完成"
 
     party_org = models.ForeignKey(
         "orgs.PartyOrg", verbose_name="党组织", on_delete=models.PROTECT, related_name="diagnoses"
@@ -411,6 +418,9 @@ class Diagnosis(models.Model):
     good_dimensions = models.PositiveSmallIntegerField("“好”的维度数")
     grade = models.CharField("等次", max_length=10)
     summary = models.JSONField("各维度得分", default=list)
+    state = models.CharField(
+        "整改状态", max_length=12, choices=State.choices, default=State.RECTIFYING
+    )
 
     class Meta:
         verbose_name = "把脉问诊"
@@ -419,6 +429,12 @@ class Diagnosis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_org} {self.assessed_on} {self.grade}"
+
+    @property
+    def region(self):
+        """Where the organization sits, for the scope of its steps."""
+        org = self.party_org
+        return org.region or (org.unit.region if org.unit_id else None)
 
 
 def diagnosis_path(instance, filename: str) -> str:
@@ -443,8 +459,20 @@ class DiagnosisScore(models.Model):
         return f"{self.item} {self.score}"
 
 
-class Rectification(models.Model):
-    """整改清单: a weak item to put right, by a date."""
+def rectification_path(instance, filename: str) -> str:
+    return files.random_name("rectifications", filename)
+
+
+class Rectification(Recorded, models.Model):
+    """整改清单: a weak item to put right by a date, by a responsible person. Reported done
+    with evidence, then verified by an assessor, or sent back with the reason."""
+
+    FLOW = "rectification"
+
+    class State(models.TextChoices):
+        OPEN = "open", "整改中"
+        REPORTED = "reported", "已报完成，待核验"
+        VERIFIED = "verified", "已核验"
 
     diagnosis = models.ForeignKey(
         Diagnosis, on_delete=models.CASCADE, related_name="rectifications"
@@ -454,7 +482,26 @@ class Rectification(models.Model):
     )
     problem = models.CharField("问题", max_length=300)
     due_on = models.DateField("整改期限")
-    done_on = models.DateField("完成日期", null=True, blank=True)
+    done_on = models.DateField("核验完成日期", null=True, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+    responsible = models.ForeignKey(
+        Person,
+        verbose_name="责任人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rectifications",
+    )
+    evidence = models.TextField("整改佐证", blank=True)
+    attachment = models.FileField("佐证附件", upload_to=rectification_path, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_at = models.DateTimeField("报完成时间", null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_back = models.CharField("退回理由", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "整改事项"
@@ -463,6 +510,14 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return self.problem
+
+    @property
+    def region(self):
+        return self.diagnosis.region
+
+    @property
+    def overdue(self) -> bool:
+        return self.state != self.State.VERIFIED and self.due_on < timezone.localdate()
 
 
 # --- organization life ---------------------------------------------------------------------

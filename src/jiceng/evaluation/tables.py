@@ -10,6 +10,7 @@ WHO_LABELS = {
     access.PUBLIC: "任何人（无需账号）",
     access.VOTER: "评选范围内的账号",
     access.MEMBER: "评选范围内或上级的账号",
+    access.RESPONSIBLE: "责任人本人",
 }
 
 

@@ -16,19 +16,38 @@ from django.db.models import Model
 from jiceng.core.errors import ServiceError
 
 from . import access, flows
-from .models import AssessmentPeriod, Campaign, EvaluationEvent, Selection
+from .models import (
+    AssessmentPeriod,
+    Campaign,
+    Diagnosis,
+    EvaluationEvent,
+    Rectification,
+    Selection,
+)
 
 MODELS: dict[str, type[Model]] = {
     "period": AssessmentPeriod,
     "selection": Selection,
     "campaign": Campaign,
+    "diagnosis": Diagnosis,
+    "rectification": Rectification,
 }
-RELATED = {"period": ["scheme__region"], "selection": ["region"], "campaign": ["region"]}
+RELATED = {
+    "period": ["scheme__region"],
+    "selection": ["region"],
+    "campaign": ["region"],
+    "diagnosis": ["party_org__region", "party_org__unit__region"],
+    "rectification": ["diagnosis__party_org__region", "diagnosis__party_org__unit__region"],
+}
 
 
 def lock(flow: str, obj) -> Model:
     model = MODELS[flow]
-    return model.objects.select_for_update().select_related(*RELATED[flow]).get(pk=obj.pk)
+    # only the object's own row: its places are read with it, through outer joins that
+    # PostgreSQL will not lock
+    return (
+        model.objects.select_for_update(of=("self",)).select_related(*RELATED[flow]).get(pk=obj.pk)
+    )
 
 
 def refuse(flow: flows.Flow, step: str, state: str) -> ServiceError:
