@@ -80,6 +80,11 @@ urlpatterns = [
     ),
     path("evaluation/diagnoses/", evaluation_views.diagnosis_list, name="diagnosis-list"),
     path(
+        "evaluation/diagnoses/coverage/",
+        evaluation_views.diagnosis_coverage,
+        name="diagnosis-coverage",
+    ),
+    path(
         "evaluation/rectifications/",
         evaluation_views.rectification_list,
         name="rectification-list",

@@ -203,3 +203,12 @@ def is_member(user, region: Region) -> bool:
         return False
     scope = access.scope_of(user)
     return not scope.everything and scope.path is not None and scope.path.startswith(region.path)
+
+
+def may_read_evaluation(user) -> bool:
+    """Assessors, leaders and administrators read the evaluation's figures of their scope."""
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or user.has_role(RoleCode.ASSESSOR, RoleCode.LEADER, RoleCode.ADMIN))
+    )

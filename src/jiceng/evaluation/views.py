@@ -26,7 +26,17 @@ from jiceng.orgs.models import PartyOrg, Person
 from jiceng.regions.models import Region
 
 from . import access as evaluation_access
-from . import diagnoses, figures, flows, life, periods, selection, surveys, transitions
+from . import (
+    coverage,
+    diagnoses,
+    figures,
+    flows,
+    life,
+    periods,
+    selection,
+    surveys,
+    transitions,
+)
 from .models import (
     ANSWERS,
     AssessmentPeriod,
@@ -390,6 +400,29 @@ def diagnosis_list(request):
     found = visible(request.user, Diagnosis.objects.select_related("party_org"))
     picker = _pick_orgs(request, visible(request.user, PartyOrg.objects.filter(kind="党支部")))
     return render(request, "evaluation/diagnoses.html", {"diagnoses": found[:200], **picker})
+
+
+@login_required
+def diagnosis_coverage(request):
+    """How many of each county's branches were diagnosed in a year, by grade."""
+    if not evaluation_access.may_read_evaluation(request.user):
+        raise PermissionDenied("只有考评员和领导可以查看覆盖情况")
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year)
+    except ValueError:
+        year = this_year
+    if not 2000 <= year <= this_year + 1:
+        year = this_year
+    return render(
+        request,
+        "evaluation/coverage.html",
+        {
+            "year": year,
+            "years": range(this_year, this_year - 5, -1),
+            **coverage.by_county(request.user, year),
+        },
+    )
 
 
 @login_required
