@@ -89,6 +89,14 @@ def set_state(actor, campaign: Campaign, state: str) -> Campaign:
     return transitions.apply(actor, FLOW, campaign, step)
 
 
+def slip_qr(vote_url: str, code: str) -> str:
+    """The slip's QR code as inline SVG: `vote_url#CODE`, which opens the ballot with the
+    code filled in. The code rides in the fragment, which the browser never sends."""
+    import segno
+
+    return segno.make(f"{vote_url}#{code}", error="m").svg_inline(scale=3, dark="#000")
+
+
 def find_open_campaign(code: str) -> Campaign | None:
     """The open campaign a code belongs to, if the code is still unused (one query)."""
     campaigns = list(Campaign.objects.filter(state=Campaign.State.OPEN))

@@ -190,10 +190,11 @@ def campaign_codes(request, pk: int):
         messages.error(request, exc.message)
         return redirect("survey-detail", pk)
     vote_url = request.build_absolute_uri("/vote/")
+    slips = [(code, surveys.slip_qr(vote_url, code)) for code in codes]
     return render(
         request,
         "evaluation/slips.html",
-        {"campaign": campaign, "codes": codes, "vote_url": vote_url},
+        {"campaign": campaign, "codes": codes, "slips": slips, "vote_url": vote_url},
     )
 
 

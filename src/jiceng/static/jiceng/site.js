@@ -24,4 +24,12 @@
       field.value = button.dataset.code;
     });
   });
+  // a survey slip's QR code opens /vote/#CODE: the code fills the field, and leaves the
+  // address (a fragment never reaches the server or its logs)
+  var code = document.getElementById("id_code");
+  var hash = window.location.hash.replace("#", "").toUpperCase();
+  if (code && /^[A-Z0-9]{6,12}$/.test(hash)) {
+    code.value = hash;
+    window.history.replaceState(null, "", window.location.pathname);
+  }
 })();
