@@ -61,7 +61,14 @@ def test_no_stored_field_can_point_from_a_tally_to_a_code_or_a_time():
             assert not isinstance(field, models.DateTimeField | models.DateField), (model, field)
     tally_links = {f.related_model for f in Tally._meta.get_fields() if f.is_relation}
     assert VoterCode not in tally_links
-    assert {f.name for f in VoterCode._meta.concrete_fields} == {"id", "campaign", "digest", "used"}
+    # a code knows its voter group (党员, 代表, 群众), as printed on its slip: nothing else
+    assert {f.name for f in VoterCode._meta.concrete_fields} == {
+        "id",
+        "campaign",
+        "digest",
+        "used",
+        "group",
+    }
 
 
 def test_codes_are_kept_only_as_hashes(world, assessor):

@@ -20,6 +20,14 @@ from jiceng.regions.models import Region
 ANSWERS = ["满意", "基本满意", "不满意"]
 
 
+class VoterGroup(models.TextChoices):
+    """Who holds a code: counted apart, combined by the campaign's weights."""
+
+    MEMBER = "member", "党员"
+    REPRESENTATIVE = "representative", "村（居）民代表"
+    PUBLIC = "public", "群众"
+
+
 class Recorded:
     """A record whose steps are kept as `EvaluationEvent` rows under its `FLOW`."""
 
@@ -51,6 +59,27 @@ class Campaign(Recorded, models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text="满意率（满意+基本满意）低于此线的人员标红",
     )
+    weight_member = models.DecimalField(
+        "党员权重",
+        max_digits=4,
+        decimal_places=2,
+        default=0.3,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    weight_representative = models.DecimalField(
+        "村（居）民代表权重",
+        max_digits=4,
+        decimal_places=2,
+        default=0.3,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    weight_public = models.DecimalField(
+        "群众权重",
+        max_digits=4,
+        decimal_places=2,
+        default=0.4,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
     salt = models.CharField(max_length=32, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,6 +100,13 @@ class Campaign(Recorded, models.Model):
 
     def digest(self, code: str) -> str:
         return hashlib.sha256(f"{self.salt}:{code.strip().upper()}".encode()).hexdigest()
+
+    def weights(self) -> dict[str, float]:
+        return {
+            VoterGroup.MEMBER: float(self.weight_member),
+            VoterGroup.REPRESENTATIVE: float(self.weight_representative),
+            VoterGroup.PUBLIC: float(self.weight_public),
+        }
 
 
 class Ratee(models.Model):
@@ -99,6 +135,9 @@ class VoterCode(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="codes")
     digest = models.CharField(max_length=64)
     used = models.BooleanField(default=False)
+    group = models.CharField(
+        "投票人类别", max_length=16, choices=VoterGroup.choices, default=VoterGroup.PUBLIC
+    )
 
     class Meta:
         verbose_name = "投票码"
@@ -110,16 +149,24 @@ class VoterCode(models.Model):
 
 
 class Tally(models.Model):
-    """How many ballots gave `answer` to one ratee. The only trace a ballot leaves."""
+    """How many ballots of one voter group gave `answer` to one ratee. The only trace a
+    ballot leaves."""
 
     ratee = models.ForeignKey(Ratee, on_delete=models.CASCADE, related_name="tallies")
     answer = models.CharField(max_length=6, choices=[(a, a) for a in ANSWERS])
+    group = models.CharField(
+        "投票人类别", max_length=16, choices=VoterGroup.choices, default=VoterGroup.PUBLIC
+    )
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "计票"
         verbose_name_plural = "计票"
-        constraints = [models.UniqueConstraint(fields=["ratee", "answer"], name="tally_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ratee", "answer", "group"], name="tally_once_per_group"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.ratee} {self.answer} {self.count}"

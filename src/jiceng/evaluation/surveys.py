@@ -8,6 +8,7 @@ tallies a given ballot moved. Codes are stored only as salted hashes.
 
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +18,7 @@ from jiceng.core.errors import ServiceError
 from jiceng.orgs.models import Person
 
 from . import access, flows, transitions
-from .models import ANSWERS, Campaign, Ratee, Tally, VoterCode
+from .models import ANSWERS, Campaign, Ratee, Tally, VoterCode, VoterGroup
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_CODES = 5000
@@ -28,8 +29,16 @@ FLOW = "campaign"
 
 @transaction.atomic
 def create_campaign(
-    actor, *, name: str, region, people: list[tuple[Person, str]], flag_below: float = 60
+    actor,
+    *,
+    name: str,
+    region,
+    people: list[tuple[Person, str]],
+    flag_below: float = 60,
+    weights: dict[str, float] | None = None,
 ) -> Campaign:
+    """`weights` ({group: weight}) combine the groups' rates; the defaults are the model's
+    (党员 0.3, 村（居）民代表 0.3, 群众 0.4)."""
     if region is not None:
         access.check(actor, FLOW, "create", Campaign(region=region))
     errors = {}
@@ -41,6 +50,20 @@ def create_campaign(
         errors["people"] = ["请选择被测评人"]
     if not 0 <= float(flag_below) <= 100:
         errors["flag_below"] = ["预警线应在 0 到 100 之间"]
+    given = {}
+    for group in VoterGroup.values:
+        raw = (weights or {}).get(group)
+        if raw in (None, ""):
+            continue
+        try:
+            given[group] = Decimal(str(raw))
+        except InvalidOperation:
+            errors[f"weight_{group}"] = ["权重应为 0 到 1 之间的数"]
+            continue
+        if not 0 <= given[group] <= 1:
+            errors[f"weight_{group}"] = ["权重应为 0 到 1 之间的数"]
+    if not errors and given and sum(given.values()) <= 0:
+        errors["weight_public"] = ["各类投票人的权重不能都为 0"]
     if errors:
         raise ValidationError(errors)
     campaign = Campaign.objects.create(
@@ -49,30 +72,37 @@ def create_campaign(
         flag_below=flag_below,
         salt=secrets.token_hex(16),
         created_by=actor,
+        **{f"weight_{group}": value for group, value in given.items()},
     )
     for sort, (person, post) in enumerate(people):
         ratee = Ratee.objects.create(campaign=campaign, person=person, post=post, sort=sort)
-        Tally.objects.bulk_create([Tally(ratee=ratee, answer=a) for a in ANSWERS])
+        Tally.objects.bulk_create(
+            [Tally(ratee=ratee, answer=a, group=g) for g in VoterGroup.values for a in ANSWERS]
+        )
     transitions.record(actor, FLOW, campaign, "create", "", f"建立测评，{len(people)} 名被测评人")
     return campaign
 
 
-def issue_codes(actor, campaign: Campaign, count: int) -> list[str]:
-    """New one-time codes, returned once for printing; only their hashes are kept."""
+def issue_codes(actor, campaign: Campaign, count: int, group: str = VoterGroup.PUBLIC) -> list[str]:
+    """New one-time codes for one voter group, returned once for printing; only their
+    hashes (and their group) are kept."""
     codes: set[str] = set()
 
     def change(campaign):
         if not 1 <= count <= MAX_CODES:
             raise ValidationError({"count": [f"一次可发放 1 到 {MAX_CODES} 个投票码"]})
+        if group not in VoterGroup.values:
+            raise ValidationError({"group": ["请选择投票人类别"]})
         existing = set(VoterCode.objects.filter(campaign=campaign).values_list("digest", flat=True))
         while len(codes) < count:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
             if campaign.digest(code) not in existing:
                 codes.add(code)
         VoterCode.objects.bulk_create(
-            [VoterCode(campaign=campaign, digest=campaign.digest(c)) for c in codes]
+            [VoterCode(campaign=campaign, digest=campaign.digest(c), group=group) for c in codes]
         )
-        return {"count": count, "note": f"发放 {count} 个投票码"}
+        label = VoterGroup(group).label
+        return {"count": count, "group": group, "note": f"向{label}发放 {count} 个投票码"}
 
     transitions.apply(actor, FLOW, campaign, "issue_codes", change=change)
     return sorted(codes)
@@ -120,14 +150,16 @@ def cast_ballot(campaign: Campaign, code: str, answers: dict[int, str]) -> None:
         missing = [pk for pk in ratees if answers.get(pk) not in ANSWERS]
         if missing or set(answers) - set(ratees):
             raise ValidationError({"answers": ["请对每一位被测评人选择 满意、基本满意 或 不满意"]})
-        spent = VoterCode.objects.filter(
+        unused = VoterCode.objects.filter(
             campaign=campaign, digest=campaign.digest(code), used=False
-        ).update(used=True)
+        )
+        group = unused.values_list("group", flat=True).first()
+        spent = unused.update(used=True)
         if spent != 1:
             raise ServiceError("code_invalid", "投票码无效或已经使用", status=409)
         chosen = Q(pk__in=[])
         for ratee_id, answer in answers.items():
-            chosen |= Q(ratee_id=ratee_id, answer=answer)
+            chosen |= Q(ratee_id=ratee_id, answer=answer, group=group)
         # Every tally row of the campaign is rewritten, the chosen ones by one.
         Tally.objects.filter(ratee__campaign=campaign).update(
             count=F("count")
@@ -145,23 +177,67 @@ def cast_ballot(campaign: Campaign, code: str, answers: dict[int, str]) -> None:
 @dataclass
 class PersonResult:
     ratee: Ratee
-    counts: dict
+    counts: dict  # answer -> ballots, all groups together
     ballots: int
-    satisfied_rate: float | None
+    satisfied_rate: float | None  # the groups' rates combined by the campaign's weights
     flagged: bool
+    groups: dict  # group -> {"counts", "ballots", "rate"}
+
+
+# a group's own figures are shown only from this many ballots: a group of one or two voters
+# would show how they voted (their ballots still count in the combined rate)
+GROUP_MINIMUM = 5
+
+
+def _rate(counts: dict) -> float | None:
+    ballots = sum(counts.values())
+    return round(100 * (counts["满意"] + counts["基本满意"]) / ballots, 2) if ballots else None
+
+
+def _shown(counts: dict) -> dict:
+    """A group's figures for the page: withheld (None) below GROUP_MINIMUM ballots."""
+    ballots = sum(counts.values())
+    if ballots < GROUP_MINIMUM:
+        return {"counts": None, "ballots": ballots, "rate": None, "too_few": ballots > 0}
+    return {"counts": counts, "ballots": ballots, "rate": _rate(counts), "too_few": False}
+
+
+def combine(rates: dict[str, float | None], weights: dict[str, float]) -> float | None:
+    """The weighted satisfied rate: Σ weight × group rate over the groups that voted, divided
+    by the sum of those groups' weights (a group without ballots neither counts as 0 nor
+    pulls the rate)."""
+    voted = {g: r for g, r in rates.items() if r is not None and weights.get(g, 0) > 0}
+    total = sum(weights[g] for g in voted)
+    if not voted or total <= 0:
+        return None
+    return round(sum(weights[g] * r for g, r in voted.items()) / total, 2)
 
 
 def results(campaign: Campaign) -> dict:
     """Turnout always; the tallies, rates and flags only once the campaign is closed (while
     the vote is open, a running count would sway the voters still to come and tell who is
-    ahead). `hidden` says which."""
-    issued = VoterCode.objects.filter(campaign=campaign).count()
-    used = VoterCode.objects.filter(campaign=campaign, used=True).count()
+    ahead). `hidden` says which. Each voter group is counted apart; a person's and the
+    village's rate combine the groups' rates by the campaign's weights (`combine`)."""
+    codes = VoterCode.objects.filter(campaign=campaign)
+    issued = codes.count()
+    used = codes.filter(used=True).count()
+    by_group = {
+        g: {
+            "issued": codes.filter(group=g).count(),
+            "voted": codes.filter(group=g, used=True).count(),
+        }
+        for g in VoterGroup.values
+    }
+    weights = campaign.weights()
     out = {
         "issued": issued,
         "voted": used,
         "turnout": round(100 * used / issued, 2) if issued else None,
         "hidden": campaign.state != Campaign.State.CLOSED,
+        "groups": [
+            {"group": g, "label": VoterGroup(g).label, "weight": weights[g], **by_group[g]}
+            for g in VoterGroup.values
+        ],
         "people": [],
         "totals": None,
         "satisfied_rate": None,
@@ -169,25 +245,47 @@ def results(campaign: Campaign) -> dict:
     if out["hidden"]:
         return out
     people = []
-    totals = {a: 0 for a in ANSWERS}
+    village = {g: {a: 0 for a in ANSWERS} for g in VoterGroup.values}
     for ratee in campaign.ratees.select_related("person"):
-        counts = {a: 0 for a in ANSWERS} | dict(ratee.tallies.values_list("answer", "count"))
-        ballots = sum(counts.values())
-        rate = round(100 * (counts["满意"] + counts["基本满意"]) / ballots, 2) if ballots else None
-        for a in ANSWERS:
-            totals[a] += counts[a]
+        groups = {g: {a: 0 for a in ANSWERS} for g in VoterGroup.values}
+        for group, answer, count in ratee.tallies.values_list("group", "answer", "count"):
+            groups[group][answer] += count
+            village[group][answer] += count
+        counts = {a: sum(groups[g][a] for g in groups) for a in ANSWERS}
+        rate = combine({g: _rate(c) for g, c in groups.items()}, weights)
         people.append(
             PersonResult(
-                ratee, counts, ballots, rate, rate is not None and rate < float(campaign.flag_below)
+                ratee,
+                counts,
+                sum(counts.values()),
+                rate,
+                rate is not None and rate < float(campaign.flag_below),
+                {g: _shown(c) for g, c in groups.items()},
             )
         )
-    answered = sum(totals.values())
+    # one small group would be read off the others' figures and the totals: then no group is
+    # shown apart, only the combined rates
+    withhold = any(0 < sum(c.values()) < GROUP_MINIMUM for c in village.values())
+    for row in out["groups"]:
+        shown = _shown(village[row["group"]])
+        row["rate"] = None if withhold else shown["rate"]
+        row["too_few"] = withhold and row["voted"] > 0
+    if withhold:
+        for person in people:
+            person.groups = {
+                g: {
+                    "counts": None,
+                    "ballots": v["ballots"],
+                    "rate": None,
+                    "too_few": v["ballots"] > 0,
+                }
+                for g, v in person.groups.items()
+            }
+    out["groups_withheld"] = withhold
     out.update(
         people=people,
-        totals=totals,
-        satisfied_rate=(
-            round(100 * (totals["满意"] + totals["基本满意"]) / answered, 2) if answered else None
-        ),
+        totals={a: sum(village[g][a] for g in village) for a in ANSWERS},
+        satisfied_rate=combine({g: _rate(c) for g, c in village.items()}, weights),
     )
     return out
 

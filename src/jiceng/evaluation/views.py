@@ -51,6 +51,7 @@ from .models import (
     OrgMeeting,
     Rectification,
     Selection,
+    VoterGroup,
 )
 
 SESSION_CODE = "survey_code"
@@ -122,6 +123,7 @@ def campaign_new(request):
                 region=region,
                 people=[(p.person, p.kind) for p in chosen],
                 flag_below=float(request.POST.get("flag_below") or 60),
+                weights={g: request.POST.get(f"weight_{g}", "") for g in VoterGroup.values},
             )
         except (ValidationError, ValueError) as exc:
             error = "；".join(getattr(exc, "messages", [str(exc)]))
@@ -182,7 +184,12 @@ def campaign_codes(request, pk: int):
     """Issue codes and show them once, as a sheet of slips to print and cut."""
     campaign = get_for_user(request.user, _campaigns(request), pk=pk)
     try:
-        codes = surveys.issue_codes(request.user, campaign, int(request.POST.get("count") or 0))
+        codes = surveys.issue_codes(
+            request.user,
+            campaign,
+            int(request.POST.get("count") or 0),
+            request.POST.get("group") or VoterGroup.PUBLIC,
+        )
     except (ValidationError, ValueError):
         messages.error(request, f"一次可发放 1 到 {surveys.MAX_CODES} 个投票码")
         return redirect("survey-detail", pk)
@@ -194,7 +201,13 @@ def campaign_codes(request, pk: int):
     return render(
         request,
         "evaluation/slips.html",
-        {"campaign": campaign, "codes": codes, "slips": slips, "vote_url": vote_url},
+        {
+            "campaign": campaign,
+            "codes": codes,
+            "slips": slips,
+            "vote_url": vote_url,
+            "group": VoterGroup(request.POST.get("group") or VoterGroup.PUBLIC).label,
+        },
     )
 
 
