@@ -1,0 +1,24 @@
+"""What several evaluation pages share: the upload limit, the import report, the
+organization picker."""
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _more(problems) -> list[str]:
+    return [f"……另有 {len(problems) - 50} 处问题未列出"] if len(problems) > 50 else []
+
+
+def _pick_orgs(request, orgs) -> dict:
+    """The organization picker: a name search over the orgs in scope (a county has over a
+    thousand), showing the first matches."""
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        orgs = orgs.filter(name__icontains=q)
+    orgs = orgs.order_by("name")
+    shown = list(orgs.select_related("region")[:PICK_LIMIT])
+    return {"q": q, "orgs": shown, "more": len(shown) == PICK_LIMIT and orgs.count() > PICK_LIMIT}
+
+
+PICK_LIMIT = 30
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

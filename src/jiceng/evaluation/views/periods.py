@@ -1,0 +1,208 @@
+"""Assessment period pages: the list, a period with its results and its steps, the figures
+sheet and its import, and the 通报 export."""
+
+import tempfile
+from io import BytesIO
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from jiceng.core.errors import ServiceError
+from jiceng.core.tabular import ImportRefused, defuse
+from jiceng.orgs.access import get_for_user, scope_of, visible
+from jiceng.regions.models import Region
+
+from .. import access as evaluation_access
+from .. import (
+    figures,
+    periods,
+    transitions,
+)
+from ..models import (
+    AssessmentPeriod,
+)
+from .common import MAX_UPLOAD, XLSX, _more
+
+
+@login_required
+def period_list(request):
+    found = visible(request.user, AssessmentPeriod.objects.select_related("scheme__region"))
+    return render(request, "evaluation/periods.html", {"periods": found})
+
+
+def _period_rows(request, period) -> list[dict]:
+    rows = period.results.get("rows", [])
+    scope = scope_of(request.user)
+    if not scope.everything:
+        inside = set(
+            Region.objects.filter(path__startswith=scope.path or "-", level="village").values_list(
+                "code", flat=True
+            )
+        )
+        rows = [r for r in rows if r["region"] in inside]
+    return sorted(rows, key=lambda r: (r["county"], r["rank"] is None, r["rank"] or 0))
+
+
+@login_required
+def period_export(request, pk: int):
+    """The 通报: the period's table as the Excel file county offices pass around."""
+    period = get_for_user(
+        request.user, AssessmentPeriod.objects.select_related("scheme__region"), pk=pk
+    )
+    rows = _period_rows(request, period)
+    names = [w["indicator"] for w in period.results.get("weights", []) if w["weight"]]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "考评通报"
+    sheet.append(
+        [f"{period.scheme.name} {period.label} 考评结果通报（{period.get_state_display()}）"]
+    )
+    sheet["A1"].font = Font(size=14, bold=True)
+    sheet.append(
+        [f"规则：{period.results.get('rules', '')}。星级：{period.results.get('stars', '')}"]
+    )
+    sheet.append(["县市", "排名", "村（社区）", "得分", "星级", "等次", *names, "说明"])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        raw = {p["name"]: p["raw"] for p in r["parts"]}
+        sheet.append(
+            [
+                r.get("county_name", r["county"]),
+                r["rank"],
+                r["name"],
+                r["score"],
+                r["stars"],
+                r["grade"],
+                *[raw.get(n) for n in names],
+                r["reason"],
+            ]
+        )
+    out = BytesIO()
+    defuse(book)
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=period-{period.pk}.xlsx"
+    return response
+
+
+def _periods(request):
+    return AssessmentPeriod.objects.select_related("scheme__region", "revision_of")
+
+
+def _may_act(user, period) -> bool:
+    """An assessor whose scope holds the scheme's region (what the services check)."""
+    return evaluation_access.may(user, "period", "compute", period)
+
+
+@login_required
+def period_detail(request, pk: int, errors=None):
+    period = get_for_user(request.user, _periods(request), pk=pk)
+    rows = _period_rows(request, period)
+    counties: dict[str, list] = {}
+    for row in rows:
+        counties.setdefault(row.get("county_name", row["county"]), []).append(row)
+    assessor = _may_act(request.user, period)
+    actions = transitions.buttons(request.user, "period", period)
+    held_apart = periods.held_apart(request.user, period)
+    if held_apart:  # the service would refuse them: say why instead of offering them
+        actions = [(step, label) for step, label in actions if step not in ("review", "publish")]
+    context = {
+        "period": period,
+        "counties": counties,
+        "assessor": assessor,
+        "actions": actions,
+        "held_apart": held_apart,
+        "open_for_figures": period.state
+        in (AssessmentPeriod.State.OPEN, AssessmentPeriod.State.COLLECTED),
+        "enterable": periods.enterable(period),
+        "entered": period.values.count(),
+        "events": transitions.history("period", period),
+        "revisions": list(period.revisions.all()),
+        "errors": errors or [],
+    }
+    return render(request, "evaluation/period.html", context, status=422 if errors else 200)
+
+
+@login_required
+@require_POST
+def period_act(request, pk: int):
+    period = get_for_user(request.user, _periods(request), pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "compute":
+            periods.compute(request.user, period)
+            messages.success(request, "已计算：请核对排名与依据后审核")
+        elif action in periods.ADVANCE:
+            periods.advance(request.user, period, periods.ADVANCE[action])
+            messages.success(request, "已发布，结果已冻结" if action == "publish" else "已保存")
+        elif action == "reopen":
+            periods.reopen(request.user, period)
+            messages.success(request, "已退回录入：修改数值后重新确认收齐、计算")
+        elif action == "revise":
+            revision = periods.revise(request.user, period)
+            messages.success(request, "已建立更正期：补正数值后重新计算、审核、发布")
+            return redirect("period-detail", revision.pk)
+        else:
+            messages.error(request, "未知的操作")
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from None
+        messages.error(request, exc.message)
+    return redirect("period-detail", pk)
+
+
+@login_required
+def period_values_template(request, pk: int):
+    """The figures sheet to fill in, with what is entered so far."""
+    period = get_for_user(request.user, _periods(request), pk=pk)
+    if not evaluation_access.may(request.user, "period", "enter", period):
+        raise PermissionDenied("只有考评员可以下载录入表")
+    existing = {(v.region_id, v.indicator_id): v for v in period.values.all()}
+    data = figures.template(periods.subjects(period), periods.enterable(period), existing)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=period-{period.pk}-values.xlsx"
+    return response
+
+
+@login_required
+@require_POST
+def period_values(request, pk: int):
+    """Import the filled-in figures sheet: all rows or none, with a row-numbered report."""
+    period = get_for_user(request.user, _periods(request), pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return period_detail(request, pk, errors=["请选择要导入的文件（.xlsx 或 .csv）"])
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        return period_detail(
+            request, pk, errors=[f"不支持的文件类型 {suffix or '（无）'}，请使用 .xlsx 或 .csv"]
+        )
+    if upload.size > MAX_UPLOAD:
+        return period_detail(request, pk, errors=["文件超过 5 MB"])
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+        handle.flush()
+        try:
+            count = periods.import_values(request.user, period, handle.name, upload.name)
+        except ImportRefused as exc:
+            return period_detail(
+                request, pk, errors=[str(p) for p in exc.problems[:50]] + _more(exc.problems)
+            )
+        except ServiceError as exc:
+            if exc.status == 403:
+                raise PermissionDenied(exc.message) from None
+            return period_detail(request, pk, errors=[exc.message])
+    messages.success(
+        request,
+        f"已导入：新增或修改 {count} 个数值" if count else "已导入：与已录入的数值相同，未作改动",
+    )
+    return redirect("period-detail", pk)
