@@ -63,6 +63,16 @@ urlpatterns = [
         "evaluation/surveys/<int:pk>/codes/", evaluation_views.campaign_codes, name="survey-codes"
     ),
     path("evaluation/periods/", evaluation_views.period_list, name="period-list"),
+    path(
+        "evaluation/periods/annual/<int:scheme_id>/<int:year>/",
+        evaluation_views.period_annual,
+        name="period-annual",
+    ),
+    path(
+        "evaluation/periods/annual/<int:scheme_id>/<int:year>/export.xlsx",
+        evaluation_views.period_annual_export,
+        name="period-annual-export",
+    ),
     path("evaluation/periods/<int:pk>/", evaluation_views.period_detail, name="period-detail"),
     path("evaluation/periods/<int:pk>/act/", evaluation_views.period_act, name="period-act"),
     path(

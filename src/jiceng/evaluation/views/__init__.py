@@ -15,6 +15,8 @@ from .meetings import meeting_list, meeting_new
 from .people import person_record
 from .periods import (
     period_act,
+    period_annual,
+    period_annual_export,
     period_detail,
     period_export,
     period_list,
@@ -44,6 +46,8 @@ __all__ = [
     "meeting_list",
     "meeting_new",
     "period_act",
+    "period_annual",
+    "period_annual_export",
     "period_detail",
     "period_export",
     "period_list",

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -21,6 +21,7 @@ from jiceng.regions.models import Region
 
 from .. import access as evaluation_access
 from .. import (
+    annual,
     figures,
     periods,
     transitions,
@@ -34,7 +35,15 @@ from .common import MAX_UPLOAD, XLSX, _more
 @login_required
 def period_list(request):
     found = visible(request.user, AssessmentPeriod.objects.select_related("scheme__region"))
-    return render(request, "evaluation/periods.html", {"periods": found})
+    years = sorted(
+        {
+            (p.scheme_id, p.scheme.name, p.ends_on.year)
+            for p in found
+            if p.state == AssessmentPeriod.State.PUBLISHED
+        },
+        key=lambda t: (-t[2], t[1]),
+    )
+    return render(request, "evaluation/periods.html", {"periods": found, "years": years})
 
 
 def _period_rows(request, period) -> list[dict]:
@@ -206,3 +215,73 @@ def period_values(request, pk: int):
         f"已导入：新增或修改 {count} 个数值" if count else "已导入：与已录入的数值相同，未作改动",
     )
     return redirect("period-detail", pk)
+
+
+def _annual(request, scheme_id: int, year: int):
+    """The scheme (404 unless one of its periods is visible) and its year, rows in scope."""
+    period = (
+        visible(request.user, AssessmentPeriod.objects.select_related("scheme__region"))
+        .filter(scheme_id=scheme_id)
+        .first()
+    )
+    if period is None or not 2000 <= year <= 2100:
+        raise Http404("不存在或无权查看")
+    result = annual.annual(period.scheme, year)
+    scope = scope_of(request.user)
+    if not scope.everything:
+        inside = set(
+            Region.objects.filter(path__startswith=scope.path or "-", level="village").values_list(
+                "code", flat=True
+            )
+        )
+        result.rows = [r for r in result.rows if r["region"] in inside]
+    return result
+
+
+@login_required
+def period_annual(request, scheme_id: int, year: int):
+    """The year's 361 of a scheme, by the stated roll-up rule, with 抓两头."""
+    result = _annual(request, scheme_id, year)
+    counties: dict[str, list] = {}
+    for row in result.rows:
+        counties.setdefault(row.get("county_name", row["county"]), []).append(row)
+    return render(
+        request,
+        "evaluation/annual.html",
+        {"annual": result, "counties": counties, **annual.follow_up(result.rows, year)},
+    )
+
+
+@login_required
+def period_annual_export(request, scheme_id: int, year: int):
+    """The year's 通报, as the Excel file county offices pass around."""
+    result = _annual(request, scheme_id, year)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "年度通报"
+    sheet.append([f"{result.scheme.name} {year} 年度考评结果通报"])
+    sheet["A1"].font = Font(size=14, bold=True)
+    sheet.append([f"年度规则：{result.rule}。361 规则：{result.rules}"])
+    labels = [p.label for p in result.periods]
+    sheet.append(["县市", "排名", "村（社区）", "年度得分", "星级", "等次", *labels, "说明"])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for r in result.rows:
+        sheet.append(
+            [
+                r.get("county_name", r["county"]),
+                r.get("rank"),
+                r["name"],
+                r.get("score"),
+                r.get("stars"),
+                r.get("grade"),
+                *(r.get("scores") or [None] * len(labels)),
+                r.get("reason", ""),
+            ]
+        )
+    out = BytesIO()
+    defuse(book)
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=annual-{result.scheme.pk}-{year}.xlsx"
+    return response
