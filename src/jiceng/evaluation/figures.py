@@ -71,16 +71,22 @@ def read_values(path, regions: dict, indicators) -> list[tuple]:
         optional=["name", "indicator_name", "evidence"],
         aliases=ALIASES,
     )
+    return check_values(table.rows, regions, indicators)
+
+
+def check_values(rows, regions: dict, indicators, *, empty: str = "文件中没有填写任何数值"):
+    """The checks of a filled-in sheet, over (line, {region, indicator, value, evidence})
+    rows from a file or from the API: every problem with its line, or ImportRefused."""
     by_code = {i.code: i for i in indicators}
     problems: list[Problem] = []
     out: list[tuple] = []
     seen: dict[tuple[str, str], int] = {}
-    for line, row in table.rows:
-        text = row["value"].strip()
+    for line, row in rows:
+        text = str(row["value"] if row["value"] is not None else "").strip()
         if not text:
             continue
-        code, key = row["region"].strip(), row["indicator"].strip()
-        evidence = row.get("evidence", "").strip()
+        code, key = str(row["region"]).strip(), str(row["indicator"]).strip()
+        evidence = (row.get("evidence") or "").strip()
         region, indicator = regions.get(code), by_code.get(key)
         if region is None:
             problems.append(
@@ -104,7 +110,7 @@ def read_values(path, regions: dict, indicators) -> list[tuple]:
     if problems:
         raise ImportRefused(problems)
     if not out:
-        raise ImportRefused([Problem(None, "文件中没有填写任何数值")])
+        raise ImportRefused([Problem(None, empty)])
     return out
 
 

@@ -131,11 +131,34 @@ def import_values(actor, period, path, filename: str = "") -> int:
     """Figures from a sheet (the template of `figures.template`): every row is checked
     first, and a bad row refuses the whole file with its row number; then all are saved, with
     one event. Rows with an empty value are skipped (nothing entered there yet)."""
+    return _import(
+        actor,
+        period,
+        lambda regions, indicators: figures.read_values(path, regions, indicators),
+        f"从 {filename or '文件'} 导入",
+    )
+
+
+def put_values(actor, period, rows: list[dict], source: str = "API") -> int:
+    """Figures as a list of {region, indicator, value, evidence} (the API): the same checks
+    as the sheet, numbered from 1; all saved or none."""
+    numbered = list(enumerate(rows, start=1))
+    return _import(
+        actor,
+        period,
+        lambda regions, indicators: figures.check_values(
+            numbered, regions, indicators, empty="没有提交任何数值"
+        ),
+        f"经{source}录入",
+    )
+
+
+def _import(actor, period, read, source: str) -> int:
     counts = {}
 
     def change(period):
         regions = {r.code: r for r in subjects(period)}
-        rows = figures.read_values(path, regions, enterable(period))
+        rows = read(regions, enterable(period))
         before = {(v.region_id, v.indicator_id): v for v in period.values.all()}
         added = changed = 0
         for region, indicator, value, evidence in rows:
@@ -148,8 +171,7 @@ def import_values(actor, period, path, filename: str = "") -> int:
         same = len(rows) - added - changed
         return {
             **counts,
-            "note": f"从 {filename or '文件'} 导入：新增 {added} 个、修改 {changed} 个数值，"
-            f"{same} 个与已录入的相同",
+            "note": f"{source}：新增 {added} 个、修改 {changed} 个数值，{same} 个与已录入的相同",
         }
 
     transitions.apply(actor, FLOW, period, "import", change=change)
