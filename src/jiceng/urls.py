@@ -109,6 +109,13 @@ urlpatterns = [
         "evaluation/diagnoses/<int:pk>/", evaluation_views.diagnosis_detail, name="diagnosis-detail"
     ),
     path("evaluation/meetings/", evaluation_views.meeting_list, name="meeting-list"),
+    path("evaluation/secretaries/", evaluation_views.secretary_overview, name="secretary-overview"),
+    path("evaluation/reserve/", evaluation_views.reserve_add, name="reserve-add"),
+    path(
+        "evaluation/reserve/<int:pk>/remove/",
+        evaluation_views.reserve_remove,
+        name="reserve-remove",
+    ),
     path(
         "evaluation/files/<str:kind>/<int:pk>/",
         evaluation_files.attachment,

@@ -16,6 +16,7 @@ NAV = [
     ("满意度测评", "survey-list", (R.ASSESSOR, R.ADMIN)),
     ("五个好", "diagnosis-list", (R.ASSESSOR, R.LEADER)),
     ("组织生活", "meeting-list", (R.ASSESSOR, R.ADMIN)),
+    ("书记队伍", "secretary-overview", (R.ASSESSOR, R.LEADER, R.ADMIN)),
     ("担当我先行", "selection-list", ()),
     ("组织架构", "region-root", ()),
 ]

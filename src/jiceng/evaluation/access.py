@@ -17,6 +17,7 @@ from .models import (
     Diagnosis,
     OrgMeeting,
     Rectification,
+    ReservePerson,
     Scheme,
     Selection,
     TrainingRecord,
@@ -83,6 +84,16 @@ def _rectification_rule(scope: Scope) -> Q:
 access.register(Rectification, _rectification_rule)
 
 
+def _reserve_rule(scope: Scope) -> Q:
+    """A reserve entry sits with the village it is kept for."""
+    if scope.unit_id:
+        return Q(pk__in=[])
+    return Q(region__path__startswith=scope.path)
+
+
+access.register(ReservePerson, _reserve_rule)
+
+
 def _selection_rule(scope: Scope) -> Q:
     """A selection is seen inside its region and by everyone below it (who may vote in it)."""
     return Q(region__path__startswith=scope.path) | Q(region__path__in=_ancestors_of(scope.path))
@@ -143,6 +154,8 @@ WHO: dict[tuple[str, str], frozenset[str]] = {
     ),
     ("rectification", "verify"): _ASSESSOR,
     ("rectification", "send_back"): _ASSESSOR,
+    ("reserve", "add"): _ASSESSOR_OR_ADMIN,
+    ("reserve", "remove"): _ASSESSOR_OR_ADMIN,
 }
 
 

@@ -72,6 +72,7 @@ def seed(stdout=None) -> AssessmentPeriod | None:
     _diagnose(rng, start, periods.subjects(period), assessor)
     _meetings(rng, start, end, periods.subjects(period))
     _trainings(rng, start, periods.subjects(period))
+    _terms_and_reserve(rng, periods.subjects(period), assessor)
     periods.advance(assessor, period, AssessmentPeriod.State.COLLECTED)
     periods.compute(assessor, period)
     # separation of duties: the second assessor reviews and publishes
@@ -180,3 +181,25 @@ def demo_account(username: str):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=username)
+
+
+def _terms_and_reserve(rng, villages, assessor) -> None:
+    """The 两委 elected in 2021 serve five years: their terms end in the first half of next
+    year (some villages already re-elected). A few young people are kept in reserve."""
+    from jiceng.orgs.models import Person, Post
+
+    from . import secretaries
+
+    today = timezone.localdate()
+    posts = Post.objects.filter(
+        party_org__region__in=villages, kind__in=secretaries.COMMITTEE, ended_on__isnull=True
+    )
+    for post in posts.order_by("id"):
+        days = rng.choice([45, 90, 120, 150, 170, 900, 1500])
+        Post.objects.filter(pk=post.pk).update(term_ends_on=today + timedelta(days=days))
+    for village in villages[:6]:
+        person = (
+            Person.objects.filter(region=village, posts__isnull=True).order_by("code").first()
+        )
+        if person is not None:
+            secretaries.add_reserve(assessor, person, village, "致富带头人，本村青年")

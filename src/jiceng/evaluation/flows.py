@@ -148,4 +148,16 @@ RECTIFICATION = Flow(
     },
 )
 
-FLOWS = {flow.name: flow for flow in (PERIOD, SELECTION, CAMPAIGN, DIAGNOSIS, RECTIFICATION)}
+RESERVE = Flow(
+    "reserve",
+    "后备力量",
+    {"active": "在库", "removed": "已出库"},
+    {
+        "add": _s("纳入后备力量", [], "active", button=False),
+        "remove": _s("移出后备力量", "active", "removed", back=True, button=False),
+    },
+)
+
+FLOWS = {
+    flow.name: flow for flow in (PERIOD, SELECTION, CAMPAIGN, DIAGNOSIS, RECTIFICATION, RESERVE)
+}

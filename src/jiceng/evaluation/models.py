@@ -754,3 +754,40 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.course} {self.hours}学时"
+
+
+class ReservePerson(Recorded, models.Model):
+    """后备力量: a person kept in a village's reserve pool for its secretary (四个一批), from
+    the day they were added until they are taken out, with the reason."""
+
+    FLOW = "reserve"
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "在库"
+        REMOVED = "removed", "已出库"
+
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.PROTECT, related_name="reserve_entries"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="储备村（社区）", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.ACTIVE)
+    added_on = models.DateField("入库日期", default=timezone.localdate)
+    note = models.CharField("说明", max_length=200, blank=True)
+    removed_on = models.DateField("出库日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后备力量"
+        verbose_name_plural = "后备力量"
+        ordering = ["region", "added_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(state="active"),
+                name="reserve_once_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.person}"

@@ -22,6 +22,7 @@ from .models import (
     Diagnosis,
     EvaluationEvent,
     Rectification,
+    ReservePerson,
     Selection,
 )
 
@@ -31,6 +32,7 @@ MODELS: dict[str, type[Model]] = {
     "campaign": Campaign,
     "diagnosis": Diagnosis,
     "rectification": Rectification,
+    "reserve": ReservePerson,
 }
 RELATED = {
     "period": ["scheme__region"],
@@ -38,6 +40,7 @@ RELATED = {
     "campaign": ["region"],
     "diagnosis": ["party_org__region", "party_org__unit__region"],
     "rectification": ["diagnosis__party_org__region", "diagnosis__party_org__unit__region"],
+    "reserve": ["region"],
 }
 
 

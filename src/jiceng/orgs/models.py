@@ -235,6 +235,9 @@ class Post(models.Model):
         help_text="村党组织书记的来源：内选、回引、跨任、下派",
     )
     started_on = models.DateField("任职日期", null=True, blank=True)
+    term_ends_on = models.DateField(
+        "任期届满", null=True, blank=True, help_text="本届任期届满（换届）的日期"
+    )
     ended_on = models.DateField("离任日期", null=True, blank=True)
 
     class Meta:

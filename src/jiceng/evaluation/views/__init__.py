@@ -23,6 +23,7 @@ from .periods import (
     period_values,
     period_values_template,
 )
+from .secretaries import reserve_add, reserve_remove, secretary_overview
 from .selections import publicity, selection_detail, selection_list
 from .surveys import (
     campaign_codes,
@@ -57,6 +58,9 @@ __all__ = [
     "publicity",
     "rectification_act",
     "rectification_list",
+    "reserve_add",
+    "reserve_remove",
+    "secretary_overview",
     "selection_detail",
     "selection_list",
     "vote",

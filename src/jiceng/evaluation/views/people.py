@@ -7,6 +7,7 @@ from jiceng.orgs.access import get_for_user
 from jiceng.orgs.models import Person
 
 from .. import (
+    secretaries,
     surveys,
 )
 from ..models import (
@@ -35,5 +36,6 @@ def person_record(request, pk: int):
             "training_hours": sum(t.hours for t in trainings),
             "ratings": ratings,
             "nominations": Nomination.objects.filter(person=person).select_related("selection"),
+            "years": secretaries.yearly_record(person),
         },
     )
