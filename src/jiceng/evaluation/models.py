@@ -358,7 +358,7 @@ class EvaluationEvent(models.Model):
     table for every workflow: `flow` names it and `object_id` is the period, selection or
     campaign."""
 
-    flow = models.CharField("流程", max_length=12)
+    flow = models.CharField("流程", max_length=20)
     object_id = models.PositiveBigIntegerField("对象编号")
     action = models.CharField("操作", max_length=20)
     actor = models.ForeignKey(

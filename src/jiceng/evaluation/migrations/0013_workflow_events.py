@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("flow", models.CharField(max_length=12, verbose_name="流程")),
+                ("flow", models.CharField(max_length=20, verbose_name="流程")),
                 ("object_id", models.PositiveBigIntegerField(verbose_name="对象编号")),
                 ("action", models.CharField(max_length=20, verbose_name="操作")),
                 (
