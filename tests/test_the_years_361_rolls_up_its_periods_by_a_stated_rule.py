@@ -59,7 +59,7 @@ def year(world):
 
 def test_the_rule_rolls_the_year_up(year, world):
     result = annual.annual(year, 2026)
-    assert result.rule == annual.ROLL_UP and len(result.periods) == 4
+    assert result.rule == annual.ROLL_UP and len(result.periods) == 4 and result.complete
     assert [p.label for p in result.periods][1].endswith("（更正）")  # the correction counts
     rows = {r["name"]: r for r in result.rows}
     jiashun = rows[world["jiashun"].name]
@@ -110,3 +110,18 @@ def test_an_annual_scheme_is_decided_by_its_annual_period(world):
     )
     result = annual.annual(scheme, 2026)
     assert result.rule == annual.OWN and result.rows[0]["grade"] == "优秀"
+
+
+def test_a_year_not_yet_whole_says_its_figures_still_move(world):
+    scheme = Scheme.objects.create(name="星级评定", region=world["changji"])
+    published(scheme, 3, [row(world, "jiashun", 90)])
+    result = annual.annual(scheme, 2026)
+    assert not result.complete and result.expected == 4
+    pref = factories.account("pref", ["assessor"], scope_region=world["changji"])
+    client = Client()
+    client.force_login(pref)
+    page = client.get(f"/evaluation/periods/annual/{scheme.pk}/2026/").content.decode()
+    assert 'id="in-progress"' in page and "已发布 1 期" in page
+    book = client.get(f"/evaluation/periods/annual/{scheme.pk}/2026/export.xlsx")
+    title = openpyxl.load_workbook(BytesIO(book.content)).active["A1"].value
+    assert "进行中" in title

@@ -33,6 +33,15 @@ class Annual:
     periods: list[AssessmentPeriod]
     rows: list[dict] = field(default_factory=list)
     rules: str = ""
+    expected: int = 0  # periods a whole year of this scheme's cycle holds
+
+    @property
+    def complete(self) -> bool:
+        """Every period of the year is published: until then the figures still move."""
+        return len(self.periods) >= self.expected
+
+
+PER_YEAR = {"month": 12, "quarter": 4, "half": 2, "year": 1}
 
 
 def year_periods(scheme: Scheme, year: int) -> list[AssessmentPeriod]:
@@ -51,6 +60,12 @@ def year_periods(scheme: Scheme, year: int) -> list[AssessmentPeriod]:
 
 
 def annual(scheme: Scheme, year: int) -> Annual:
+    result = _annual(scheme, year)
+    result.expected = PER_YEAR.get(scheme.cycle, 1)
+    return result
+
+
+def _annual(scheme: Scheme, year: int) -> Annual:
     periods = year_periods(scheme, year)
     if scheme.cycle == Scheme.Cycle.YEAR:
         result = Annual(scheme, year, OWN, periods[-1:])

@@ -198,8 +198,6 @@ def _terms_and_reserve(rng, villages, assessor) -> None:
         days = rng.choice([45, 90, 120, 150, 170, 900, 1500])
         Post.objects.filter(pk=post.pk).update(term_ends_on=today + timedelta(days=days))
     for village in villages[:6]:
-        person = (
-            Person.objects.filter(region=village, posts__isnull=True).order_by("code").first()
-        )
+        person = Person.objects.filter(region=village, posts__isnull=True).order_by("code").first()
         if person is not None:
             secretaries.add_reserve(assessor, person, village, "致富带头人，本村青年")

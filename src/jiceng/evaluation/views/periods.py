@@ -259,7 +259,14 @@ def period_annual_export(request, scheme_id: int, year: int):
     book = Workbook()
     sheet = book.active
     sheet.title = "年度通报"
-    sheet.append([f"{result.scheme.name} {year} 年度考评结果通报"])
+    moving = (
+        ""
+        if result.complete
+        else (
+            f"（进行中：应有 {result.expected} 期，已发布 {len(result.periods)} 期，结果还会变化）"
+        )
+    )
+    sheet.append([f"{result.scheme.name} {year} 年度考评结果通报{moving}"])
     sheet["A1"].font = Font(size=14, bold=True)
     sheet.append([f"年度规则：{result.rule}。361 规则：{result.rules}"])
     labels = [p.label for p in result.periods]
