@@ -209,3 +209,35 @@ def test_the_buttons_are_the_steps_the_table_and_the_role_allow(world, actors):
         ("close_voting", "结束投票，进入公示"),
         ("open_runoff", "平票加试投票"),  # the page shows one of the two, by the count
     ]
+
+
+def test_recording_a_meeting_follows_the_same_table(world, actors):
+    from datetime import date as day
+
+    from jiceng.core.errors import Forbidden
+    from jiceng.evaluation import life
+
+    outcomes = {}
+    for role in ROLES:
+        try:
+            meeting = life.record_meeting(
+                actors[role],
+                world["jiashun_branch"],
+                kind="members",
+                held_on=day(2026, 11, 2),
+                topic="学习党的二十届四中全会精神",
+            )
+            assert meeting.events.get().action == "record"
+            outcomes[role] = "recorded"
+        except Http404:
+            outcomes[role] = "404"
+        except Forbidden as refused:
+            outcomes[role] = refused.code
+    assert outcomes == {
+        "assessor": "recorded",
+        "admin": "recorded",
+        "leader": "not_permitted",
+        "handler": "not_permitted",
+        "far_assessor": "404",
+        "resident": "actor_required",
+    }

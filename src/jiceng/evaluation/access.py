@@ -156,6 +156,7 @@ WHO: dict[tuple[str, str], frozenset[str]] = {
     ("rectification", "send_back"): _ASSESSOR,
     ("reserve", "add"): _ASSESSOR_OR_ADMIN,
     ("reserve", "remove"): _ASSESSOR_OR_ADMIN,
+    ("meeting", "record"): _ASSESSOR_OR_ADMIN,
 }
 
 
@@ -173,7 +174,7 @@ def _role_names(roles) -> str:
     return "或".join(names)
 
 
-def check(actor, flow: str, step: str, obj) -> None:
+def check(actor, flow: str, step: str, obj, place: Region | None = None) -> None:
     """Refuse the step unless `actor` may take it on `obj`: 404 when the object is outside the
     actor's scope (its existence is not confirmed), 403 when the role is missing. Every step
     but the public ones names its actor: nobody is exempt, the command line included."""
@@ -183,7 +184,7 @@ def check(actor, flow: str, step: str, obj) -> None:
     label = flows.FLOWS[flow].steps[step].label
     if actor is None or not actor.is_authenticated:
         raise Forbidden("actor_required", f"{label}须由具名账号操作（命令行请用 --user 指定）")
-    place = place_of(obj)
+    place = place or place_of(obj)
     if VOTER in who:
         if not is_member(actor, place):
             raise Forbidden("not_eligible", "您不在本次评选的投票范围内")

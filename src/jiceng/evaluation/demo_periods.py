@@ -70,7 +70,7 @@ def seed(stdout=None) -> AssessmentPeriod | None:
             assessor, period, region, indicators["income"], income, "村（社区）集体经济收支台账"
         )
     _diagnose(rng, start, periods.subjects(period), assessor)
-    _meetings(rng, start, end, periods.subjects(period))
+    _meetings(rng, start, end, periods.subjects(period), assessor)
     _trainings(rng, start, periods.subjects(period))
     _terms_and_reserve(rng, periods.subjects(period), assessor)
     periods.advance(assessor, period, AssessmentPeriod.State.COLLECTED)
@@ -131,7 +131,7 @@ def _diagnose(rng, day, villages, assessor) -> None:
         diagnoses.record(assessor, branch, scores, assessed_on=day)
 
 
-def _meetings(rng, start, end, villages) -> None:
+def _meetings(rng, start, end, villages, assessor) -> None:
     """A quarter of organization life: most branches meet monthly, a few fall behind."""
     from jiceng.orgs.models import PartyOrg
 
@@ -148,7 +148,7 @@ def _meetings(rng, start, end, villages) -> None:
             for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
                 day = start + timedelta(days=rng.randrange(span))
                 life.record_meeting(
-                    None, branch, kind=kind, held_on=day, topic=topic, speaker="支部书记"
+                    assessor, branch, kind=kind, held_on=day, topic=topic, speaker="支部书记"
                 )
 
 

@@ -158,6 +158,14 @@ RESERVE = Flow(
     },
 )
 
+MEETING = Flow(
+    "meeting",
+    "组织生活",
+    {"recorded": "已登记"},
+    {"record": _s("登记组织生活", [], "recorded", button=False)},
+)
+
 FLOWS = {
-    flow.name: flow for flow in (PERIOD, SELECTION, CAMPAIGN, DIAGNOSIS, RECTIFICATION, RESERVE)
+    flow.name: flow
+    for flow in (PERIOD, SELECTION, CAMPAIGN, DIAGNOSIS, RECTIFICATION, RESERVE, MEETING)
 }

@@ -4,13 +4,11 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 
 from jiceng.core import files
-from jiceng.core.errors import Forbidden
-from jiceng.orgs import access as org_access
-from jiceng.orgs.models import PartyOrg, Person, RoleCode
+from jiceng.orgs.models import PartyOrg, Person
 
+from . import access, transitions
 from .models import Attendance, MeetingKind, OrgMeeting
 
 
@@ -27,11 +25,8 @@ def record_meeting(
     attachment=None,
     attendance: list[tuple[Person, bool, str]] = (),
 ) -> OrgMeeting:
-    if actor is not None:
-        if not (actor.is_superuser or actor.has_role(RoleCode.ASSESSOR, RoleCode.ADMIN)):
-            raise Forbidden("not_permitted", "只有考评员或管理员可以登记组织生活")
-        if not org_access.is_visible(actor, party_org):
-            raise Http404("不存在或无权查看")
+    place = party_org.region or (party_org.unit.region if party_org.unit_id else None)
+    access.check(actor, "meeting", "record", None, place=place)
     errors: dict[str, list[str]] = {}
     if kind not in MeetingKind.values:
         errors["kind"] = ["请选择会议类型"]
@@ -60,6 +55,14 @@ def record_meeting(
         minutes=minutes.strip(),
         attachment=attachment or "",
         recorded_by=actor,
+    )
+    transitions.record(
+        actor,
+        "meeting",
+        meeting,
+        "record",
+        "",
+        f"{meeting.get_kind_display()}：{meeting.topic}"[:300],
     )
     Attendance.objects.bulk_create(
         [

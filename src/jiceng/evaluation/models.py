@@ -579,8 +579,10 @@ class MeetingKind(models.TextChoices):
     STUDY = "study", "理论学习中心组/集体学习"
 
 
-class OrgMeeting(models.Model):
+class OrgMeeting(Recorded, models.Model):
     """A meeting a party organization held: the evidence behind the meeting indicators."""
+
+    FLOW = "meeting"
 
     party_org = models.ForeignKey(
         "orgs.PartyOrg", verbose_name="党组织", on_delete=models.PROTECT, related_name="meetings"

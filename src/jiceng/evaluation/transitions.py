@@ -106,7 +106,7 @@ def record(actor, flow_name: str, obj, step: str, before: str, note="", data=Non
         action=step,
         actor=actor if actor is not None and actor.is_authenticated else None,
         from_state=before,
-        to_state=obj.state,
+        to_state=getattr(obj, "state", "") or flows.FLOWS[flow_name].steps[step].target or "",
         note=(note or "")[:300],
         data=data or {},
     )
