@@ -140,3 +140,17 @@ def test_the_page_says_who_is_tied_and_offers_the_decision(tied, world):
     )
     page = staff.get(f"/evaluation/selections/{contest.pk}/").content.decode()
     assert 'id="tie"' not in page and "结束投票，进入公示" in page
+
+
+def test_voters_see_no_count_while_the_vote_is_open(tied, users):
+    from django.test import Client
+
+    ann, contest, _, b, _ = tied
+    voter = Client()
+    voter.force_login(users["frank"])
+    page = voter.get(f"/evaluation/selections/{contest.pk}/").content.decode()
+    assert "得票" not in page and 'id="tie"' not in page  # neither counts nor the tie
+    sel.decide_tie(ann, contest, [b.pk], "经评选领导小组研究，按任职年限较长者优先")
+    sel.step(ann, contest, "close_voting")
+    page = voter.get(f"/evaluation/selections/{contest.pk}/").content.decode()
+    assert "得票" in page  # shown from the 公示

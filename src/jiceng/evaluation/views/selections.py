@@ -102,6 +102,9 @@ def selection_detail(request, pk: int):
             "open_seats": standing.open_seats,
             "nominations": [n for n in nominations if n.pk in standing.tied],
         }
+    may_decide = evaluation_access.may(
+        request.user, "selection", "decide_tie", contest
+    ) and flows.SELECTION.allowed("decide_tie", contest.state)
     people = visible(request.user, Person.objects.filter(posts__kind="书记").distinct()).order_by(
         "name"
     )[:500]
@@ -115,9 +118,12 @@ def selection_detail(request, pk: int):
             "may_vote": selection.may_vote(request.user, contest),
             "winners": selection.winners(contest) if contest.state in RESULT_STATES else [],
             "how": standing.how,
-            "tie": tie,
-            "may_decide": evaluation_access.may(request.user, "selection", "decide_tie", contest)
-            and flows.SELECTION.allowed("decide_tie", contest.state),
+            # the counts are shown once the vote (and any run-off) is over, never while
+            # people are still voting
+            "counts_public": contest.state in RESULT_STATES,
+            # a tie tells how the count stands: only those who resolve it see it
+            "tie": tie if may_decide else None,
+            "may_decide": may_decide,
             "steps": [  # a tie: the steps that resolve it, not those it blocks
                 (step, label)
                 for step, label in transitions.buttons(request.user, "selection", contest)
