@@ -3,7 +3,6 @@
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import File, Header, Router, Status
@@ -120,8 +119,8 @@ def list_tickets(
         tickets = tickets.filter(main_unit_id=unit_id)
     if region:
         tickets = tickets.filter(region__path__contains=f"/{region}/")
-    if q:
-        tickets = tickets.filter(Q(title__contains=q) | Q(content__contains=q) | Q(number=q))
+    if q:  # as the work list's search box: number, tracking code, words, a full phone
+        tickets = tickets.filter(selectors.search_q(q[:100]))
     if overdue is not None:
         tickets = tickets.filter(overdue_at__isnull=not overdue)
     if supervised is not None:

@@ -68,6 +68,19 @@ def _scope_q(scope: Scope | None, by: str, prefix: str = "ticket__") -> Q:
     return Q(unit_id__in=sorted(inside))
 
 
+def search_q(q: str) -> Q:
+    """What staff type in the search box: a ticket number, a resident's tracking code, words
+    of the title or the request, or the caller's full phone number. A phone is matched
+    through its keyed blind index (the number itself is stored encrypted and never shown)."""
+    from jiceng.core import crypto
+
+    found = Q(number=q) | Q(tracking_code=q.upper()) | Q(title__contains=q) | Q(content__contains=q)
+    digits = crypto.normalize_phone(q)
+    if 7 <= len(digits) <= 12 and all(ch.isdigit() or ch in " -+()" for ch in q):
+        found |= Q(requester_phone_index=crypto.blind(digits))
+    return found
+
+
 def final_assignments(start: datetime, end: datetime, as_of: datetime | None = None) -> QuerySet:
     """Assigning events in [start, end) that were the ticket's last: the unit kept the ticket.
 

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiceng.core.errors import ServiceError
@@ -26,7 +26,7 @@ from jiceng.regions.models import Grid
 from . import access, selectors, services, states
 from .forms import GridReportForm, HotlineForm, MeetingForm
 from .models import Category, Channel, Satisfaction, Ticket, TicketEvent, Urgency
-from .states import OPEN, Status
+from .states import OPEN, STATUS_LABELS, Status
 
 R = RoleCode
 OPEN_VALUES = [s.value for s in OPEN]
@@ -93,9 +93,28 @@ def ticket_list(request):
         current = "all"
     tickets = access.visible_tickets(request.user).select_related("region", "main_unit", "category")
     tickets = tickets.filter(_queue_filter(current))
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").strip()[:100]
     if q:
-        tickets = tickets.filter(Q(number=q) | Q(title__contains=q) | Q(content__contains=q))
+        tickets = tickets.filter(selectors.search_q(q))
+    status = request.GET.get("status", "").strip()
+    if status in {s.value for s in Status}:
+        tickets = tickets.filter(status=status)
+    elif status:
+        messages.error(request, "状态参数不正确，已忽略")
+    for param, lookup in [("from", "received_at__gte"), ("to", "received_at__lt")]:
+        raw = request.GET.get(param, "").strip()
+        if not raw:
+            continue
+        try:
+            day = parse_date(raw) if len(raw) == 10 else None
+        except ValueError:  # well formed, but no such day (2026-13-01)
+            day = None
+        if day is None:
+            messages.error(request, f"日期“{raw[:20]}”不正确，应为 2026-12-01 的形式，已忽略")
+            continue
+        if param == "to":
+            day += timedelta(days=1)  # the end day is included
+        tickets = tickets.filter(**{lookup: timezone.make_aware(datetime.combine(day, time.min))})
     unit = request.GET.get("unit", "").strip()
     if unit and not unit.isdigit():
         messages.error(request, "承办单位参数不正确，已忽略")
@@ -159,6 +178,11 @@ def ticket_list(request):
                 for name in ("unit", "period", "measure", "region", "category", "channel", "sort")
                 if request.GET.get(name)
             ],
+            "statuses": [(s.value, STATUS_LABELS[s]) for s in Status],
+            "channels": Channel.choices,
+            "status": status,
+            "date_from": request.GET.get("from", "")[:10],
+            "date_to": request.GET.get("to", "")[:10],
             "measure_period": period,
         },
     )
