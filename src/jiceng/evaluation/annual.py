@@ -11,6 +11,8 @@ published correction (更正期) stands in for the period it corrects.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count, Q
+
 from jiceng.regions.models import Region
 
 from . import scoring
@@ -136,6 +138,7 @@ def follow_up(rows: list[dict], year: int) -> dict:
             assessed_on__year=year,
         )
         .select_related("party_org__region")
+        .annotate(open_items=Count("rectifications", filter=~Q(rectifications__state="verified")))
         .order_by("party_org_id", "-assessed_on", "-id")
     )
     for d in found:
@@ -143,6 +146,5 @@ def follow_up(rows: list[dict], year: int) -> dict:
     followed = []
     for r in poor:
         d = latest.get(r["region"])
-        open_items = d.rectifications.exclude(state="verified").count() if d else 0
-        followed.append({**r, "diagnosis": d, "open_items": open_items})
+        followed.append({**r, "diagnosis": d, "open_items": d.open_items if d else 0})
     return {"excellent": [r for r in rows if r.get("grade") == "优秀"], "poor": followed}

@@ -118,7 +118,10 @@ def _rectifications_for(user):
 @login_required
 def diagnosis_detail(request, pk: int):
     found = visible(request.user, Diagnosis.objects.all()).filter(pk=pk)
-    if not found.exists() and not _rectifications_for(request.user).filter(diagnosis_id=pk):
+    if (
+        not found.exists()
+        and not _rectifications_for(request.user).filter(diagnosis_id=pk).exists()
+    ):
         raise Http404("不存在或无权查看")
     diagnosis = Diagnosis.objects.select_related("party_org", "assessor").get(pk=pk)
     scores = list(diagnosis.scores.select_related("item__dimension"))
