@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from jiceng import factories
+from jiceng.orgs.models import Unit
 from jiceng.tickets import services, states
-from jiceng.tickets.models import Satisfaction, Ticket, TicketEvent, TicketUnit
+from jiceng.tickets.models import Satisfaction, Ticket, TicketEvent, TicketPhoto, TicketUnit
 from jiceng.tickets.services import Conflict
 from jiceng.tickets.states import Status
 
@@ -25,6 +26,9 @@ def root(world):
 def ticket_in(world, status: Status, pending_extension: bool = False) -> Ticket:
     """A ticket put straight into `status`, as the table test's starting point."""
     ticket = factories.ticket(world["jiashun"], at=MONDAY)
+    # the street office its community asks to whistle (提请吹哨)
+    if not Unit.objects.filter(type__code="street_office").exists():
+        factories.unit(world["jianguolu"], "street_office", name="建国路街道办事处")
     fields = {"status": status}
     if status != Status.RECEIVED:
         fields |= {"main_unit": world["jiashun_unit"], "accept_by": LATER, "reply_by": LATER}
@@ -66,8 +70,19 @@ def run(action: str, ticket: Ticket, world, root, zoe=None):
             root, ticket, factories.ticket(world["jiashun"], at=MONDAY), "同一楼道", at=at
         ),
         "moderate": lambda: services.moderate(root, ticket, "楼道灯不亮", at=at),
+        "co_handle": lambda: services.set_co_units(root, ticket, [zjj], reason="需配合", at=at),
+        "ask_whistle": lambda: services.ask_whistle(root, ticket, "需住建局到场", at=at),
+        "close_on_spot": lambda: on_spot(world, ticket, at),
     }
     return calls[action]
+
+
+def on_spot(world, ticket, at):
+    """A grid worker of the unit closes the ticket, made their patrol report with a photo."""
+    worker = factories.account("walker", ["grid_worker"], scope_unit=world["jiashun_unit"])
+    Ticket.objects.filter(pk=ticket.pk).update(channel="grid", created_by=worker)
+    TicketPhoto.objects.create(ticket=ticket, image="tickets/x.jpg", size=1)
+    return services.close_on_spot(worker, ticket, "当场清理", at=at)
 
 
 def png():

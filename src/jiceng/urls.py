@@ -9,7 +9,9 @@ from jiceng.dashboards import views as dashboard_views
 from jiceng.evaluation import files as evaluation_files
 from jiceng.evaluation import views as evaluation_views
 from jiceng.regions import views as region_views
+from jiceng.tickets import batch as ticket_batch
 from jiceng.tickets import photos as ticket_photos
+from jiceng.tickets import record_views as ticket_records
 from jiceng.tickets import views as ticket_views
 from jiceng.tickets import workbench
 
@@ -42,6 +44,9 @@ urlpatterns = [
     # staff
     path("work/tickets/", workbench.ticket_list, name="work-tickets"),
     path("work/tickets/new/", workbench.new_ticket, name="work-new"),
+    path("work/tickets/batch/", ticket_batch.batch, name="work-batch"),
+    path("work/tickets/export.xlsx", ticket_records.export, name="work-export"),
+    path("work/tickets/<int:pk>/notice/<str:kind>/", ticket_records.notice, name="work-notice"),
     path("work/tickets/suggest/", workbench.suggest, name="work-suggest"),
     path("work/meetings/new/", workbench.new_meeting, name="work-meeting"),
     path("work/grid-report/", workbench.grid_report, name="work-grid-report"),

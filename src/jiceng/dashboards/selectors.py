@@ -466,6 +466,39 @@ def returns_with_rulings(unit: Unit, period: str) -> list[dict]:
     return out
 
 
+def whistle_reports(unit: Unit, period: str, *, now=None) -> dict:
+    """吹哨报到 of `unit` whose report-by fell in the twelve months up to the end of `period`:
+    how many times it was called in, reported on time, reported late, and never reported
+    after its time ran out; with the late and missed ones listed. A call still within its time
+    is pending: neither on time nor late, as for 响应率."""
+    from django.utils import timezone
+
+    from jiceng.tickets.models import TicketUnit
+
+    now = now or timezone.now()
+    last = metrics.parse_period(period).months()[-1]
+    start, end = metrics.shift_month(last, -11).start, last.end
+    calls = list(
+        TicketUnit.objects.filter(
+            unit_id=unit.pk, role=TicketUnit.Role.WHISTLE, report_by__gte=start, report_by__lt=end
+        )
+        .select_related("ticket")
+        .order_by("-report_by")
+    )
+    figures = {"called": len(calls), "on_time": 0, "late": 0, "missed": 0, "pending": 0}
+    overdue = []
+    for call in calls:
+        if call.reported_at is not None:
+            kind = "on_time" if call.reported_at <= call.report_by else "late"
+        else:
+            kind = "missed" if now > call.report_by else "pending"
+        figures[kind] += 1
+        if kind in ("late", "missed"):
+            overdue.append({"call": call, "kind": "逾期报到" if kind == "late" else "未报到"})
+    figures["overdue"] = overdue[:50]
+    return figures
+
+
 # ---- the county map ------------------------------------------------------------------------
 
 PREFECTURE = "652300000000"  # 昌吉回族自治州: the map's boundaries are its seven counties

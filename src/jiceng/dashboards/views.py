@@ -242,6 +242,7 @@ def unit_page(request, pk: int):
             },
             "slowest": selectors.slowest_tickets(unit, period),
             "returns": selectors.returns_with_rulings(unit, period),
+            "whistles": selectors.whistle_reports(unit, period),
             "minimum": ticket_selectors.min_sample(),
         },
     )

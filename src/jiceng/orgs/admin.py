@@ -8,7 +8,7 @@ from jiceng.core import crypto
 from jiceng.core.text import mask_phone
 
 from . import access
-from .models import ApiToken, PartyOrg, Person, Post, Role, Unit, UnitType, User
+from .models import ApiToken, PartyOrg, Person, Post, Role, Unit, UnitType, User, WhistleRule
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -95,6 +95,14 @@ class UnitTypeAdmin(CatalogAdmin):
     list_display = ["name", "code", "category", "sort"]
     list_filter = ["category"]
     search_fields = ["name", "code"]
+
+
+@admin.register(WhistleRule)
+class WhistleRuleAdmin(CatalogAdmin):
+    """吹哨报到: who may call whom in, as data (a prefecture administrator edits it)."""
+
+    list_display = ["caller", "mode", "called", "reach", "is_active"]
+    list_filter = ["mode", "caller", "is_active"]
 
 
 @admin.register(Role)

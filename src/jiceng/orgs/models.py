@@ -376,3 +376,43 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}…（{self.user}）"
+
+
+class WhistleRule(models.Model):
+    """Who may call whom in (吹哨报到): one row per kind of caller and kind of unit called.
+
+    A township or street office whistles the departments and public-service companies of its
+    county; a community or village asks its township to whistle (提请). An administrator edits
+    these rows; the services read them and nothing else (`orgs.whistling`)."""
+
+    class Mode(models.TextChoices):
+        CALL = "call", "直接吹哨"
+        ASK = "ask", "提请吹哨"
+
+    class Reach(models.TextChoices):
+        TOWNSHIP = "township", "所在乡镇（街道）"
+        COUNTY = "county", "本县（市）"
+        PREFECTURE = "prefecture", "本州"
+
+    caller = models.CharField("吹哨单位大类", max_length=20, choices=UnitCategory.choices)
+    called = models.CharField("报到单位大类", max_length=20, choices=UnitCategory.choices)
+    mode = models.CharField("方式", max_length=10, choices=Mode.choices, default=Mode.CALL)
+    reach = models.CharField(
+        "范围",
+        max_length=12,
+        choices=Reach.choices,
+        default=Reach.COUNTY,
+        help_text="报到单位须在吹哨单位所在的这一级区划之内",
+    )
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "吹哨规则"
+        verbose_name_plural = "吹哨规则"
+        ordering = ["caller", "mode", "called"]
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "called", "mode"], name="whistle_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_caller_display()} {self.get_mode_display()} {self.get_called_display()}"

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from jiceng.core.errors import Forbidden
 from jiceng.orgs import access
 from jiceng.orgs.access import Scope, get_for_user, visible
-from jiceng.orgs.models import RoleCode, Unit
+from jiceng.orgs.models import Post, PostKind, RoleCode, Unit
 from jiceng.regions.models import Region
 
 from .models import Meeting, Notification, PhoneRead, ResidentToken, Ticket, TicketUnit
@@ -26,11 +26,14 @@ ACTION_ROLES: dict[str, set[str]] = {
     "reject_return": {R.DISPATCHER},
     "decide_extension": {R.DISPATCHER},
     "merge": {R.DISPATCHER},
+    "co_handle": {R.DISPATCHER},
     "reopen": {R.DISPATCHER},
     "close": {R.DISPATCHER, R.INTAKE},
+    "close_on_spot": {R.GRID_WORKER},
     "callback": {R.INTAKE, R.DISPATCHER},
     "supervise": {R.SUPERVISOR, R.DISPATCHER},
     "whistle": {R.DISPATCHER, R.HANDLER},
+    "ask_whistle": {R.HANDLER, R.GRID_WORKER},
     "whistle_report": {R.HANDLER},
     "accept": {R.HANDLER, R.GRID_WORKER},
     "return": {R.HANDLER, R.GRID_WORKER},
@@ -43,18 +46,48 @@ ACTION_ROLES: dict[str, set[str]] = {
 }
 
 # Actions only the unit holding the ticket may take (a unit-scoped user of the main unit).
-MAIN_UNIT_ONLY = {"accept", "return", "request_extension", "reply"}
+MAIN_UNIT_ONLY = {"accept", "return", "request_extension", "reply", "ask_whistle"}
+
+
+def unit_of(user) -> int | None:
+    """The unit a person works for: their unit scope, or, for a grid worker scoped to a place,
+    the unit of their current 网格员 post inside that place (the unit whose grid they walk)."""
+    if user is None or not user.is_authenticated:
+        return None
+    if user.scope_unit_id:
+        return user.scope_unit_id
+    if not hasattr(user, "_unit_of"):
+        found = None
+        if user.person_id and user.scope_region_id and user.has_role(R.GRID_WORKER):
+            found = (
+                Post.objects.filter(
+                    person_id=user.person_id,
+                    kind=PostKind.GRID_WORKER,
+                    ended_on__isnull=True,
+                    unit__is_active=True,
+                    unit__region__path__startswith=user.scope_region.path,
+                )
+                .order_by("pk")
+                .values_list("unit_id", flat=True)
+                .first()
+            )
+        user._unit_of = found
+    return user._unit_of
 
 
 def _ticket_rule(scope: Scope) -> Q:
     if scope.unit_id:
-        # what the unit handles, co-handles or was whistled to, and what its own people filed
-        # (a grid worker's patrol reports before they are dispatched)
+        # what the unit handles, co-handles or was whistled to, what its own people filed and
+        # what was found in the grids its grid workers walk (patrol reports before dispatch)
         shared = TicketUnit.objects.filter(ticket=OuterRef("pk"), unit_id=scope.unit_id)
+        walked = Post.objects.filter(
+            unit_id=scope.unit_id, kind=PostKind.GRID_WORKER, grid__isnull=False
+        ).values("grid_id")
         return (
             Q(main_unit_id=scope.unit_id)
             | Q(Exists(shared))
             | Q(created_by__scope_unit_id=scope.unit_id)
+            | Q(grid_id__in=walked)
         )
     # ids of the subtree's places and units, as sub-selects: PostgreSQL hashes them once,
     # where two `path LIKE` joins over every ticket made it guess and loop (docs/benchmarks.md)
@@ -113,12 +146,21 @@ def may(user, action: str, ticket: Ticket | None = None) -> bool:
             or TicketUnit.objects.filter(ticket=ticket, unit_id=user.scope_unit_id).exists()
         ):
             return False
+    own = unit_of(user)
     if action in MAIN_UNIT_ONLY and ticket is not None:
-        return user.scope_unit_id is not None and user.scope_unit_id == ticket.main_unit_id
+        return own is not None and own == ticket.main_unit_id
     if action == "whistle_report" and ticket is not None:
-        return user.scope_unit_id is not None
+        return own is not None
     if action == "whistle" and ticket is not None and not user.has_role(R.DISPATCHER):
-        return user.scope_unit_id is not None and user.scope_unit_id == ticket.main_unit_id
+        # the unit holding the ticket, or a township its community asked (提请吹哨)
+        return own is not None and (
+            own == ticket.main_unit_id
+            or TicketUnit.objects.filter(
+                ticket=ticket, unit_id=own, role=TicketUnit.Role.ASKED, reported_at__isnull=True
+            ).exists()
+        )
+    if action == "close_on_spot":
+        return own is not None
     return True
 
 

@@ -5,7 +5,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import File, Header, Router, Status
+from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -20,8 +20,10 @@ from . import metrics, selectors, services
 from .access import get_ticket_for_user, visible_tickets
 from .models import Category, Ticket, TicketEvent, TicketPhoto, TicketUnit
 from .schemas import (
+    AskWhistleIn,
     CallbackIn,
     CategoryOut,
+    CoUnitsIn,
     DecisionIn,
     DispatchIn,
     EventOut,
@@ -109,18 +111,33 @@ def list_tickets(
     unit_id: int | None = None,
     region: str | None = None,
     q: str = "",
+    channel: str = "",
+    category: str = Query("", description="分类编码（含其下级分类）"),
+    date_from: str = Query("", alias="from", description="受理日期起，如 2026-12-01"),
+    date_to: str = Query("", alias="to", description="受理日期止（含当天）"),
     overdue: bool | None = None,
     supervised: bool | None = None,
 ):
     tickets = visible_tickets(request.user).select_related("region", "main_unit")
     if status:
         tickets = tickets.filter(status__in=status.split(","))
-    if unit_id:
-        tickets = tickets.filter(main_unit_id=unit_id)
-    if region:
-        tickets = tickets.filter(region__path__contains=f"/{region}/")
-    if q:  # as the work list's search box: number, tracking code, words, a full phone
-        tickets = tickets.filter(selectors.search_q(q[:100]))
+    # the work list's search, the same selector: number, tracking code, words, a full phone,
+    # unit, place subtree, category, channel and dates
+    found = selectors.search(
+        tickets,
+        {
+            "q": q,
+            "unit": str(unit_id or ""),
+            "region": region or "",
+            "channel": channel,
+            "category": category,
+            "from": date_from,
+            "to": date_to,
+        },
+    )
+    if found.problems:
+        raise ValidationError({"query": found.problems})
+    tickets = found.tickets
     if overdue is not None:
         tickets = tickets.filter(overdue_at__isnull=not overdue)
     if supervised is not None:
@@ -325,6 +342,20 @@ def supervise(request, ticket_id: int, payload: ReasonIn):
     return _fresh(request, ticket_id)
 
 
+@_action("co-units", "调整协办单位")
+def co_units(request, ticket_id: int, payload: CoUnitsIn):
+    services.set_co_units(
+        request.user, _ticket(request, ticket_id), payload.unit_ids, reason=payload.reason
+    )
+    return _fresh(request, ticket_id)
+
+
+@_action("whistle/ask", "提请乡镇（街道）吹哨")
+def ask_whistle(request, ticket_id: int, payload: AskWhistleIn):
+    services.ask_whistle(request.user, _ticket(request, ticket_id), payload.reason)
+    return _fresh(request, ticket_id)
+
+
 @_action("whistle", "吹哨")
 def whistle(request, ticket_id: int, payload: WhistleIn):
     services.whistle(
@@ -385,12 +416,11 @@ def merge(request, ticket_id: int, payload: MergeIn):
     return _fresh(request, ticket_id)
 
 
-@router.post("/grid-reports", response={201: TicketOut}, summary="网格员巡查上报（可现场办结）")
-def create_grid_report(request, payload: GridReportIn):
+def _grid_intake(payload: GridReportIn, photos=()) -> "services.Intake":
     grid = _grid(payload.grid_code)
     if grid is None:
         raise ValidationError({"grid_code": "请填写巡查所在网格"})
-    intake = services.Intake(
+    return services.Intake(
         title=payload.title,
         content=payload.content,
         region=grid.region,
@@ -400,9 +430,36 @@ def create_grid_report(request, payload: GridReportIn):
         urgency=payload.urgency,
         latitude=payload.latitude,
         longitude=payload.longitude,
+        photos=tuple(photos),
     )
+
+
+@router.post("/grid-reports", response={201: TicketOut}, summary="网格员巡查上报")
+def create_grid_report(request, payload: GridReportIn):
+    if payload.handled_on_spot:
+        raise ValidationError(
+            {
+                "photos": "现场办结须附现场照片：请以 multipart 表单调用 "
+                "POST /api/v1/grid-reports/on-spot"
+            }
+        )
+    ticket = services.report_from_grid(request.user, _grid_intake(payload))
+    return Status(201, _fresh(request, ticket.pk))
+
+
+@router.post(
+    "/grid-reports/on-spot",
+    response={201: TicketOut},
+    summary="网格员巡查发现并现场办结（multipart 表单，须附照片）",
+)
+def create_grid_report_on_spot(
+    request, payload: Form[GridReportIn], files: list[UploadedFile] = File(...)
+):
     ticket = services.report_from_grid(
-        request.user, intake, handled_on_spot=payload.handled_on_spot, result=payload.result
+        request.user,
+        _grid_intake(payload, files),
+        handled_on_spot=True,
+        result=payload.result,
     )
     return Status(201, _fresh(request, ticket.pk))
 

@@ -195,6 +195,13 @@ class GridReportForm(forms.Form):
             attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
         ),
     )
+    # the browser's position, when the worker allows it (site.js fills these two)
+    latitude = forms.DecimalField(
+        required=False, min_value=-90, max_value=90, decimal_places=6, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, min_value=-180, max_value=180, decimal_places=6, widget=forms.HiddenInput
+    )
     on_spot = forms.BooleanField(label="小事已现场办结", required=False)
     result = forms.CharField(
         label="现场处置情况",

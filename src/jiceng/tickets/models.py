@@ -423,6 +423,7 @@ class TicketUnit(models.Model):
     class Role(models.TextChoices):
         CO = "co", "协办"
         WHISTLE = "whistle", "吹哨报到"
+        ASKED = "asked", "提请吹哨"  # a township asked by a community or village to whistle
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="units")
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="+")

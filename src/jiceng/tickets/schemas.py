@@ -52,7 +52,9 @@ class GridReportIn(Schema):
     urgency: str = "normal"
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
-    handled_on_spot: bool = Field(False, description="小事现场办结：直接派给本单位并办结")
+    handled_on_spot: bool = Field(
+        False, description="小事现场办结：须附照片，请改用 /grid-reports/on-spot"
+    )
     result: str = Field("", description="现场处置情况（现场办结时必填）")
 
 
@@ -273,6 +275,15 @@ class WhistleIn(Schema):
     unit_ids: list[int]
     reason: str
     hours: float = Field(8, gt=0, le=240, description="报到时限（工作小时）")
+
+
+class CoUnitsIn(Schema):
+    unit_ids: list[int] = Field(description="调整后的全部协办单位；空表示不再有协办单位")
+    reason: str = ""
+
+
+class AskWhistleIn(Schema):
+    reason: str = Field(description="提请事由：需要哪些部门报到、为什么")
 
 
 class ReportIn(Schema):

@@ -1,10 +1,12 @@
 """Reads over tickets and events: lists for the pages and the API, and the 三率 counts."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from jiceng.orgs.access import Scope, scope_of
 from jiceng.orgs.models import Unit
@@ -12,7 +14,9 @@ from jiceng.regions.models import Region
 
 from . import metrics, rollup
 from .models import Channel, EngineSettings, RankingSettings, Ticket, TicketEvent
-from .states import ASSIGNING, Status
+from .states import ASSIGNING, OPEN, Status
+
+_OPEN = sorted(s.value for s in OPEN)
 
 LEVEL_DIGITS = {"county": 6, "township": 9, "village": 12}
 
@@ -79,6 +83,119 @@ def search_q(q: str) -> Q:
     if 7 <= len(digits) <= 12 and all(ch.isdigit() or ch in " -+()" for ch in q):
         found |= Q(requester_phone_index=crypto.blind(digits))
     return found
+
+
+# (key, label, filter) — the queues; each role sees the tabs that matter to it.
+QUEUES = {
+    "grid": ("我的网格", None),  # computed below: open tickets in the worker's grids
+    "received": ("待派单", Q(status=Status.RECEIVED)),
+    "returned": ("退单待审", Q(status=Status.RETURNED)),
+    "extension": (
+        "延期申请",
+        Q(extension_requested_until__isnull=False, status=Status.IN_PROGRESS),
+    ),
+    "review": ("回访未满意", Q(status=Status.REVIEW)),
+    "todo": ("待接单", Q(status=Status.DISPATCHED)),
+    "doing": ("办理中", Q(status=Status.IN_PROGRESS)),
+    "callback": ("待回访", Q(status=Status.REPLIED)),
+    "due_today": ("今日到期", None),  # computed below
+    "overdue": ("已超时", Q(overdue_at__isnull=False, status__in=_OPEN)),
+    "escalated": ("超时升级", Q(escalated_at__isnull=False, status__in=_OPEN)),
+    "supervised": ("督办中", Q(is_supervised=True, status__in=_OPEN)),
+    "all": ("全部", Q()),
+}
+
+
+def queue_q(key: str, user) -> Q:
+    """The filter of a work-list tab (`QUEUES`) for `user`."""
+    if key == "grid":
+        return Q(grid_id__in=grids_walked_by(user), status__in=_OPEN)
+    if key == "due_today":
+        today = timezone.localdate()
+        start = timezone.make_aware(datetime.combine(today, time.min))
+        end = start + timedelta(days=1)
+        return Q(status=Status.DISPATCHED, accept_by__gte=start, accept_by__lt=end) | Q(
+            status=Status.IN_PROGRESS, reply_by__gte=start, reply_by__lt=end
+        )
+    return QUEUES[key][1]
+
+
+@dataclass
+class Search:
+    tickets: QuerySet
+    problems: list[str]
+    q: str = ""
+    status: str = ""
+    period: str = ""
+    measure: str = ""
+
+
+def search(tickets: QuerySet, params) -> Search:
+    """The work list's search, the one way every page and export narrows tickets: words or a
+    number (`search_q`), status, channel, received dates (`from`, `to`), unit, place subtree
+    (`region`), category (its code and below), and a figure of the 三率 (`measure` in
+    `period`). A bad parameter is ignored and said in `problems`, in Chinese."""
+    problems: list[str] = []
+    q = params.get("q", "").strip()[:100]
+    if q:
+        tickets = tickets.filter(search_q(q))
+    status = params.get("status", "").strip()
+    if status in {s.value for s in Status}:
+        tickets = tickets.filter(status=status)
+    elif status:
+        problems.append("状态参数不正确，已忽略")
+        status = ""
+    for param, lookup in [("from", "received_at__gte"), ("to", "received_at__lt")]:
+        raw = params.get(param, "").strip()
+        if not raw:
+            continue
+        try:
+            day = parse_date(raw) if len(raw) == 10 else None
+        except ValueError:  # well formed, but no such day (2026-13-01)
+            day = None
+        if day is None:
+            problems.append(f"日期“{raw[:20]}”不正确，应为 2026-12-01 的形式，已忽略")
+            continue
+        if param == "to":
+            day += timedelta(days=1)  # the end day is included
+        tickets = tickets.filter(**{lookup: timezone.make_aware(datetime.combine(day, time.min))})
+    unit = params.get("unit", "").strip()
+    if unit and not unit.isdigit():
+        problems.append("承办单位参数不正确，已忽略")
+        unit = ""
+    period = params.get("period", "").strip()
+    if period:
+        try:
+            start, end = metrics.period_bounds(period)
+        except metrics.BadPeriod as exc:
+            problems.append(f"统计期不正确，已忽略：{exc}")
+            period = ""
+    measure = params.get("measure", "").strip()
+    if measure and (measure not in MEASURES or not period):
+        problems.append("统计口径参数不正确，已忽略")
+        measure = ""
+    if measure:
+        # the tickets behind a figure of the 三率 ranking: its unit's events in its period
+        tickets = tickets.filter(
+            pk__in=measured_tickets(measure, period, unit_id=int(unit) if unit else None)
+        )
+    else:
+        if unit:
+            tickets = tickets.filter(main_unit_id=unit)
+        if period:
+            tickets = tickets.filter(received_at__gte=start, received_at__lt=end)
+    channel = params.get("channel", "").strip()
+    if channel in Channel.values:
+        tickets = tickets.filter(channel=channel)
+    elif channel:
+        problems.append("受理渠道参数不正确，已忽略")
+    category = params.get("category", "").strip()
+    if category:
+        tickets = tickets.filter(category__code__startswith=category)
+    region = params.get("region", "").strip()
+    if region:
+        tickets = tickets.filter(region__path__contains=f"/{region}/")
+    return Search(tickets, problems, q=q, status=status, period=period, measure=measure)
 
 
 def final_assignments(start: datetime, end: datetime, as_of: datetime | None = None) -> QuerySet:
@@ -426,3 +543,20 @@ def scope_rates(start, end, scope: Scope) -> metrics.Row:
     """The 三率 of everything the units inside `scope` handled in [start, end), as one row."""
     counts = rate_counts((start, end), by="scope", scope=scope)
     return metrics.rate(counts[0] if counts else metrics.Counts("scope", "合计"), weights())
+
+
+def grids_walked_by(user) -> list[int]:
+    """The grids a person walks: their current 网格员 posts (an account without a person walks
+    none)."""
+    if user is None or not user.person_id:
+        return []
+    from jiceng.orgs.models import Post, PostKind
+
+    return list(
+        Post.objects.filter(
+            person_id=user.person_id,
+            kind=PostKind.GRID_WORKER,
+            ended_on__isnull=True,
+            grid__isnull=False,
+        ).values_list("grid_id", flat=True)
+    )

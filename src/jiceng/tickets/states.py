@@ -77,7 +77,11 @@ ACTIONS: dict[str, Action] = {
     "request_extension": _a("申请延期", [Status.IN_PROGRESS], None),
     "decide_extension": _a("审批延期", [Status.IN_PROGRESS], None),
     "supervise": _a("督办", OPEN, None),
+    # add or remove co-handlers (协办) while the ticket is being handled
+    "co_handle": _a("调整协办", HANDLING | {Status.REPLIED, Status.REVIEW}, None),
     "whistle": _a("吹哨", HANDLING, None),
+    # a community or village asks its township to whistle (提请吹哨)
+    "ask_whistle": _a("提请吹哨", HANDLING, None),
     "whistle_report": _a("吹哨报到", OPEN, None),
     "note": _a("办理记录", OPEN, None),
     "attach": _a("上传照片", OPEN, None),
@@ -85,6 +89,9 @@ ACTIONS: dict[str, Action] = {
     "callback": _a("回访", [Status.REPLIED], None),  # → CLOSED or REVIEW, by the answer
     "reopen": _a("重办", [Status.REVIEW], Status.IN_PROGRESS),
     "close": _a("办结", [Status.REPLIED, Status.REVIEW], Status.CLOSED),
+    # a grid worker's own patrol finding, settled on the spot with a photo: no dispatch, so it
+    # is never counted in 响应率 (the unit cannot credit itself), and no callback
+    "close_on_spot": _a("现场办结", [Status.RECEIVED], Status.CLOSED),
     "merge": _a("合并重复件", [Status.RECEIVED, Status.DISPATCHED, Status.RETURNED], Status.MERGED),
     # what the public feed may show: a redacted description, published or withdrawn
     "moderate": _a("公开审核", list(Status), None),

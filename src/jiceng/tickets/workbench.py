@@ -2,18 +2,17 @@
 user may take, and the hotline intake form. Thin: parse, fetch through access, call the
 service, render."""
 
-from datetime import datetime, time, timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiceng.core.errors import ServiceError
@@ -23,36 +22,18 @@ from jiceng.orgs.access import visible
 from jiceng.orgs.models import RoleCode, Unit
 from jiceng.regions.models import Grid
 
-from . import access, selectors, services, states
+from . import access, batch, selectors, services, states
 from .forms import GridReportForm, HotlineForm, MeetingForm
 from .models import Category, Channel, Satisfaction, Ticket, TicketEvent, Urgency
-from .states import OPEN, STATUS_LABELS, Status
+from .states import STATUS_LABELS, Status
 
 R = RoleCode
-OPEN_VALUES = [s.value for s in OPEN]
 
-# (key, label, filter) — the queues; each role sees the tabs that matter to it.
-QUEUES = {
-    "received": ("待派单", Q(status=Status.RECEIVED)),
-    "returned": ("退单待审", Q(status=Status.RETURNED)),
-    "extension": (
-        "延期申请",
-        Q(extension_requested_until__isnull=False, status=Status.IN_PROGRESS),
-    ),
-    "review": ("回访未满意", Q(status=Status.REVIEW)),
-    "todo": ("待接单", Q(status=Status.DISPATCHED)),
-    "doing": ("办理中", Q(status=Status.IN_PROGRESS)),
-    "callback": ("待回访", Q(status=Status.REPLIED)),
-    "due_today": ("今日到期", None),  # computed below
-    "overdue": ("已超时", Q(overdue_at__isnull=False, status__in=OPEN_VALUES)),
-    "escalated": ("超时升级", Q(escalated_at__isnull=False, status__in=OPEN_VALUES)),
-    "supervised": ("督办中", Q(is_supervised=True, status__in=OPEN_VALUES)),
-    "all": ("全部", Q()),
-}
+QUEUES = selectors.QUEUES
 ROLE_QUEUES = [
     (R.DISPATCHER, ["received", "returned", "extension", "review", "overdue", "supervised"]),
     (R.HANDLER, ["todo", "doing", "overdue"]),
-    (R.GRID_WORKER, ["todo", "doing"]),
+    (R.GRID_WORKER, ["grid", "todo", "doing"]),
     (R.INTAKE, ["callback", "received"]),
     (R.SUPERVISOR, ["due_today", "overdue", "escalated", "supervised"]),
 ]
@@ -64,17 +45,6 @@ def queues_for(user) -> list[str]:
         if user.is_superuser or user.has_role(role):
             keys += [k for k in names if k not in keys]
     return [*keys, "all"]
-
-
-def _queue_filter(key: str) -> Q:
-    if key == "due_today":
-        today = timezone.localdate()
-        start = timezone.make_aware(datetime.combine(today, time.min))
-        end = start + timedelta(days=1)
-        return Q(status=Status.DISPATCHED, accept_by__gte=start, accept_by__lt=end) | Q(
-            status=Status.IN_PROGRESS, reply_by__gte=start, reply_by__lt=end
-        )
-    return QUEUES[key][1]
 
 
 SORTS = [
@@ -92,66 +62,12 @@ def ticket_list(request):
     if current not in QUEUES:
         current = "all"
     tickets = access.visible_tickets(request.user).select_related("region", "main_unit", "category")
-    tickets = tickets.filter(_queue_filter(current))
-    q = request.GET.get("q", "").strip()[:100]
-    if q:
-        tickets = tickets.filter(selectors.search_q(q))
-    status = request.GET.get("status", "").strip()
-    if status in {s.value for s in Status}:
-        tickets = tickets.filter(status=status)
-    elif status:
-        messages.error(request, "状态参数不正确，已忽略")
-    for param, lookup in [("from", "received_at__gte"), ("to", "received_at__lt")]:
-        raw = request.GET.get(param, "").strip()
-        if not raw:
-            continue
-        try:
-            day = parse_date(raw) if len(raw) == 10 else None
-        except ValueError:  # well formed, but no such day (2026-13-01)
-            day = None
-        if day is None:
-            messages.error(request, f"日期“{raw[:20]}”不正确，应为 2026-12-01 的形式，已忽略")
-            continue
-        if param == "to":
-            day += timedelta(days=1)  # the end day is included
-        tickets = tickets.filter(**{lookup: timezone.make_aware(datetime.combine(day, time.min))})
-    unit = request.GET.get("unit", "").strip()
-    if unit and not unit.isdigit():
-        messages.error(request, "承办单位参数不正确，已忽略")
-        unit = ""
-    period = request.GET.get("period", "").strip()
-    if period:
-        try:
-            start, end = selectors.metrics.period_bounds(period)
-        except selectors.metrics.BadPeriod as exc:
-            messages.error(request, f"统计期不正确，已忽略：{exc}")
-            period = ""
-    measure = request.GET.get("measure", "").strip()
-    if measure and (measure not in selectors.MEASURES or not period):
-        messages.error(request, "统计口径参数不正确，已忽略")
-        measure = ""
-    if measure:
-        # the tickets behind a figure of the 三率 ranking: its unit's events in its period
-        tickets = tickets.filter(
-            pk__in=selectors.measured_tickets(measure, period, unit_id=int(unit) if unit else None)
-        )
-    else:
-        if unit:
-            tickets = tickets.filter(main_unit_id=unit)
-        if period:
-            tickets = tickets.filter(received_at__gte=start, received_at__lt=end)
-    channel = request.GET.get("channel", "").strip()
-    if channel in Channel.values:
-        tickets = tickets.filter(channel=channel)
-    elif channel:
-        messages.error(request, "受理渠道参数不正确，已忽略")
-    for param, lookup in [
-        ("category", "category__code__startswith"),
-        ("region", "region__path__contains"),
-    ]:
-        value = request.GET.get(param, "").strip()
-        if value:
-            tickets = tickets.filter(**{lookup: f"/{value}/" if param == "region" else value})
+    tickets = tickets.filter(selectors.queue_q(current, request.user))
+    search = selectors.search(tickets, request.GET)
+    tickets = search.tickets
+    for problem in search.problems:
+        messages.error(request, problem)
+    q, status, period, measure = search.q, search.status, search.period, search.measure
     sort = request.GET.get("sort", "")
     if sort not in dict(SORTS):
         sort = SORTS[0][0]
@@ -184,13 +100,20 @@ def ticket_list(request):
             "date_from": request.GET.get("from", "")[:10],
             "date_to": request.GET.get("to", "")[:10],
             "measure_period": period,
+            "may_batch": batch.may_batch(request.user),
+            "batch_units": visible(request.user, Unit.objects.filter(is_active=True)).order_by(
+                "region__code", "type__sort", "name"
+            )[:2000]
+            if batch.may_batch(request.user)
+            else [],
+            "back": request.get_full_path(),
         },
     )
 
 
 def available_actions(user, ticket: Ticket) -> list[str]:
     hidden = states.SYSTEM_ACTIONS
-    return [
+    found = [
         name
         for name in states.ACTIONS
         if name not in hidden
@@ -200,29 +123,55 @@ def available_actions(user, ticket: Ticket) -> list[str]:
         and not (name == "request_extension" and ticket.extension_requested_until is not None)
         and not (name == "supervise" and ticket.is_supervised)
         and not (name == "whistle_report" and not _whistled(user, ticket))
+        and not (name == "close_on_spot" and ticket.channel != Channel.GRID)
     ]
+    # a whistle needs someone to call; a request to whistle needs a township to ask
+    if "whistle" in found and not services.whistle_targets(user, ticket):
+        found.remove("whistle")
+    if "ask_whistle" in found and (
+        "whistle" in found
+        or not services.ask_targets(ticket)
+        or ticket.units.filter(role="asked", reported_at__isnull=True).exists()
+    ):
+        found.remove("ask_whistle")
+    return found
 
 
 def _whistled(user, ticket) -> bool:
+    own = access.unit_of(user)
     return (
-        bool(user.scope_unit_id)
-        and ticket.units.filter(
-            unit_id=user.scope_unit_id, role="whistle", reported_at__isnull=True
-        ).exists()
+        own is not None
+        and ticket.units.filter(unit_id=own, role="whistle", reported_at__isnull=True).exists()
     )
+
+
+NOTICES = [("supervise", "督办通知单"), ("whistle", "吹哨通知单")]
 
 
 def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed: str = "") -> dict:
     units = visible(request.user, Unit.objects.filter(is_active=True).select_related("type"))
     actions = available_actions(request.user, ticket)
+    kinds = set(
+        TicketEvent.objects.filter(ticket=ticket, action__in=["supervise", "whistle"]).values_list(
+            "action", flat=True
+        )
+    )
     dispatching = bool({"dispatch", "redispatch", "uphold_return"} & set(actions))
     advice = dispatch_selectors.advice(request.user, ticket)
     return {
         "ticket": ticket,
+        "notices": [(k, label) for k, label in NOTICES if k in kinds],
         "events": TicketEvent.objects.filter(ticket=ticket)
         .select_related("unit")
         .order_by("at", "id"),
         "co_units": [tu for tu in ticket.units.select_related("unit")],
+        "co_unit_ids": {tu.unit_id for tu in ticket.units.all() if tu.role == "co"},
+        "whistle_targets": services.whistle_targets(request.user, ticket)
+        if "whistle" in actions
+        else [],
+        "ask_targets": [u.name for u in services.ask_targets(ticket)]
+        if "ask_whistle" in actions
+        else [],
         "actions": actions,
         "labels": {name: a.label for name, a in states.ACTIONS.items()},
         "units": units.order_by("region__code", "type__sort", "name")[:2000],
@@ -272,6 +221,13 @@ def _unit(request, name="unit"):
     return int(value) if value.isdigit() else None
 
 
+def _units(request, name: str) -> list[int]:
+    values = request.POST.getlist(name)
+    if any(not v.strip().isdigit() for v in values):
+        raise ValidationError({name: "单位参数不正确"})
+    return [int(v) for v in values]
+
+
 def _category(request):
     code = request.POST.get("category", "").strip()
     if not code:
@@ -312,6 +268,8 @@ def _run(action: str, request, ticket):
     if action in ("dispatch", "redispatch", "uphold_return"):
         fn = getattr(services, action)
         kwargs = {"category": _category(request), "urgency": p.get("urgency") or None}
+        if p.get("co_units_given"):  # the form lists the co-handlers wanted, perhaps none
+            kwargs["co_units"] = _units(request, "co_units")
         return fn(u, ticket, _unit(request), reason=reason, **kwargs)
     calls = {
         "accept": lambda: services.accept(u, ticket),
@@ -324,14 +282,19 @@ def _run(action: str, request, ticket):
             u, ticket, p.get("approve") == "1", reason
         ),
         "supervise": lambda: services.supervise(u, ticket, reason),
+        "co_handle": lambda: services.set_co_units(
+            u, ticket, _units(request, "co_units"), reason=reason
+        ),
         "whistle": lambda: services.whistle(
             u,
             ticket,
-            [int(x) for x in p.getlist("units") if x.isdigit()],
+            _units(request, "units"),
             reason,
             hours=_hours(p.get("hours")),
         ),
         "whistle_report": lambda: services.whistle_report(u, ticket, p.get("report", "")),
+        "ask_whistle": lambda: services.ask_whistle(u, ticket, reason),
+        "close_on_spot": lambda: _close_on_spot(request, ticket),
         "note": lambda: services.note(u, ticket, p.get("text", "")),
         "attach": lambda: services.attach_photos(u, ticket, request.FILES.getlist("files")),
         "reply": lambda: services.reply(u, ticket, p.get("text", "")),
@@ -350,6 +313,14 @@ def _run(action: str, request, ticket):
         ),
     }
     return calls[action]()
+
+
+@transaction.atomic
+def _close_on_spot(request, ticket):
+    """The photo taken on the spot and the close, together or not at all."""
+    if request.FILES.getlist("files"):
+        services.attach_photos(request.user, ticket, request.FILES.getlist("files"))
+    return services.close_on_spot(request.user, ticket, request.POST.get("text", ""))
 
 
 def _merge_target(user, number: str) -> int:
@@ -551,6 +522,8 @@ def grid_report(request):
                     grid=grid,
                     address=data["address"],
                     photos=tuple(data["photos"]),
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
                 ),
                 handled_on_spot=data["on_spot"],
                 result=data["result"],

@@ -10,7 +10,8 @@
   document.addEventListener("input", function (event) {
     var input = event.target;
     if (!input.matches || !input.matches("input.unit-filter")) { return; }
-    var select = input.nextElementSibling, q = input.value;
+    var select = document.getElementById(input.dataset.for) || input.nextElementSibling;
+    var q = input.value;
     for (var i = 0; i < select.options.length; i++) {
       var option = select.options[i];
       option.hidden = Boolean(q) && option.text.indexOf(q) < 0;
@@ -24,6 +25,25 @@
       field.value = button.dataset.code;
     });
   });
+  // a patrol report may carry where the worker stands, if the browser and the worker allow it
+  var locate = document.getElementById("locate");
+  if (locate) {
+    locate.addEventListener("click", function () {
+      var status = document.getElementById("locate-status");
+      if (!navigator.geolocation) { status.textContent = "此浏览器不能定位"; return; }
+      status.textContent = "正在定位…";
+      navigator.geolocation.getCurrentPosition(function (where) {
+        document.getElementById(locate.dataset.lat).value = where.coords.latitude.toFixed(6);
+        document.getElementById(locate.dataset.lon).value = where.coords.longitude.toFixed(6);
+        status.textContent = "已附位置（精度约 " + Math.round(where.coords.accuracy) + " 米）";
+      }, function () {
+        status.textContent = "未能定位（未允许或没有信号），可只填写具体位置";
+      }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+    });
+  }
+  // the print button of a notice
+  var printButton = document.getElementById("print-page");
+  if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
   // a survey slip's QR code opens /vote/#CODE: the code fills the field, and leaves the
   // address (a fragment never reaches the server or its logs)
   var code = document.getElementById("id_code");

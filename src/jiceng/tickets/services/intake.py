@@ -13,9 +13,10 @@ from jiceng.core import crypto, files
 from jiceng.core.errors import ServiceError
 from jiceng.core.text import clean_text
 from jiceng.orgs import access as org_access
+from jiceng.orgs.models import Unit
 from jiceng.regions.models import Grid, Region
 
-from .. import access
+from .. import access, states
 from ..models import (
     Category,
     Channel,
@@ -27,6 +28,7 @@ from ..models import (
 )
 from ..states import Status
 from .base import (
+    Conflict,
     _event,
     _lock,
     _notify,
@@ -445,52 +447,60 @@ def record_meeting(
 def report_from_grid(
     actor, intake: Intake, *, handled_on_spot: bool = False, result: str = ""
 ) -> Ticket:
-    """A grid worker's patrol finding. A small matter handled on the spot is received,
-    dispatched to the worker's own unit, accepted, answered and closed in one go."""
+    """A grid worker's patrol finding. A small matter settled on the spot (with a photo) is
+    received and closed on the spot in one transaction (`close_on_spot`); any other goes to
+    dispatch like every request."""
     access.check(actor, "receive")
-    if actor.scope_unit_id is None and handled_on_spot:
-        raise ValidationError({"handled_on_spot": "只有所属单位的网格员可以现场办结"})
-    if handled_on_spot:
-        result = _required_text(result, "result", "现场处置情况")
     intake.channel = Channel.GRID
+    if handled_on_spot:
+        if access.unit_of(actor) is None:
+            raise ValidationError(
+                {"handled_on_spot": "您的账号没有所属单位或网格员任职，不能现场办结"}
+            )
+        result = _required_text(result, "result", "现场处置情况")
+        if not intake.photos:
+            raise ValidationError({"photos": "现场办结须附至少一张现场照片"})
     with transaction.atomic():
         ticket, _ = receive(actor, intake, auto_dispatch=not handled_on_spot)
-        if not handled_on_spot:
-            return ticket
-        at = ticket.received_at
-        unit = actor.scope_unit
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        ticket.status, ticket.main_unit, ticket.accept_by = Status.DISPATCHED, unit, at
-        ticket.reply_by = at
-        ticket.save(update_fields=["status", "main_unit", "accept_by", "reply_by", "updated_at"])
-        _event(
-            ticket,
-            "dispatch",
-            actor,
-            Status.RECEIVED,
-            at=at,
-            unit=unit,
-            due_at=at,
-            data={"on_spot": True, "reply_by": at.isoformat()},
-        )
-        ticket.status, ticket.accepted_at = Status.IN_PROGRESS, at
-        ticket.save(update_fields=["status", "accepted_at", "updated_at"])
-        _event(ticket, "accept", actor, Status.DISPATCHED, at=at, unit=unit, data={"on_time": True})
-        ticket.status, ticket.replied_at, ticket.reply = Status.REPLIED, at, result
-        ticket.save(update_fields=["status", "replied_at", "reply", "updated_at"])
-        _event(
-            ticket,
-            "reply",
-            actor,
-            Status.IN_PROGRESS,
-            at=at,
-            unit=unit,
-            reason=result,
-            data={"on_time": True},
-        )
-        ticket.status, ticket.closed_at = Status.CLOSED, at
-        ticket.save(update_fields=["status", "closed_at", "updated_at"])
-        _event(ticket, "close", actor, Status.REPLIED, at=at, unit=unit, reason="网格员现场办结")
+        if handled_on_spot:
+            ticket = close_on_spot(actor, ticket, result, at=ticket.received_at)
+    return ticket
+
+
+@transaction.atomic
+def close_on_spot(actor, ticket, result: str, *, at: datetime | None = None) -> Ticket:
+    """现场办结: a grid worker of the unit closes their own patrol finding, which must carry a
+    photo. The unit becomes the main unit; there is no dispatch, so 响应率 never counts it,
+    and no callback. It is counted apart as 现场办结."""
+    ticket = _lock(actor, ticket, "close_on_spot")
+    result = _required_text(result, "result", "现场处置情况")
+    if ticket.channel != Channel.GRID:
+        raise Conflict("not_a_patrol_report", "只有网格员巡查上报的事项可以现场办结")
+    unit = Unit.objects.get(pk=access.unit_of(actor))
+    if ticket.created_by_id and ticket.created_by_id != actor.pk:
+        filer = access.unit_of(ticket.created_by)
+        if filer != unit.pk:
+            raise Conflict("not_your_report", "只能现场办结本单位网格员上报的事项")
+    if not ticket.photos.exists():
+        raise ValidationError({"photos": "现场办结须附至少一张现场照片"})
+    at, old = _now(at), ticket.status
+    ticket.status = states.target("close_on_spot", old)
+    ticket.main_unit = unit
+    ticket.replied_at = ticket.closed_at = at
+    ticket.reply = result
+    ticket.save(
+        update_fields=["status", "main_unit", "replied_at", "closed_at", "reply", "updated_at"]
+    )
+    _event(
+        ticket,
+        "close_on_spot",
+        actor,
+        old,
+        at=at,
+        unit=unit,
+        reason=result,
+        data={"on_spot": True, "photos": ticket.photos.count()},
+    )
     return ticket
 
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 from jiceng.core.errors import ServiceError
 from jiceng.core.redact import redact
 from jiceng.core.text import clean_text
-from jiceng.orgs.models import Unit
+from jiceng.orgs import whistling
+from jiceng.orgs.models import RoleCode as R
+from jiceng.orgs.models import Unit, WhistleRule
 
 from .. import access, deadlines, residents, states
 from ..models import (
@@ -74,15 +76,7 @@ def _assign(
             "updated_at",
         ]
     )
-    co_ids = []
-    if co_units is not None:
-        TicketUnit.objects.filter(ticket=ticket, role=TicketUnit.Role.CO).delete()
-        for co in co_units:
-            co = _unit_for(actor, co, "co_units")
-            if co.pk == unit.pk:
-                raise ValidationError({"co_units": "协办单位不能与主办单位相同"})
-            TicketUnit.objects.get_or_create(ticket=ticket, unit=co, role=TicketUnit.Role.CO)
-            co_ids.append(co.pk)
+    co = _change_co_units(actor, ticket, co_units)
     _event(
         ticket,
         action,
@@ -97,7 +91,7 @@ def _assign(
             "provisional": provisional,
             "urgency": ticket.urgency,
             "category": ticket.category.code if ticket.category_id else None,
-            "co_units": co_ids,
+            **co,
             **(data or {}),
         },
     )
@@ -114,6 +108,63 @@ def _assign(
         + ("（时限按法定节假日暂定，官方放假安排公布后重算）" if provisional else ""),
         unit=unit,
     )
+    return ticket
+
+
+def _change_co_units(actor, ticket: Ticket, wanted) -> dict:
+    """Make the ticket's co-handlers `wanted` (None: keep them) and say what it now has: the
+    event's `co_units` is always the ticket's own list. The main unit is never its own
+    co-handler: a co-handler made main unit leaves the list."""
+    rows = TicketUnit.objects.filter(ticket=ticket, role=TicketUnit.Role.CO)
+    before = set(rows.values_list("unit_id", flat=True))
+    if wanted is None:
+        after = before - {ticket.main_unit_id}
+    else:
+        after = set()
+        for item in wanted:
+            co = _unit_for(actor, item, "co_units")
+            if co.pk == ticket.main_unit_id:
+                raise ValidationError({"co_units": "协办单位不能与主办单位相同"})
+            after.add(co.pk)
+    rows.exclude(unit_id__in=after).delete()
+    TicketUnit.objects.bulk_create(
+        [TicketUnit(ticket=ticket, unit_id=pk, role=TicketUnit.Role.CO) for pk in after - before]
+    )
+    return {
+        "co_units": sorted(after),
+        "added": sorted(after - before),
+        "removed": sorted(before - after),
+    }
+
+
+@transaction.atomic
+def set_co_units(actor, ticket, units, *, reason: str = "", at: datetime | None = None) -> Ticket:
+    """调整协办: add or remove co-handlers of a ticket being handled, as one event."""
+    ticket = _lock(actor, ticket, "co_handle")
+    change = _change_co_units(actor, ticket, list(units or []))
+    if not change["added"] and not change["removed"]:
+        raise Conflict("co_units_unchanged", "协办单位没有变化")
+    at, old = _now(at), ticket.status
+    ticket.save(update_fields=["updated_at"])
+    _event(
+        ticket,
+        "co_handle",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        reason=reason.strip(),
+        data=change,
+    )
+    for co in Unit.objects.filter(pk__in=change["added"]):
+        _notify(
+            "co_handle",
+            ticket,
+            f"协办：{ticket.title}",
+            f"工单 {ticket.number} 请贵单位协助{ticket.main_unit.name if ticket.main_unit_id else ''}办理。"
+            + (f"说明：{reason.strip()}" if reason.strip() else ""),
+            unit=co,
+        )
     return ticket
 
 
@@ -387,7 +438,7 @@ def whistle(
     report_by = deadlines.add(deadlines.load_calendar(), at, hours, "work_hours")
     called = []
     for item in units:
-        unit = _unit_for(actor, item, "units")
+        unit = _whistle_target(actor, item)
         if unit.pk == ticket.main_unit_id:
             raise ValidationError({"units": "不能向主办单位自身吹哨"})
         if TicketUnit.objects.filter(
@@ -408,6 +459,11 @@ def whistle(
             f"工单 {ticket.number} 需要贵单位于 {timezone.localtime(report_by):%Y-%m-%d %H:%M} 前报到。事由：{reason}",
             unit=unit,
         )
+    # a township that was asked to whistle (提请吹哨) has answered by whistling
+    own = access.unit_of(actor)
+    answered = TicketUnit.objects.filter(
+        ticket=ticket, unit_id=own, role=TicketUnit.Role.ASKED, reported_at__isnull=True
+    ).update(reported_at=at, report=f"已吹哨：{'、'.join(u.name for u in called)}")
     ticket.save(update_fields=["updated_at"])
     _event(
         ticket,
@@ -418,7 +474,97 @@ def whistle(
         unit=ticket.main_unit,
         due_at=report_by,
         reason=reason,
-        data={"units": [u.pk for u in called]},
+        data={
+            "units": [u.pk for u in called],
+            "by_unit": own,
+            **({"answers_ask": True} if answered else {}),
+        },
+    )
+    return ticket
+
+
+def _whistle_target(actor, item) -> Unit:
+    """A unit `actor` may call in: anyone in a dispatcher's scope; for a unit, whom the
+    吹哨规则 let its kind of unit call (a township: its county's departments and companies)."""
+    if actor is None or actor.is_superuser or actor.has_role(R.DISPATCHER):
+        return _unit_for(actor, item, "units")
+    pk = item.pk if isinstance(item, Unit) else item
+    own = Unit.objects.select_related("type", "region").filter(pk=access.unit_of(actor)).first()
+    found = whistling.targets(own, WhistleRule.Mode.CALL).filter(pk=pk).first()
+    if found is None:
+        raise ValidationError(
+            {
+                "units": "该单位不在贵单位可吹哨的范围内（见吹哨规则：乡镇、街道可召集本县市的部门和公共服务企业）"
+            }
+        )
+    return found
+
+
+def whistle_targets(actor, ticket: Ticket) -> list[Unit]:
+    """The units the whistle form offers `actor` on `ticket`."""
+    if actor.is_superuser or actor.has_role(R.DISPATCHER):
+        from jiceng.orgs.access import visible
+
+        units = visible(actor, Unit.objects.filter(is_active=True).select_related("type"))
+        units = units.filter(
+            type__category__in=["department", "public_service", "township"]
+        ).order_by("region__code", "type__sort", "name")
+        return list(units.exclude(pk=ticket.main_unit_id)[:2000])
+    own = Unit.objects.select_related("type", "region").filter(pk=access.unit_of(actor)).first()
+    return list(whistling.targets(own, WhistleRule.Mode.CALL).exclude(pk=ticket.main_unit_id))
+
+
+def ask_targets(ticket: Ticket) -> list[Unit]:
+    """Whom the unit holding `ticket` may ask to whistle: its township, by the rules."""
+    if not ticket.main_unit_id:
+        return []
+    own = Unit.objects.select_related("type", "region").get(pk=ticket.main_unit_id)
+    return list(whistling.targets(own, WhistleRule.Mode.ASK))
+
+
+@transaction.atomic
+def ask_whistle(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
+    """提请吹哨: a community or village cannot call a department in; it asks its township,
+    which sees the ticket from then on and whistles (or not) within a working day."""
+    ticket = _lock(actor, ticket, "ask_whistle")
+    reason = _required_text(reason, "reason", "提请事由")
+    asked = ask_targets(ticket)
+    if not asked:
+        raise Conflict(
+            "no_whistle_rule", "贵单位没有可提请吹哨的乡镇（街道）：请管理员检查吹哨规则"
+        )
+    if TicketUnit.objects.filter(
+        ticket=ticket, role=TicketUnit.Role.ASKED, reported_at__isnull=True
+    ).exists():
+        raise Conflict("already_asked", "已提请吹哨，乡镇（街道）尚未回应")
+    at, old = _now(at), ticket.status
+    answer_by = deadlines.add(deadlines.load_calendar(), at, DEFAULT_WHISTLE_HOURS, "work_hours")
+    for unit in asked:
+        TicketUnit.objects.update_or_create(
+            ticket=ticket,
+            unit=unit,
+            role=TicketUnit.Role.ASKED,
+            defaults={"report_by": answer_by, "reported_at": None, "report": ""},
+        )
+        _notify(
+            "ask_whistle",
+            ticket,
+            f"提请吹哨：{ticket.title}",
+            f"{ticket.main_unit.name}提请贵单位就工单 {ticket.number} 吹哨召集部门，"
+            f"请于 {timezone.localtime(answer_by):%Y-%m-%d %H:%M} 前处理。事由：{reason}",
+            unit=unit,
+        )
+    ticket.save(update_fields=["updated_at"])
+    _event(
+        ticket,
+        "ask_whistle",
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit,
+        due_at=answer_by,
+        reason=reason,
+        data={"units": [u.pk for u in asked]},
     )
     return ticket
 
@@ -431,7 +577,7 @@ def whistle_report(actor, ticket, report: str, *, at: datetime | None = None) ->
         TicketUnit.objects.select_for_update()
         .filter(
             ticket=ticket,
-            unit_id=actor.scope_unit_id,
+            unit_id=access.unit_of(actor),
             role=TicketUnit.Role.WHISTLE,
             reported_at__isnull=True,
         )
