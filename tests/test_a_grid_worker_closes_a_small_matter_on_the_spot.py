@@ -39,7 +39,7 @@ def report(client, world, **extra):
 
 
 def test_a_grid_worker_scoped_to_a_place_closes_on_the_spot_with_a_photo(world, walker):
-    user, client = walker
+    _user, client = walker
     answer = report(
         client,
         world,
@@ -65,14 +65,14 @@ def test_a_grid_worker_scoped_to_a_place_closes_on_the_spot_with_a_photo(world, 
 
 
 def test_a_matter_closed_on_the_spot_never_counts_in_the_response_rate(world, walker):
-    user, client = walker
+    _user, client = walker
     report(client, world, on_spot="on", result="当场清理", photos=[factories.photo()])
     counts = selectors.rate_counts("2026")
     assert all(c.dispatched == 0 and c.on_time == 0 for c in counts)
 
 
 def test_without_a_photo_nothing_is_saved_and_the_error_is_by_the_field(world, walker):
-    user, client = walker
+    _user, client = walker
     answer = report(client, world, on_spot="on", result="当场清理")
     assert answer.status_code == 200
     assert "现场办结须附至少一张现场照片" in answer.content.decode()
@@ -80,7 +80,7 @@ def test_without_a_photo_nothing_is_saved_and_the_error_is_by_the_field(world, w
 
 
 def test_another_grid_worker_of_the_unit_closes_a_colleagues_report(world, walker):
-    user, client = walker
+    user, _client = walker
     ticket = services.report_from_grid(
         user,
         services.Intake(
@@ -127,7 +127,7 @@ def test_a_residents_request_cannot_be_closed_on_the_spot(world, walker):
 
 
 def test_the_phone_view_lists_the_grids_open_tickets(world, walker):
-    user, client = walker
+    _user, client = walker
     mine = factories.ticket(world["jiashun"], grid=world["jiashun_grid"], title="路面积水")
     other_grid = factories.grid(world["jiashun"], 2)
     elsewhere = factories.ticket(world["jiashun"], grid=other_grid, title="垃圾满溢")
@@ -140,7 +140,7 @@ def test_the_phone_view_lists_the_grids_open_tickets(world, walker):
 
 
 def test_the_api_closes_on_the_spot_only_with_a_photo(world, walker):
-    user, client = walker
+    _user, client = walker
     refused = client.post(
         "/api/v1/grid-reports",
         {
