@@ -6,6 +6,7 @@ from jiceng.api import api
 from jiceng.core import observe
 from jiceng.core import views as core_views
 from jiceng.dashboards import views as dashboard_views
+from jiceng.dispatch import views as dispatch_views
 from jiceng.evaluation import files as evaluation_files
 from jiceng.evaluation import views as evaluation_views
 from jiceng.regions import views as region_views
@@ -47,7 +48,7 @@ urlpatterns = [
     path("work/tickets/batch/", ticket_batch.batch, name="work-batch"),
     path("work/tickets/export.xlsx", ticket_records.export, name="work-export"),
     path("work/tickets/<int:pk>/notice/<str:kind>/", ticket_records.notice, name="work-notice"),
-    path("work/tickets/suggest/", workbench.suggest, name="work-suggest"),
+    path("work/tickets/suggest/", dispatch_views.suggest, name="work-suggest"),
     path("work/meetings/new/", workbench.new_meeting, name="work-meeting"),
     path("work/grid-report/", workbench.grid_report, name="work-grid-report"),
     path("work/tickets/<int:pk>/", workbench.ticket_detail, name="work-ticket"),

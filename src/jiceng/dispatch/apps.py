@@ -19,6 +19,25 @@ class DispatchConfig(AppConfig):
         access.register(Example, by_ticket)
         access.register(Suggestion, by_ticket)
 
+        # the model's part in a ticket's life, through the hooks `tickets` calls
+        from jiceng.tickets import hooks
+
+        from . import selectors, services
+
+        hooks.register("advise", services.advise)
+        hooks.register("received", services.record)
+        hooks.register(
+            "after_received",
+            lambda ticket, suggestion, advice: (
+                services.auto_dispatch(ticket, suggestion, advice)
+                if suggestion.model_version_id
+                else False
+            ),
+        )
+        hooks.register("assigned", services.learn)
+        hooks.register("advice", selectors.advice)
+        hooks.register("similar_open", selectors.similar_open)
+
         from django.db.models.signals import post_delete, post_save
 
         from jiceng.orgs.models import Unit, UnitType

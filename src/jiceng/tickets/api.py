@@ -12,8 +12,6 @@ from ninja.pagination import paginate
 from jiceng.core import files
 from jiceng.core.errors import ServiceError
 from jiceng.core.pagination import Page
-from jiceng.orgs.access import visible
-from jiceng.orgs.models import Unit
 from jiceng.regions.models import Grid, Region
 
 from . import metrics, selectors, services
@@ -36,7 +34,6 @@ from .schemas import (
     RatesOut,
     ReasonIn,
     ReportIn,
-    SuggestionOut,
     TextIn,
     TicketBrief,
     TicketIn,
@@ -192,33 +189,6 @@ def get_ticket(request, ticket_id: int):
 def list_events(request, ticket_id: int):
     ticket = _ticket(request, ticket_id)
     return TicketEvent.objects.filter(ticket=ticket).select_related("unit").order_by("at", "id")
-
-
-@router.get(
-    "/tickets/{ticket_id}/suggestion",
-    response=SuggestionOut,
-    summary="智能派单建议（分类与承办单位）",
-)
-def get_suggestion(request, ticket_id: int):
-    from jiceng.dispatch.models import Suggestion
-
-    ticket = _ticket(request, ticket_id)
-    found = Suggestion.objects.filter(ticket=ticket).select_related("model_version", "unit").first()
-    if found is None:
-        return {"categories": []}
-    unit = found.unit
-    if unit is not None and not visible(request.user, Unit.objects.filter(pk=unit.pk)).exists():
-        unit = None
-    return {
-        "model_version": found.model_version.version if found.model_version else None,
-        "categories": [
-            {"code": t["code"], "name": t["name"], "probability": t["p"]} for t in found.top
-        ],
-        "unit": unit,
-        "route": found.route if unit is not None else "",
-        "auto_dispatched": found.auto_dispatched,
-        "problem": found.problem,
-    }
 
 
 @router.get("/tickets/{ticket_id}/phone", response=PhoneOut, summary="诉求人完整电话（查看留痕）")

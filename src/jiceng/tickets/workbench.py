@@ -2,6 +2,8 @@
 user may take, and the hotline intake form. Thin: parse, fetch through access, call the
 service, render."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,12 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.redact import redact
-from jiceng.dispatch import selectors as dispatch_selectors
 from jiceng.orgs.access import visible
 from jiceng.orgs.models import RoleCode, Unit
 from jiceng.regions.models import Grid
 
-from . import access, batch, selectors, services, states
+from . import access, batch, hooks, selectors, services, states
 from .forms import GridReportForm, HotlineForm, MeetingForm
 from .models import Category, Channel, Satisfaction, Ticket, TicketEvent, Urgency
 from .states import STATUS_LABELS, Status
@@ -145,6 +146,9 @@ def _whistled(user, ticket) -> bool:
     )
 
 
+# the ticket page without a dispatch app: no suggestion, no routed unit
+NO_ADVICE = SimpleNamespace(suggestion=None, top=[], unit=None, reason="")
+
 NOTICES = [("supervise", "督办通知单"), ("whistle", "吹哨通知单")]
 
 
@@ -157,7 +161,7 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
         )
     )
     dispatching = bool({"dispatch", "redispatch", "uphold_return"} & set(actions))
-    advice = dispatch_selectors.advice(request.user, ticket)
+    advice = hooks.call("advice", request.user, ticket, default=NO_ADVICE)
     return {
         "ticket": ticket,
         "notices": [(k, label) for k, label in NOTICES if k in kinds],
@@ -185,7 +189,7 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
         "errors": errors or {},
         "failed": failed,
         "may_read_phone": access.may(request.user, "read_phone", ticket),
-        "similar": dispatch_selectors.similar_open(request.user, ticket)
+        "similar": hooks.call("similar_open", request.user, ticket, default=[])
         if "merge" in actions
         else [],
         # what the moderator starts from: the published text, or the resident's, redacted
@@ -397,32 +401,6 @@ def new_ticket(request):
             return redirect("work-ticket", ticket.pk)
     categories = Category.objects.filter(is_active=True, level__lte=2).order_by("code")
     return render(request, "tickets/work/new.html", {"form": form, "categories": categories})
-
-
-@login_required
-@require_POST
-def suggest(request):
-    """While a request is typed in: the model's likely categories and open tickets nearby that
-    say the same (an htmx fragment under the text box)."""
-    from jiceng.dispatch import services as dispatch_services
-    from jiceng.regions.models import Region
-
-    if not access.may(request.user, "receive"):
-        return HttpResponse(status=403)
-    text = (request.POST.get("content") or "").strip()[:5000]
-    context = {"top": [], "similar": [], "problem": ""}
-    if len(text) >= 6:
-        try:
-            _version, top = dispatch_services.predict(text)
-            context["top"] = [dict(t, percent=round(100 * t["p"])) for t in top if t["code"]]
-        except LookupError:
-            context["problem"] = "尚未训练派单模型"
-        except Exception:  # a broken model: the form works on, without suggestions
-            context["problem"] = "派单模型暂不可用"
-        code = request.POST.get("village") or request.POST.get("township") or ""
-        region = Region.objects.filter(code=code).first() if code else None
-        context["similar"] = dispatch_selectors.similar_to_text(request.user, text, region)
-    return render(request, "tickets/work/_suggest.html", context)
 
 
 MATTER_ROWS = 5

@@ -16,7 +16,7 @@ from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Grid, Region
 
-from .. import access, states
+from .. import access, hooks, states
 from ..models import (
     Category,
     Channel,
@@ -245,11 +245,9 @@ def receive(
     advice = None
     if suggest and existing is None:
         # The dispatch model reads before the transaction (never raises); its suggestion is
-        # one insert in it; a confident one dispatches after it, as its own change.
-        from jiceng.dispatch import services as dispatch_services
-
-        advice = dispatch_services.advise(
-            f"{clean['title']}\n{clean['content']}", intake.category, intake.region
+        # one insert in it; a confident one dispatches after it, as its own change (hooks).
+        advice = hooks.call(
+            "advise", f"{clean['title']}\n{clean['content']}", intake.category, intake.region
         )
     fields = {
         "channel": intake.channel,
@@ -304,9 +302,9 @@ def receive(
                         received_text(ticket),
                         recipient=ticket.requester_phone,
                     )
-                suggestion = dispatch_services.record(ticket, advice) if advice else None
-            if suggestion is not None and auto_dispatch and suggestion.model_version_id:
-                dispatch_services.auto_dispatch(ticket, suggestion, advice)
+                suggestion = hooks.call("received", ticket, advice) if advice else None
+            if suggestion is not None and auto_dispatch:
+                hooks.call("after_received", ticket, suggestion, advice)
             return ticket, True
         except IntegrityError:
             if key:  # the same key came first (a retry, or a racing twin): its ticket

@@ -16,7 +16,7 @@ from jiceng.orgs import whistling
 from jiceng.orgs.models import RoleCode as R
 from jiceng.orgs.models import Unit, WhistleRule
 
-from .. import access, deadlines, residents, states
+from .. import access, deadlines, hooks, residents, states
 from ..models import (
     Category,
     PhoneRead,
@@ -97,9 +97,7 @@ def _assign(
     )
     if actor is not None and ticket.category_id:
         # A person chose (or kept) the category: the dispatch model learns from it.
-        from jiceng.dispatch.services import learn
-
-        learn(actor, ticket)
+        hooks.call("assigned", actor, ticket)
     _notify(
         "dispatched",
         ticket,
