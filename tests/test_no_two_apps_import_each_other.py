@@ -56,7 +56,7 @@ def imports() -> dict[str, dict[str, set[str]]]:
                 if parts[0] != "jiceng" or len(parts) < 2:
                     continue
                 target = (
-                    app_of(tuple(parts[1:]) + ("x",))
+                    app_of((*tuple(parts[1:]), "x"))
                     if len(parts) > 2
                     else (parts[1] if (SRC / parts[1]).is_dir() else PROJECT)
                 )
