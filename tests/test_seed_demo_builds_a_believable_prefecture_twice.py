@@ -42,7 +42,7 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys, monkey
     assert Person.objects.filter(posts__source="回引").exists()
     # One login per role, and a second assessor (who reviews what the first computes), with
     # their passwords printed.
-    assert user == len(DEMO_ACCOUNTS) == 9
+    assert user == len(DEMO_ACCOUNTS) == 10
     for username, *_ in DEMO_ACCOUNTS:
         password = f"{username}-2026"
         assert f"{username}" in out and password in out

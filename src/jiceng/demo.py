@@ -314,6 +314,8 @@ DEMO_ACCOUNTS = [
     ("dispatcher", "dispatcher", "region", "652301000000"),
     ("intake", "intake", "region", "652301000000"),
     ("handler", "handler", "unit", "652301004012"),
+    # 建国路街道办事处: whistles 昌吉市's departments, and answers its communities' requests to
+    ("street", "handler", "unit", "652301004000"),
     ("grid", "grid_worker", "region", "652301004012"),
 ]
 
@@ -344,7 +346,11 @@ def _person_for(role_code: str, code: str, username: str) -> Person | None:
     """Bind the handler and grid-worker logins to real demo people; others get their own."""
     taken = User.objects.filter(person__isnull=False).values("person_id")
     if role_code == "handler":
-        return Person.objects.filter(code=f"P-{code}-handler").exclude(pk__in=taken).first()
+        return (
+            Person.objects.filter(code__in=[f"P-{code}-handler", f"P-{code}-1"])
+            .exclude(pk__in=taken)
+            .first()
+        )
     if role_code == "grid_worker":
         return Person.objects.filter(code=f"P-{code}-01").exclude(pk__in=taken).first()
     region = Region.objects.get(code=code)
