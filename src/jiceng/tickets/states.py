@@ -60,10 +60,12 @@ class Action:
     label: str  # Chinese name, shown in the history and in error messages
     sources: frozenset[Status]
     target: Status | None  # None: stays where it is
+    # an action whose outcome decides where it leads (the callback: closed, or up for review)
+    outcomes: frozenset[Status] = frozenset()
 
 
-def _a(label: str, sources, target: Status | None) -> Action:
-    return Action(label, frozenset(sources), target)
+def _a(label: str, sources, target: Status | None, outcomes=()) -> Action:
+    return Action(label, frozenset(sources), target, frozenset(outcomes))
 
 
 ACTIONS: dict[str, Action] = {
@@ -86,7 +88,8 @@ ACTIONS: dict[str, Action] = {
     "note": _a("办理记录", OPEN, None),
     "attach": _a("上传照片", OPEN, None),
     "reply": _a("答复", [Status.IN_PROGRESS], Status.REPLIED),
-    "callback": _a("回访", [Status.REPLIED], None),  # → CLOSED or REVIEW, by the answer
+    # solved and not 不满意 closes the ticket; any other answer puts it up for review
+    "callback": _a("回访", [Status.REPLIED], None, [Status.CLOSED, Status.REVIEW]),
     "reopen": _a("重办", [Status.REVIEW], Status.IN_PROGRESS),
     "close": _a("办结", [Status.REPLIED, Status.REVIEW], Status.CLOSED),
     # a grid worker's own patrol finding, settled on the spot with a photo: no dispatch, so it
@@ -111,7 +114,7 @@ ASSIGNING = frozenset({"dispatch", "redispatch", "uphold_return"})
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     status: frozenset(
         {a.target for a in ACTIONS.values() if status in a.sources and a.target is not None}
-        | ({Status.CLOSED, Status.REVIEW} if status == Status.REPLIED else set())
+        | {o for a in ACTIONS.values() if status in a.sources for o in a.outcomes}
     )
     for status in Status
 }
@@ -121,6 +124,12 @@ def allowed(action: str, status: Status | str) -> bool:
     return Status(status) in ACTIONS[action].sources
 
 
-def target(action: str, status: Status | str) -> Status:
+def target(action: str, status: Status | str, outcome: Status | None = None) -> Status:
+    """Where `action` from `status` leads. An action with outcomes needs the one that happened,
+    and it must be one of them; any other action's target is the table's."""
     act = ACTIONS[action]
+    if act.outcomes:
+        if outcome not in act.outcomes:
+            raise ValueError(f"{action} leads to one of {sorted(act.outcomes)}, not {outcome}")
+        return Status(outcome)
     return act.target if act.target is not None else Status(status)

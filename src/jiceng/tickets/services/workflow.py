@@ -232,7 +232,7 @@ def accept(actor, ticket, *, at: datetime | None = None) -> Ticket:
     ticket = _lock(actor, ticket, "accept")
     at, old = _now(at), ticket.status
     due = deadlines.latest_due(ticket, "accept")
-    ticket.status, ticket.accepted_at = Status.IN_PROGRESS, at
+    ticket.status, ticket.accepted_at = states.target("accept", old), at
     ticket.overdue_at = ticket.escalated_at = None
     ticket.save(update_fields=["status", "accepted_at", "overdue_at", "escalated_at", "updated_at"])
     _event(
@@ -253,7 +253,7 @@ def return_ticket(actor, ticket, reason: str, *, at: datetime | None = None) -> 
     ticket = _lock(actor, ticket, "return")
     reason = _required_text(reason, "reason", "退单理由", 4)
     at, old = _now(at), ticket.status
-    ticket.status = Status.RETURNED
+    ticket.status = states.target("return", old)
     ticket.save(update_fields=["status", "updated_at"])
     _event(ticket, "return", actor, old, at=at, unit=ticket.main_unit, reason=reason)
     return ticket
@@ -296,7 +296,7 @@ def reject_return(actor, ticket, reason: str, *, at: datetime | None = None) -> 
     ticket = _lock(actor, ticket, "reject_return")
     reason = _required_text(reason, "reason", "驳回理由")
     at, old = _now(at), ticket.status
-    ticket.status = Status.DISPATCHED
+    ticket.status = states.target("reject_return", old)
     ticket.save(update_fields=["status", "updated_at"])
     _event(
         ticket,
@@ -619,7 +619,7 @@ def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
     text = _required_text(text, "text", "答复内容", 5)
     at, old = _now(at), ticket.status
     due = deadlines.latest_due(ticket, "reply")
-    ticket.status, ticket.replied_at, ticket.reply = Status.REPLIED, at, text
+    ticket.status, ticket.replied_at, ticket.reply = states.target("reply", old), at, text
     ticket.overdue_at = ticket.escalated_at = None
     ticket.save(
         update_fields=["status", "replied_at", "reply", "overdue_at", "escalated_at", "updated_at"]
@@ -684,7 +684,8 @@ def callback(
         raise ValidationError(errors)
     at, old = _now(at), ticket.status
     good = bool(solved) and satisfaction != Satisfaction.UNSATISFIED
-    ticket.status = Status.CLOSED if good else Status.REVIEW
+    # the answer decides where the callback leads: one of the table's two outcomes
+    ticket.status = states.target("callback", old, Status.CLOSED if good else Status.REVIEW)
     ticket.solved, ticket.satisfaction = bool(solved), satisfaction
     fields = ["status", "solved", "satisfaction", "updated_at"]
     if good:
@@ -731,7 +732,7 @@ def reopen(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
         ticket.category, ticket.urgency, at
     )
     ticket.clocks_started_at = at
-    ticket.status = Status.IN_PROGRESS
+    ticket.status = states.target("reopen", old)
     ticket.replied_at = None
     ticket.overdue_at = ticket.escalated_at = None
     ticket.save(
@@ -772,7 +773,7 @@ def close(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
     ticket = _lock(actor, ticket, "close")
     reason = _required_text(reason, "reason", "办结说明")
     at, old = _now(at), ticket.status
-    ticket.status, ticket.closed_at = Status.CLOSED, at
+    ticket.status, ticket.closed_at = states.target("close", old), at
     ticket.save(update_fields=["status", "closed_at", "updated_at"])
     _event(ticket, "close", actor, old, at=at, unit=ticket.main_unit, reason=reason)
     return ticket
@@ -791,7 +792,8 @@ def merge(actor, ticket, into, reason: str = "", *, at: datetime | None = None) 
     if target.status == Status.MERGED:
         raise ValidationError({"into": "目标工单本身已被合并，请选择它所并入的工单"})
     at, old = _now(at), ticket.status
-    ticket.status, ticket.duplicate_of, ticket.closed_at = Status.MERGED, target, at
+    ticket.status, ticket.duplicate_of = states.target("merge", old), target
+    ticket.closed_at = at
     ticket.save(update_fields=["status", "duplicate_of", "closed_at", "updated_at"])
     _event(
         ticket,
