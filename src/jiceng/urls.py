@@ -13,8 +13,8 @@ from jiceng.regions import views as region_views
 from jiceng.tickets import batch as ticket_batch
 from jiceng.tickets import photos as ticket_photos
 from jiceng.tickets import record_views as ticket_records
+from jiceng.tickets import theme_views, workbench
 from jiceng.tickets import views as ticket_views
-from jiceng.tickets import workbench
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -46,6 +46,10 @@ urlpatterns = [
     path("work/tickets/", workbench.ticket_list, name="work-tickets"),
     path("work/tickets/new/", workbench.new_ticket, name="work-new"),
     path("work/tickets/batch/", ticket_batch.batch, name="work-batch"),
+    path("work/themes/", theme_views.theme_list, name="theme-list"),
+    path("work/themes/new/", theme_views.theme_new, name="theme-new"),
+    path("work/themes/<int:pk>/", theme_views.theme_detail, name="theme-detail"),
+    path("work/themes/<int:pk>/<str:action>/", theme_views.theme_act, name="theme-act"),
     path("work/tickets/export.xlsx", ticket_records.export, name="work-export"),
     path("work/tickets/<int:pk>/notice/<str:kind>/", ticket_records.notice, name="work-notice"),
     path("work/tickets/suggest/", dispatch_views.suggest, name="work-suggest"),

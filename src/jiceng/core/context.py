@@ -12,6 +12,7 @@ NAV = [
     ("巡查上报", "work-grid-report", (R.GRID_WORKER,)),
     ("三率看板", "dashboard", (R.LEADER, R.DISPATCHER, R.SUPERVISOR, R.ASSESSOR, R.ADMIN)),
     ("热点", "hotspots", (R.LEADER, R.DISPATCHER, R.SUPERVISOR)),
+    ("每月一题", "theme-list", (R.LEADER, R.DISPATCHER, R.SUPERVISOR, R.HANDLER)),
     ("星级考评", "period-list", (R.ASSESSOR, R.LEADER, R.ADMIN)),
     ("满意度测评", "survey-list", (R.ASSESSOR, R.ADMIN)),
     ("五个好", "diagnosis-list", (R.ASSESSOR, R.LEADER)),

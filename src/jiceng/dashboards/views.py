@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from jiceng.core.tabular import defuse
 from jiceng.orgs.access import get_for_user, scope_of
 from jiceng.orgs.models import Unit
-from jiceng.tickets import metrics
+from jiceng.tickets import metrics, themes
 from jiceng.tickets import selectors as ticket_selectors
 
 from . import selectors
@@ -202,6 +202,7 @@ def hotspots(request):
         "dashboards/hotspots.html",
         {
             "clusters": clusters,
+            "may_raise": themes.may_raise(request.user),
             "looked_at": looked_at,
             "days": days,
             "windows": HOTSPOT_WINDOWS,

@@ -105,6 +105,9 @@ class HotSpot:
     first: datetime | None
     last: datetime | None
     categories: list[str]
+    members: list[int]  # every ticket of the cluster
+    region_code: str  # the deepest place all members share
+    category_code: str  # the most common first-level category, if any
 
 
 def hot_spots(
@@ -126,11 +129,14 @@ def hot_spots(
     out = []
     for c in clusters:
         members = [by_id[k] for k in c.keys]
-        names = {}
+        names, codes = {}, {}
         for t in members:
             root = t.category.full_name.split("/")[0] if t.category_id else "未分类"
             names[root] = names.get(root, 0) + 1
+            if t.category_id:
+                codes[t.category.code[:2]] = codes.get(t.category.code[:2], 0) + 1
         place = _common_place(members)
+        region = _common_region(members)
         out.append(
             HotSpot(
                 place=place,
@@ -142,9 +148,19 @@ def hot_spots(
                 first=c.first,
                 last=c.last,
                 categories=[n for n, _ in sorted(names.items(), key=lambda kv: -kv[1])],
+                members=[t.pk for t in members],
+                region_code=region.code,
+                category_code=max(codes, key=codes.get) if codes else "",
             )
         )
     return out, len(tickets)
+
+
+def _common_region(members: list[Ticket]) -> Region:
+    first = members[0].region
+    if not all(t.region_id == first.pk for t in members) and first.parent_id is not None:
+        return first.parent
+    return first
 
 
 def _common_place(members: list[Ticket]) -> str:

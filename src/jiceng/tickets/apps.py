@@ -6,4 +6,4 @@ class TicketsConfig(AppConfig):
     verbose_name = "接诉即办"
 
     def ready(self):
-        from . import access  # noqa: F401  (registers the ticket scope rules)
+        from . import access, themes  # noqa: F401  (register the scope rules)

@@ -254,6 +254,8 @@ class Channel(models.TextChoices):
     MEETING = "meeting", "民情恳谈"
     OPEN311 = "open311", "Open311"
     IMPORT = "import", "导入"
+    # 未诉先办: work staff open before anyone complains; handled like a ticket, never in 三率
+    PROACTIVE = "proactive", "主动治理"
 
 
 class Satisfaction(models.TextChoices):
@@ -703,3 +705,108 @@ class RateCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.unit_id} {self.region_id} {self.channel}"
+
+
+class Theme(models.Model):
+    """每月一题: a problem residents keep raising, taken on as a theme with a lead unit,
+    co-units, a plan and a deadline. Its tickets are those it was raised from and the new ones
+    that match it (its place, its category if it has one, and one of its keywords), linked as
+    they come in. Every change is a `ThemeEvent`."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "推进中"
+        DONE = "done", "已完成"
+
+    title = models.CharField("题目", max_length=100)
+    month = models.CharField("所属月份", max_length=7, help_text="如 2026-12")
+    description = models.TextField("问题描述", blank=True)
+    plan = models.TextField("治理方案")
+    region = models.ForeignKey(
+        Region, verbose_name="范围（区划）", on_delete=models.PROTECT, related_name="themes"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name="分类", on_delete=models.PROTECT, null=True, blank=True
+    )
+    keywords = models.CharField(
+        "关键词", max_length=200, help_text="以空格分隔；新诉求含其中任一词且在范围内即自动关联"
+    )
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_themes"
+    )
+    co_units = models.ManyToManyField(
+        Unit, verbose_name="协同单位", blank=True, related_name="co_themes"
+    )
+    deadline = models.DateField("完成时限")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+    planned_at = models.DateTimeField("立题时间")
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="立题人", on_delete=models.PROTECT, related_name="+"
+    )
+    tickets = models.ManyToManyField(
+        "Ticket", through="ThemeTicket", related_name="themes", verbose_name="工单"
+    )
+
+    class Meta:
+        verbose_name = "每月一题"
+        verbose_name_plural = "每月一题"
+        ordering = ["-planned_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def words(self) -> list[str]:
+        return [w for w in self.keywords.split() if w]
+
+
+class ThemeTicket(models.Model):
+    class How(models.TextChoices):
+        RAISED = "raised", "立题时选入"
+        MANUAL = "manual", "人工关联"
+        AUTO = "auto", "自动关联"
+        PROACTIVE = "proactive", "主动治理事项"
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="links")
+    ticket = models.ForeignKey("Ticket", on_delete=models.CASCADE, related_name="theme_links")
+    how = models.CharField("关联方式", max_length=10, choices=How.choices)
+    linked_at = models.DateTimeField("关联时间")
+
+    class Meta:
+        verbose_name = "每月一题关联工单"
+        verbose_name_plural = "每月一题关联工单"
+        constraints = [
+            models.UniqueConstraint(fields=["theme", "ticket"], name="theme_ticket_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.theme} · {self.ticket}"
+
+
+class ThemeEvent(models.Model):
+    """One change of a theme: raised, a progress note, tickets linked, done."""
+
+    class Action(models.TextChoices):
+        RAISE = "raise", "立题"
+        NOTE = "note", "推进情况"
+        LINK = "link", "关联工单"
+        PROACTIVE = "proactive", "主动治理事项"
+        FINISH = "finish", "确认完成"
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_label = models.CharField("操作人", max_length=60)
+    at = models.DateTimeField("时间")
+    text = models.TextField("内容", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "每月一题记录"
+        verbose_name_plural = "每月一题记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.theme} {self.action}"

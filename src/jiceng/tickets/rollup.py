@@ -79,7 +79,7 @@ def span_end(month: metrics.Period, span: str) -> datetime:
 
 def compute(month: metrics.Period, as_of: datetime | None = None) -> dict[tuple, dict]:
     """(unit_id, region_id, channel) -> counts of one month, from the events."""
-    from .selectors import final_assignments
+    from .selectors import COUNTED, final_assignments
 
     start, end = month.bounds()
     group = ("unit_id", "ticket__region_id", "ticket__channel")
@@ -109,6 +109,7 @@ def compute(month: metrics.Period, as_of: datetime | None = None) -> dict[tuple,
         }
     called = (
         TicketEvent.objects.filter(action="callback", at__gte=start, at__lt=end)
+        .filter(COUNTED)
         .values(*group)
         .annotate(**counts)
         .order_by()

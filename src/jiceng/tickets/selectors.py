@@ -198,6 +198,11 @@ def search(tickets: QuerySet, params) -> Search:
     return Search(tickets, problems, q=q, status=status, period=period, measure=measure)
 
 
+# 三率 count residents' requests only: 主动治理 items (未诉先办) are staff's own work. Few
+# tickets, looked up once as a hashed sub-select, as the returns awaiting a ruling are.
+COUNTED = ~Q(ticket_id__in=Ticket.objects.filter(channel=Channel.PROACTIVE).values("id"))
+
+
 def final_assignments(start: datetime, end: datetime, as_of: datetime | None = None) -> QuerySet:
     """Assigning events in [start, end) that were the ticket's last: the unit kept the ticket.
 
@@ -208,33 +213,40 @@ def final_assignments(start: datetime, end: datetime, as_of: datetime | None = N
     Reads the derived columns `superseded_at` and `accepted_at` (see `TicketEvent`), one row
     per ticket from the partial index `event_final_assignment`."""
     as_of = as_of or timezone.now()
-    return TicketEvent.objects.filter(
-        # sorted, as in the partial index's condition, so PostgreSQL matches the two
-        action__in=sorted(ASSIGNING),
-        superseded_at__isnull=True,
-        at__gte=start,
-        at__lt=end,
-    ).annotate(
-        on_time=ExpressionWrapper(
-            Q(accepted_at__isnull=False, accepted_at__lte=F("due_at")), output_field=BooleanField()
-        ),
-        pending=ExpressionWrapper(
-            Q(accepted_at__isnull=True)
-            & (
-                Q(due_at__gt=as_of)
-                # a return waiting for its ruling: few tickets, looked up once, no join
-                | Q(ticket_id__in=Ticket.objects.filter(status=Status.RETURNED).values("id"))
+    return (
+        TicketEvent.objects.filter(
+            # sorted, as in the partial index's condition, so PostgreSQL matches the two
+            action__in=sorted(ASSIGNING),
+            superseded_at__isnull=True,
+            at__gte=start,
+            at__lt=end,
+        )
+        .filter(COUNTED)
+        .annotate(
+            on_time=ExpressionWrapper(
+                Q(accepted_at__isnull=False, accepted_at__lte=F("due_at")),
+                output_field=BooleanField(),
             ),
-            output_field=BooleanField(),
-        ),
+            pending=ExpressionWrapper(
+                Q(accepted_at__isnull=True)
+                & (
+                    Q(due_at__gt=as_of)
+                    # a return waiting for its ruling: few tickets, looked up once, no join
+                    | Q(ticket_id__in=Ticket.objects.filter(status=Status.RETURNED).values("id"))
+                ),
+                output_field=BooleanField(),
+            ),
+        )
     )
 
 
 def last_callbacks(start: datetime, end: datetime) -> QuerySet:
     """Each ticket's last callback event in [start, end): none of the ticket's later callbacks
     falls before `end`."""
-    return TicketEvent.objects.filter(action="callback", at__gte=start, at__lt=end).filter(
-        Q(superseded_at__isnull=True) | Q(superseded_at__gte=end)
+    return (
+        TicketEvent.objects.filter(action="callback", at__gte=start, at__lt=end)
+        .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gte=end))
+        .filter(COUNTED)
     )
 
 

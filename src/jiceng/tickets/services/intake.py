@@ -1,6 +1,8 @@
 """Taking requests in: the API, the hotline, 民情恳谈 meetings, grid workers' patrols, photos."""
 
 import secrets
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +18,7 @@ from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Grid, Region
 
-from .. import access, hooks, states
+from .. import access, hooks, states, themes
 from ..models import (
     Category,
     Channel,
@@ -63,6 +65,19 @@ class Intake:
     photos: tuple = ()
 
 
+_proactive: ContextVar[bool] = ContextVar("proactive", default=False)
+
+
+@contextmanager
+def proactive_work():
+    """Inside this block intake takes channel 主动治理 (`themes.open_proactive` only)."""
+    token = _proactive.set(True)
+    try:
+        yield
+    finally:
+        _proactive.reset(token)
+
+
 def _validate_intake(actor, intake: Intake) -> dict:
     errors: dict[str, list[str]] = {}
 
@@ -81,6 +96,10 @@ def _validate_intake(actor, intake: Intake) -> dict:
         fail("title", "标题不能超过 100 字")
     if intake.channel not in Channel.values:
         fail("channel", "来源渠道不正确")
+    elif intake.channel == Channel.PROACTIVE and not _proactive.get():
+        # 主动治理 is never counted in 三率: only a theme's page may open one, never an
+        # intake form or API client that could hide a request from the rates this way
+        fail("channel", "主动治理事项只能在每月一题页面新建")
     phone = (intake.requester_phone or "").strip().replace(" ", "").replace("-", "")
     if phone and not (
         phone.isdigit()
@@ -294,6 +313,8 @@ def receive(
                     actor_label=actor_label,
                     data={"channel": intake.channel, **(extra or {})},
                 )
+                if existing is None and intake.channel != Channel.PROACTIVE:
+                    themes.auto_link(ticket, at)  # 每月一题 it belongs to
                 if existing is None and ticket.requester_phone:
                     _notify(
                         "resident_received",
