@@ -25,6 +25,7 @@ from jiceng.core.redact import redact
 from jiceng.core.text import clean_text
 from jiceng.regions.models import Region
 from jiceng.regions.rules import normalize_code
+from jiceng.tickets import selectors as ticket_selectors
 from jiceng.tickets import services
 from jiceng.tickets.models import Category, Channel, Ticket, Urgency
 from jiceng.tickets.states import Status
@@ -174,7 +175,7 @@ def service_list(request, fmt: str):
 @require_GET
 @open311
 def service_definition(request, code: str, fmt: str):
-    category = Category.objects.filter(code=code, is_active=True).first()
+    category = ticket_selectors.category(code)
     if category is None:
         raise Open311Error(404, f"service_code {code} 不存在")
     attributes = [
@@ -283,10 +284,7 @@ def requests_view(request, fmt: str):
     else:
         codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
         if codes:
-            match = Q(pk__in=[])
-            for code in codes:
-                match |= Q(category__code__startswith=code)
-            tickets = tickets.filter(match)
+            tickets = tickets.filter(ticket_selectors.categories_q(codes))
         start, end = request.GET.get("start_date"), request.GET.get("end_date")
         end_at = _w3(end, "end_date") if end else None
         start_at = _w3(start, "start_date") if start else None
@@ -339,7 +337,7 @@ def _create(request, fmt: str):
     attributes = {m[1]: v for name, v in data.items() if (m := ATTRIBUTE.match(name))}
     problems = []
     code = data.get("service_code", "").strip()
-    category = Category.objects.filter(code=code, is_active=True).first() if code else None
+    category = ticket_selectors.category(code)
     if not code:
         problems.append("缺少 service_code")
     elif category is None:

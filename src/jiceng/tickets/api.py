@@ -72,10 +72,10 @@ def _region(code: str | None, field: str = "region_code") -> Region | None:
 def _category(code: str | None, field: str = "category_code") -> Category | None:
     if not code:
         return None
-    category = Category.objects.filter(code=code.strip(), is_active=True).first()
-    if category is None:
+    found = selectors.category(code)
+    if found is None:
         raise ValidationError({field: f"分类编码 {code} 不存在或已停用"})
-    return category
+    return found
 
 
 def _grid(code: str | None) -> Grid | None:

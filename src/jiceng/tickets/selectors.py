@@ -13,7 +13,7 @@ from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
 
 from . import metrics, rollup
-from .models import Channel, EngineSettings, RankingSettings, Ticket, TicketEvent
+from .models import Category, Channel, EngineSettings, RankingSettings, Ticket, TicketEvent
 from .states import ASSIGNING, OPEN, Status
 
 _OPEN = sorted(s.value for s in OPEN)
@@ -70,6 +70,22 @@ def _scope_q(scope: Scope | None, by: str, prefix: str = "ticket__") -> Q:
     if field == "region_id":
         return Q(**{f"{prefix}region_id__in": sorted(inside)})
     return Q(unit_id__in=sorted(inside))
+
+
+def category(code: str | None) -> Category | None:
+    """The active category with this code: how every form, API and Open311 reads one."""
+    code = (code or "").strip()
+    if not code or len(code) > 20:
+        return None
+    return Category.objects.filter(code=code, is_active=True).first()
+
+
+def categories_q(codes) -> Q:
+    """Tickets in any of these categories or below them (a code and its sub-codes)."""
+    match = Q(pk__in=[])
+    for code in codes:
+        match |= Q(category__code__startswith=code)
+    return match
 
 
 def search_q(q: str) -> Q:
@@ -189,9 +205,9 @@ def search(tickets: QuerySet, params) -> Search:
         tickets = tickets.filter(channel=channel)
     elif channel:
         problems.append("受理渠道参数不正确，已忽略")
-    category = params.get("category", "").strip()
-    if category:
-        tickets = tickets.filter(category__code__startswith=category)
+    code = params.get("category", "").strip()
+    if code:
+        tickets = tickets.filter(categories_q([code]))
     region = params.get("region", "").strip()
     if region:
         tickets = tickets.filter(region__path__contains=f"/{region}/")

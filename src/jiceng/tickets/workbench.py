@@ -236,9 +236,9 @@ def _category(request):
     code = request.POST.get("category", "").strip()
     if not code:
         return None
-    found = Category.objects.filter(code=code, is_active=True).first()
+    found = selectors.category(code)
     if found is None:
-        raise ValidationError({"category": "分类编码不存在"})
+        raise ValidationError({"category": "分类编码不存在或已停用"})
     return found
 
 
@@ -368,7 +368,7 @@ def new_ticket(request):
         try:
             category = None
             if data["category"]:
-                category = Category.objects.filter(code=data["category"].strip()).first()
+                category = selectors.category(data["category"])
                 if category is None:
                     raise ValidationError({"category": "分类编码不存在"})
             ticket, _ = services.receive(
