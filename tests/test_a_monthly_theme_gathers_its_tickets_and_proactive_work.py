@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 
 from jiceng import factories
@@ -135,3 +136,12 @@ def test_finishing_stops_the_linking(theme, world, users):
     themes.finish(users["erin"], theme, "管网改造完成，室温达标")
     factories.ticket(world["jiashun"], title="暖气不热", content="暖气不热")
     assert not theme.links.filter(how="auto").exists()
+
+
+def test_the_lead_units_handler_opens_a_proactive_item_in_its_place(theme, world, users):
+    item = themes.open_proactive(users["dave"], theme, content="主动走访 7 号楼独居老人供暖情况")
+    assert item.channel == "proactive" and item.created_by == users["dave"]
+    assert theme.links.filter(ticket=item, how="proactive").exists()
+    # a handler of another community cannot, and cannot take in tickets either
+    with pytest.raises(Http404):
+        themes.open_proactive(users["gina"], theme, content="越权新建")

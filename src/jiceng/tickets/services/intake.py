@@ -253,7 +253,8 @@ def receive(
     when the model is sure enough (`auto_dispatch`). That step never fails the intake: a
     missing or broken model leaves the ticket to manual dispatch and logs why.
     """
-    if actor is not None:
+    if actor is not None and not _proactive.get():
+        # (a theme's lead or co-unit opens 主动治理 items: themes.open_proactive checks it)
         access.check(actor, "receive")
     key = (idempotency_key or "").strip()
     if len(key) > 200:
