@@ -14,9 +14,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from jiceng import factories
-from jiceng.core import backup
 from jiceng.evaluation import diagnoses
 from jiceng.evaluation.models import ChecklistItem, Diagnosis
+from jiceng.project import backup
 from jiceng.tickets import services
 from jiceng.tickets.models import Ticket, TicketEvent, TicketPhoto
 

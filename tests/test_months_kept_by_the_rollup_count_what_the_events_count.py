@@ -216,7 +216,7 @@ def test_one_reading_counts_a_live_month_once(world, users, monkeypatch):
 
 
 def test_a_get_request_is_one_reading(client, world, users, monkeypatch):
-    from jiceng.core.middleware import OneReadingMiddleware
+    from jiceng.tickets.middleware import OneReadingMiddleware
 
     seen = []
 

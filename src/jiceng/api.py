@@ -203,7 +203,7 @@ def http_error(request, exc: HttpError):
 
 
 api.add_router("/", "jiceng.orgs.api.router")
-api.add_router("/regions", "jiceng.regions.api.router")
+api.add_router("/regions", "jiceng.orgs.region_api.router")
 api.add_router("/", "jiceng.tickets.api.router")
 api.add_router("/", "jiceng.dispatch.api.router")
 api.add_router("/", "jiceng.evaluation.api.router")

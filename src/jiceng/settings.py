@@ -79,7 +79,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "jiceng.core.apps.JicengAdminConfig",
+    "jiceng.project.apps.JicengAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "jiceng.dashboards",
     "jiceng.evaluation",
     "jiceng.dispatch",
+    "jiceng.project",
 ]
 
 MIDDLEWARE = [
@@ -108,7 +109,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "jiceng.core.middleware.CleanInputMiddleware",
     "jiceng.core.middleware.NoStoreMiddleware",
-    "jiceng.core.middleware.OneReadingMiddleware",
+    "jiceng.tickets.middleware.OneReadingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -149,7 +150,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "jiceng.core.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "jiceng.project.views.locked_out"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_VERBOSE = False
 
@@ -171,7 +172,7 @@ else:
 # Rate limits of the public pages (django-ratelimit on the cache above); over the limit is a
 # 429 with a Chinese message. Each may be overridden: RATE_LIMIT_TRACK_CODE=5/h.
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "jiceng.core.views.rate_limited"
+RATELIMIT_VIEW = "jiceng.project.views.rate_limited"
 # Behind nginx, the client's address is in a header the proxy sets (e.g. HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 RATE_LIMITS = {
@@ -201,9 +202,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "jiceng.core.context.nav",
-                "jiceng.core.context.calendar_banner",
-                "jiceng.core.context.demo_banner",
+                "jiceng.project.context.nav",
+                "jiceng.project.context.calendar_banner",
+                "jiceng.project.context.demo_banner",
             ],
         },
     },

@@ -3,13 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from jiceng.api import api
-from jiceng.core import observe
-from jiceng.core import views as core_views
 from jiceng.dashboards import views as dashboard_views
 from jiceng.dispatch import views as dispatch_views
 from jiceng.evaluation import files as evaluation_files
 from jiceng.evaluation import views as evaluation_views
-from jiceng.regions import views as region_views
+from jiceng.orgs import browser as region_views
+from jiceng.project import metrics as project_metrics
+from jiceng.project import views as project_views
 from jiceng.tickets import batch as ticket_batch
 from jiceng.tickets import photos as ticket_photos
 from jiceng.tickets import record_views as ticket_records
@@ -17,9 +17,9 @@ from jiceng.tickets import theme_views, workbench
 from jiceng.tickets import views as ticket_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
-    path("metrics", observe.metrics, name="metrics"),
+    path("", project_views.home, name="home"),
+    path("healthz", project_views.healthz, name="healthz"),
+    path("metrics", project_metrics.metrics, name="metrics"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("regions/", region_views.region_root, name="region-root"),
@@ -145,4 +145,4 @@ urlpatterns = [
     path("open311/v2/", include("jiceng.open311.urls")),
 ]
 
-handler404 = "jiceng.core.views.not_found"
+handler404 = "jiceng.project.views.not_found"

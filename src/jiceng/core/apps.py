@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -24,11 +23,6 @@ def _create_cache_table(app_config=None, using="default", **kwargs):
     from django.core.management import call_command
 
     call_command("createcachetable", database=using, verbosity=0)
-
-
-class JicengAdminConfig(admin_apps.AdminConfig):
-    default = False
-    default_site = "jiceng.core.admin_site.JicengAdminSite"
 
 
 def _private_sqlite(sender, connection, **kwargs):

@@ -2,7 +2,7 @@
 
 Each limit is named; its rate ("10/h") comes from the setting `RATE_LIMITS`, which the
 environment may override per name (`RATE_LIMIT_TRACK_CODE=5/h`). An answer over the limit is
-429 with a Chinese message (`core.views.rate_limited`).
+429 with a Chinese message (`project.views.rate_limited`).
 """
 
 from django.conf import settings

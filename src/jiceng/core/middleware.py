@@ -66,20 +66,3 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store, private"
         return response
-
-
-class OneReadingMiddleware:
-    """A GET (or HEAD) request changes nothing, so every 三率 read it makes may share one count
-    of each live month (`tickets.rollup.reading`): a dashboard asks for the current month by
-    unit, by place, by channel and for its trend."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method not in ("GET", "HEAD"):
-            return self.get_response(request)
-        from jiceng.tickets.rollup import reading
-
-        with reading():
-            return self.get_response(request)

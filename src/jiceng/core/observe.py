@@ -5,32 +5,18 @@ Log lines name the actor (account id and username) and the ticket, never persona
 path that holds a tracking code or a rating secret is logged with it replaced, and no query
 string, form field or phone number is written.
 
-`/metrics` (Prometheus text format) answers only with `Authorization: Bearer <METRICS_TOKEN>`;
-without a token configured it answers 404. It reports the requests this process served and,
-read from the database at each scrape (so every worker agrees), the open and overdue tickets,
-the notification backlog, the last sweep, the calendar and the last backup. Under gunicorn
-with several workers set PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode).
+The counters here are served by `/metrics` (`jiceng.project.metrics`), with what it reads from
+the database at each scrape.
 """
 
-import hmac
 import logging
-import os
 import re
 import time
-from datetime import datetime
 
-from django.conf import settings
-from django.http import Http404, HttpResponse
-from django.utils import timezone
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    REGISTRY,
-    CollectorRegistry,
     Counter,
     Histogram,
-    generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily
 
 log = logging.getLogger("jiceng.request")
 jobs_log = logging.getLogger("jiceng.job")
@@ -53,7 +39,6 @@ _SECRET_PATHS = [
     (re.compile(r"^/r/[^/]+"), "/r/<secret>"),
     (re.compile(r"^/open311/v2/tokens/[^/.]+"), "/open311/v2/tokens/<token>"),
 ]
-_TICKET_KWARGS = ("pk", "ticket_id")
 
 
 def safe_path(path: str) -> str:
@@ -70,21 +55,13 @@ def _route(request) -> str:
     return match.view_name or match.route or "unmatched"
 
 
-def _ticket(request) -> str | None:
-    """The ticket a staff route is about, by its number (one indexed look-up)."""
-    match = getattr(request, "resolver_match", None)
-    route = match.route if match is not None else ""
-    if not (route.startswith("work/tickets/<") or route.startswith("api/v1/tickets/<")):
-        return None
-    value = next((match.kwargs[k] for k in _TICKET_KWARGS if k in match.kwargs), None)
-    if value is None:
-        return None
-    from jiceng.tickets.models import Ticket
+# The subject of a request for the log (the ticket a staff route is about, by its number),
+# given by the app that knows it: `tickets` sets it in its AppConfig.ready.
+subject_of = None
 
-    try:
-        return Ticket.objects.filter(pk=int(value)).values_list("number", flat=True).first()
-    except (TypeError, ValueError):
-        return None
+
+def _ticket(request) -> str | None:
+    return subject_of(request) if subject_of is not None else None
 
 
 class RequestLogMiddleware:
@@ -150,94 +127,3 @@ class Job:
             },
         )
         return False
-
-
-class StateCollector:
-    """What the database says now, read at each scrape."""
-
-    def collect(self):
-        from jiceng.core.views import _backup_health, _calendar_health
-        from jiceng.tickets.models import EngineSettings, Notification, Ticket
-        from jiceng.tickets.states import Status
-
-        now = timezone.now()
-        closed = [Status.CLOSED, Status.MERGED]
-        open_tickets = Ticket.objects.exclude(status__in=closed)
-        gauge = GaugeMetricFamily(
-            "jiceng_tickets_open", "Open tickets by status", labels=["status"]
-        )
-        for status, count in _count_by(open_tickets, "status"):
-            gauge.add_metric([status], count)
-        yield gauge
-        yield GaugeMetricFamily(
-            "jiceng_tickets_overdue",
-            "Open tickets marked overdue",
-            value=open_tickets.filter(overdue_at__isnull=False).count(),
-        )
-        pending = Notification.objects.filter(state=Notification.State.PENDING)
-        oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
-        yield GaugeMetricFamily(
-            "jiceng_notifications_pending", "Messages waiting", value=pending.count()
-        )
-        yield GaugeMetricFamily(
-            "jiceng_notifications_failed",
-            "Messages parked after their last try",
-            value=Notification.objects.filter(state=Notification.State.FAILED).count(),
-        )
-        yield GaugeMetricFamily(
-            "jiceng_notifications_oldest_seconds",
-            "Age of the oldest waiting message",
-            value=(now - oldest).total_seconds() if oldest else 0,
-        )
-        last = EngineSettings.objects.filter(pk=1).values_list("last_sweep_at", flat=True).first()
-        yield GaugeMetricFamily(
-            "jiceng_sweep_age_seconds",
-            "Seconds since jiceng sweep last ran (-1: never)",
-            value=(now - last).total_seconds() if last else -1,
-        )
-        calendar = _calendar_health()
-        yield GaugeMetricFamily(
-            "jiceng_calendar_provisional_days",
-            "Days of the next 60 whose working-day status is provisional",
-            value=calendar.get("provisional_days", 0),
-        )
-        backup = _backup_health()
-        yield GaugeMetricFamily(
-            "jiceng_backup_age_seconds",
-            "Seconds since the newest backup archive (-1: none)",
-            value=(
-                (now - datetime.fromisoformat(backup["last"])).total_seconds()
-                if backup.get("last")
-                else -1
-            ),
-        )
-
-
-def _count_by(queryset, field):
-    from django.db.models import Count
-
-    return queryset.order_by().values_list(field).annotate(n=Count("pk"))
-
-
-_state = StateCollector()
-
-
-def _registry():
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-        registry.register(_state)
-        return registry
-    if _state not in getattr(REGISTRY, "_collector_to_names", {}):
-        REGISTRY.register(_state)
-    return REGISTRY
-
-
-def metrics(request):
-    token = getattr(settings, "METRICS_TOKEN", "")
-    given = request.headers.get("Authorization", "")
-    if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-        raise Http404  # nothing says the endpoint exists
-    return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)

@@ -6,6 +6,7 @@ from django.http import Http404
 
 from jiceng.core import crypto
 from jiceng.core.text import mask_phone
+from jiceng.regions.models import Grid, Region
 
 from . import access
 from .models import ApiToken, PartyOrg, Person, Post, Role, Unit, UnitType, User, WhistleRule
@@ -286,3 +287,29 @@ class ApiTokenAdmin(ScopedAdmin):
     def revoke(self, request, queryset):
         count = queryset.filter(is_active=True).update(is_active=False)
         self.message_user(request, f"已吊销 {count} 个令牌。")
+
+
+# The map (regions and grids): kept by the same scopes as the units on it.
+@admin.register(Region)
+class RegionAdmin(ScopedAdmin):
+    list_display = ["name", "code", "level", "kind", "parent"]
+    list_filter = ["level", "kind"]
+    search_fields = ["name", "code", "full_name"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+    readonly_fields = ["path"]
+
+
+@admin.register(Grid)
+class GridAdmin(ScopedAdmin):
+    list_display = ["name", "code", "region", "households", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code", "region__name"]
+    autocomplete_fields = ["region"]
+    list_select_related = ["region"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "region":
+            field.queryset = field.queryset.filter(level="village")
+        return field

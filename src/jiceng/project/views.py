@@ -60,7 +60,7 @@ def _backup_health(stale_hours: int = 36) -> dict:
 
     from django.conf import settings
 
-    from jiceng.core.backup import PREFIX, SUFFIX
+    from jiceng.project.backup import PREFIX, SUFFIX
 
     folder = Path(settings.BACKUP_DIR)
     archives = sorted(folder.glob(f"{PREFIX}*{SUFFIX}")) if folder.is_dir() else []

@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from jiceng.orgs import access
-from jiceng.orgs.models import PartyOrg, Person, Unit
+from jiceng.regions.models import Grid, Region
 
-from .models import Grid, Region
+from . import access
+from .models import PartyOrg, Person, Unit
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from jiceng.core import backup
+from jiceng.project import backup
 
 
 class Command(BaseCommand):

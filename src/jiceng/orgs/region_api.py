@@ -2,9 +2,9 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from jiceng.core.pagination import Page
-from jiceng.orgs.access import get_for_user, visible
+from jiceng.regions.models import Grid, Region
 
-from .models import Grid, Region
+from .access import get_for_user, visible
 
 router = Router(tags=["行政区划"])
 

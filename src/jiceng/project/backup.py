@@ -28,7 +28,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from . import crypto
+from jiceng.core import crypto
 
 FORMAT = 1
 PREFIX = "jiceng-backup-"
@@ -122,7 +122,7 @@ def _applied_migrations() -> list[str]:
 def _key_ids_in_use() -> list[str]:
     from django.apps import apps
 
-    from .fields import EncryptedField
+    from jiceng.core.fields import EncryptedField
 
     used: set[str] = set()
     with connection.cursor() as cursor:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from jiceng.core import backup
 from jiceng.core.observe import Job
+from jiceng.project import backup
 
 
 class Command(BaseCommand):
