@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from jiceng import factories
-from jiceng.tickets.models import Ticket
+from jiceng.tickets.models import Category, Ticket
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -80,3 +80,18 @@ def test_the_api_searches_the_same_way(tickets, login):
     body = login("erin").get("/api/v1/tickets?q=13912345678").json()
     assert [t["number"] for t in body["items"]] == [a.number]
     assert "13912345678" not in str(body)
+
+
+def test_a_place_subtree_and_a_category_narrow_the_list_from_its_own_pickers(tickets, world, login):
+    a, b, far = tickets
+    heating = Category.objects.get(code="010208")
+    Ticket.objects.filter(pk=b.pk).update(category=heating)
+    alice = login("alice")
+    page = alice.get("/work/tickets/?view=all").content.decode()
+    assert 'id="s-region"' in page and 'id="s-category"' in page
+    street = alice.get("/work/tickets/", {"view": "all", "region": world["jianguolu"].code})
+    assert numbers(street) == {a.number, b.number}  # both communities of 建国路街道
+    town = alice.get("/work/tickets/", {"view": "all", "category": "01"})  # 城乡建设 and below
+    assert numbers(town) == {b.number}
+    api = alice.get("/api/v1/tickets", {"category": "0102", "region": world["changji_city"].code})
+    assert [t["number"] for t in api.json()["items"]] == [b.number]

@@ -21,7 +21,7 @@ from jiceng.core.errors import ServiceError
 from jiceng.core.redact import redact
 from jiceng.orgs.access import visible
 from jiceng.orgs.models import RoleCode, Unit
-from jiceng.regions.models import Grid
+from jiceng.regions.models import Grid, Region
 
 from . import access, batch, hooks, selectors, services, states
 from .forms import GridReportForm, HotlineForm, MeetingForm
@@ -96,6 +96,16 @@ def ticket_list(request):
                 if request.GET.get(name)
             ],
             "statuses": [(s.value, STATUS_LABELS[s]) for s in Status],
+            # the place subtree and category pickers: counties and townships in scope, and the
+            # first two levels of categories
+            "places": visible(
+                request.user, Region.objects.filter(level__in=["county", "township"])
+            ).order_by("code")[:500],
+            "category_choices": Category.objects.filter(is_active=True, level__lte=2).order_by(
+                "code"
+            ),
+            "region": request.GET.get("region", "").strip()[:12],
+            "category": request.GET.get("category", "").strip()[:20],
             "channels": Channel.choices,
             "status": status,
             "date_from": request.GET.get("from", "")[:10],
