@@ -83,7 +83,7 @@ def test_the_api_searches_the_same_way(tickets, login):
 
 
 def test_a_place_subtree_and_a_category_narrow_the_list_from_its_own_pickers(tickets, world, login):
-    a, b, far = tickets
+    a, b, _far = tickets
     heating = Category.objects.get(code="010208")
     Ticket.objects.filter(pk=b.pk).update(category=heating)
     alice = login("alice")
