@@ -163,3 +163,11 @@ def test_the_api_closes_on_the_spot_only_with_a_photo(world, walker):
     )
     assert done.status_code == 201, done.content.decode()
     assert done.json()["status"] == "closed" and done.json()["main_unit"]["name"] == "嘉顺社区"
+
+
+def test_a_closed_patrol_report_shows_no_dispatch_advice(world, walker, dispatch_model):
+    user, client = walker
+    report(client, world, on_spot="on", result="当场清理", photos=[factories.photo()])
+    ticket = Ticket.objects.get()
+    page = client.get(f"/work/tickets/{ticket.pk}/").content.decode()
+    assert 'id="advice"' not in page

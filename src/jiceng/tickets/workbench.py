@@ -171,7 +171,12 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
         )
     )
     dispatching = bool({"dispatch", "redispatch", "uphold_return"} & set(actions))
-    advice = hooks.call("advice", request.user, ticket, default=NO_ADVICE)
+    # a closed or merged ticket needs no dispatch advice
+    advice = (
+        hooks.call("advice", request.user, ticket, default=NO_ADVICE)
+        if ticket.status in states.OPEN
+        else NO_ADVICE
+    )
     return {
         "ticket": ticket,
         "notices": [(k, label) for k, label in NOTICES if k in kinds],
