@@ -166,7 +166,7 @@ def test_the_api_closes_on_the_spot_only_with_a_photo(world, walker):
 
 
 def test_a_closed_patrol_report_shows_no_dispatch_advice(world, walker, dispatch_model):
-    user, client = walker
+    _user, client = walker
     report(client, world, on_spot="on", result="当场清理", photos=[factories.photo()])
     ticket = Ticket.objects.get()
     page = client.get(f"/work/tickets/{ticket.pk}/").content.decode()
