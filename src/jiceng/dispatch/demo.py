@@ -78,3 +78,87 @@ def today(stdout=None) -> list[Ticket]:
             )
             made.append(ticket)
     return made
+
+
+def seed_theme(stdout=None):
+    """每月一题 of the demo: the hottest cluster of the last 30 days in 昌吉市, raised by the
+    dispatcher as a theme led by the unit that handled most of its tickets, with one 主动治理
+    item. Nothing when a theme exists already or no cluster is found."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import Count
+
+    from jiceng.orgs.models import Unit, User
+    from jiceng.tickets import themes
+    from jiceng.tickets.models import Theme
+
+    from .selectors import hot_spots
+
+    dispatcher = User.objects.filter(username="dispatcher").first()
+    if dispatcher is None or Theme.objects.exists():
+        return None
+    clusters, _ = hot_spots(dispatcher, days=30, limit=5)
+    if not clusters:
+        return None
+    spot = clusters[0]
+    lead_id = (
+        Ticket.objects.filter(pk__in=spot.members, main_unit__isnull=False)
+        .values("main_unit")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("main_unit", flat=True)
+        .first()
+    )
+    region = Region.objects.get(code=spot.region_code)
+    lead = Unit.objects.filter(pk=lead_id).first() or Unit.objects.filter(region=region).first()
+    if lead is None:
+        return None
+    # words that say what the problem is: generic ones would link every request of the place
+    words = [w for w in spot.keywords if len(w) >= 2 and w not in GENERIC][:2]
+    if not words:
+        return None
+    try:
+        theme = _raise(themes, dispatcher, spot, region, lead, words)
+    except ValidationError as exc:  # the demo goes on without a theme, and says why
+        if stdout is not None:
+            stdout.write(f"未建立演示每月一题：{exc.messages}")
+        return None
+    themes.add_note(dispatcher, theme, "已召集牵头单位研究，明确分工和时间表。")
+    themes.open_proactive(
+        dispatcher, theme, content=f"主动排查{region.name}同类问题隐患，未诉先办。"
+    )
+    if stdout is not None:
+        stdout.write(f"每月一题：{theme.title}（{theme.links.count()} 件诉求）")
+    return theme
+
+
+GENERIC = {
+    "有人",
+    "问题",
+    "反映",
+    "小区",
+    "社区",
+    "希望",
+    "解决",
+    "请求",
+    "现在",
+    "没有",
+    "一直",
+    "安全",
+}
+
+
+def _raise(themes, dispatcher, spot, region, lead, words):
+    from datetime import timedelta
+
+    return themes.raise_theme(
+        dispatcher,
+        title=f"{region.name}：{'、'.join(words[:2])}问题"[:100],
+        description=f"近 30 天 {spot.size} 件诉求反映同一问题，后半段比前半段多 {spot.growth} 件。",
+        plan="牵头单位一周内拿出整改方案，协同单位按分工落实；每周在本页填写推进情况，"
+        "月底前向派单中心报告结果。",
+        region=region,
+        keywords=" ".join(words),
+        lead_unit=lead,
+        deadline=timezone.localdate() + timedelta(days=30),
+        tickets=spot.members,
+    )

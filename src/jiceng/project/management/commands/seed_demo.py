@@ -33,6 +33,7 @@ class Command(BaseCommand):
         if fresh:
             auto = Suggestion.objects.filter(ticket__in=fresh, auto_dispatched=True).count()
             self.stdout.write(f"今天新来的 {len(fresh)} 件热线诉求中，{auto} 件由智能派单自动派出")
+        dispatch_demo.seed_theme(stdout=self.stdout)
         codes = evaluation_demo.seed(stdout=self.stdout)
         period = demo_periods.seed(stdout=self.stdout)
         chosen = evaluation_demo.seed_selection(stdout=self.stdout)
