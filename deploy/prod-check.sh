@@ -21,13 +21,16 @@ free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("12
 APP_PORT=$(free_port); HTTP_PORT=$(free_port); HTTPS_PORT=$(free_port)
 
 GUNICORN_PID=
+WORKER_PID=
 cleanup() {
   status=$?
   [ -n "$GUNICORN_PID" ] && kill "$GUNICORN_PID" 2>/dev/null && wait "$GUNICORN_PID" 2>/dev/null || true
+  [ -n "$WORKER_PID" ] && kill "$WORKER_PID" 2>/dev/null && wait "$WORKER_PID" 2>/dev/null || true
   [ -f "$WORK/nginx.pid" ] && nginx -c "$WORK/nginx.conf" -p "$WORK" -s quit 2>/dev/null || true
   if [ $status -ne 0 ]; then
     echo "--- nginx errors"; tail -n 20 "$WORK/nginx-error.log" 2>/dev/null || true
     echo "--- gunicorn and jiceng"; tail -n 40 "$WORK/gunicorn.log" 2>/dev/null || true
+    echo "--- the worker"; tail -n 20 "$WORK/worker.log" 2>/dev/null || true
   fi
   rm -rf "$WORK"
   exit $status
@@ -105,6 +108,9 @@ nginx -c "$WORK/nginx.conf" -p "$WORK"
   --forwarded-allow-ips 127.0.0.1 \
   > "$WORK/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
+# --- the background worker, as deploy/systemd/jiceng-worker.service starts it ---------------
+.venv/bin/jiceng db_worker --interval 0.5 --no-startup-delay > "$WORK/worker.log" 2>&1 &
+WORKER_PID=$!
 for _ in $(seq 1 100); do
   .venv/bin/python -c "import socket; socket.create_connection(('127.0.0.1', $APP_PORT), 0.2)" 2>/dev/null && break
   sleep 0.2

@@ -9,6 +9,7 @@ import json
 import re
 import ssl
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -88,7 +89,17 @@ check(  # whitenoise would say max-age=60
 status, _, body = get(anonymous, f"{HTTPS}/healthz")
 report = json.loads(body)
 check(status == 200 and report["status"] == "ok", "/healthz", report.get("status"))
-check({"database", "calendar", "disk", "backup"} <= set(report), "/healthz reports every part")
+check(
+    {"database", "calendar", "disk", "backup", "follow_up"} <= set(report),
+    "/healthz reports every part",
+)
+# the ticket taken in before the start is followed up by the worker (its queue in the database)
+for _ in range(60):
+    waiting = json.loads(get(anonymous, f"{HTTPS}/healthz")[2])["follow_up"]["waiting"]
+    if not waiting:
+        break
+    time.sleep(0.5)
+check(not waiting, "the background worker followed up the new ticket", f"{waiting} waiting")
 
 status, headers, _ = get(anonymous, f"{HTTP}/submit/")
 check(status == 301 and headers["Location"].startswith("https://"), "plain HTTP moves to HTTPS")

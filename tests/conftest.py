@@ -30,6 +30,22 @@ def fresh_dispatch_caches():
 
     cache.clear()
     services._loaded.clear()
+    from jiceng.orgs import tokens
+    from jiceng.regions import lookup
+    from jiceng.tickets import deadlines
+
+    deadlines._inputs.clear()
+    tokens.accounts.clear()
+    tokens._touched.clear()
+    lookup.by_code.clear()
+
+
+@pytest.fixture(autouse=True)
+def background_work_runs_at_once(settings):
+    """Tasks run where they are queued (inside intake's transaction), so a test sees the
+    follow-up of a request as soon as it is taken in. The worker's own tests use the database
+    backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "jiceng.core",
     "jiceng.regions",
     "jiceng.orgs",
@@ -232,6 +234,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Background work (the model's advice and auto-dispatch after intake: tickets/followup.py) on
+# Django's task API. The default keeps the queue in this database, worked by `jiceng db_worker`
+# (started by `make demo`, and by deploy/systemd/jiceng-worker.service); another maintained
+# backend (for example `django_tasks_rq.RQBackend` with Redis) is one setting away.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 # The event index carries INCLUDE columns on PostgreSQL; SQLite builds it without them.
 # django_ratelimit.W001: it knows only memcached and django_redis by name; our database cache
 # counts atomically (core/cache.py) and Django's RedisCache increments in Redis.

@@ -8,7 +8,7 @@ from jiceng.core import crypto
 from jiceng.core.text import mask_phone
 from jiceng.regions.models import Grid, Region
 
-from . import access
+from . import access, tokens
 from .models import ApiToken, PartyOrg, Person, Post, Role, Unit, UnitType, User, WhistleRule
 
 
@@ -285,7 +285,7 @@ class ApiTokenAdmin(ScopedAdmin):
 
     @admin.action(description="吊销所选令牌")
     def revoke(self, request, queryset):
-        count = queryset.filter(is_active=True).update(is_active=False)
+        count = tokens.revoke(queryset)
         self.message_user(request, f"已吊销 {count} 个令牌。")
 
 

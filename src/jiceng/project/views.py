@@ -48,6 +48,7 @@ def healthz(request):
     report["model"] = _model_health()
     report["notifications"] = _notification_health()
     report["sweep"] = _sweep_health()
+    report["follow_up"] = _follow_up_health()
     report["disk"] = _disk_health()
     report["backup"] = _backup_health()
     return JsonResponse(report)
@@ -107,6 +108,24 @@ def _notification_health(stale_minutes: int = 15) -> dict:
         "pending": pending.count(),
         "oldest_pending_seconds": age,
         "failed": failed,
+    }
+
+
+def _follow_up_health(stale_seconds: int = 60) -> dict:
+    """New tickets whose background follow-up (advice, auto-dispatch) has not run. A minute
+    means the worker (`jiceng db_worker`) is stopped or behind: they wait for a person, and
+    the sweep gives them their advice."""
+    from django.utils import timezone
+
+    from jiceng.tickets import followup
+
+    waiting = followup.waiting()
+    oldest = waiting.order_by("received_at").values_list("received_at", flat=True).first()
+    age = max(0, int((timezone.now() - oldest).total_seconds())) if oldest else 0
+    return {
+        "status": "warn" if age > stale_seconds else "ok",
+        "waiting": waiting.count(),
+        "oldest_waiting_seconds": age,
     }
 
 

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from jiceng.core import files
 from jiceng.core.errors import ServiceError
 from jiceng.core.pagination import Page
+from jiceng.regions import lookup
 from jiceng.regions.models import Grid, Region
 
 from . import metrics, selectors, services
@@ -63,7 +64,7 @@ def _fresh(request, ticket_id: int) -> Ticket:
 def _region(code: str | None, field: str = "region_code") -> Region | None:
     if not code:
         return None
-    region = Region.objects.filter(code=code.strip()).first()
+    region = lookup.region(code)
     if region is None:
         raise ValidationError({field: f"区划代码 {code} 不存在"})
     return region

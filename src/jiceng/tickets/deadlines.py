@@ -6,6 +6,7 @@ is marked provisional (`Deadlines.provisional`) until the official arrangement i
 Only a year outside the rules' range raises `DeadlineUnknown` (a ServiceError).
 """
 
+import uuid
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -27,23 +28,59 @@ class DeadlineUnknown(ServiceError):
         )
 
 
-def load_calendar(settings: EngineSettings | None = None) -> WorkCalendar:
+class Inputs(NamedTuple):
+    """What a deadline is computed from: the working calendar and the deadline rules."""
+
+    token: str
+    calendar: WorkCalendar
+    rules: dict[tuple[str, int | None], DeadlineRule]  # (urgency, category id or None)
+
+
+_inputs: dict[str, Inputs] = {}  # this process's copy, under the settings' inputs_token
+
+
+def inputs(settings: EngineSettings | None = None) -> Inputs:
+    """The calendar and rules, read once per process and again only after one of them changed.
+
+    Every change to the settings, a holiday, a calendar year or a deadline rule replaces
+    `EngineSettings.inputs_token` in the same transaction (`changed`, connected to their
+    signals in `TicketsConfig.ready`), and the token is read with the settings a dispatch
+    reads anyway: a process never computes a deadline from a table another process changed.
+    """
     settings = settings or EngineSettings.current()
-    return WorkCalendar(
-        overrides=dict(Holiday.objects.values_list("date", "is_workday")),
-        complete_years=frozenset(CalendarYear.objects.values_list("year", flat=True)),
-        day_start=settings.day_start,
-        day_end=settings.day_end,
-    )
+    found = _inputs.get(settings.inputs_token)
+    if found is None:
+        calendar = WorkCalendar(
+            overrides=dict(Holiday.objects.values_list("date", "is_workday")),
+            complete_years=frozenset(CalendarYear.objects.values_list("year", flat=True)),
+            day_start=settings.day_start,
+            day_end=settings.day_end,
+        )
+        rules = {(r.urgency, r.category_id): r for r in DeadlineRule.objects.all()}
+        found = Inputs(settings.inputs_token, calendar, rules)
+        _inputs.clear()
+        _inputs[settings.inputs_token] = found
+    return found
 
 
-def rule_for(category: Category | None, urgency: str) -> DeadlineRule:
-    rules = {r.category_id: r for r in DeadlineRule.objects.filter(urgency=urgency)}
+def changed(*_args, **_kwargs) -> None:
+    """A holiday, calendar year or deadline rule was saved or deleted (or a bulk change made):
+    every process reads the calendar and rules again at its next deadline."""
+    EngineSettings.objects.filter(pk=1).update(inputs_token=uuid.uuid4().hex)
+    _inputs.clear()
+
+
+def load_calendar(settings: EngineSettings | None = None) -> WorkCalendar:
+    return inputs(settings).calendar
+
+
+def rule_for(category: Category | None, urgency: str, rules: dict | None = None) -> DeadlineRule:
+    rules = inputs().rules if rules is None else rules
     for node in category.lineage() if category else []:
-        if node.pk in rules:
-            return rules[node.pk]
-    if None in rules:
-        return rules[None]
+        if (urgency, node.pk) in rules:
+            return rules[(urgency, node.pk)]
+    if (urgency, None) in rules:
+        return rules[(urgency, None)]
     raise ServiceError("no_deadline_rule", "未设置该紧急程度的办理时限，请管理员在“办理时限”中补充")
 
 
@@ -80,8 +117,9 @@ def deadlines(
     category: Category | None, urgency: str, start: datetime, calendar: WorkCalendar | None = None
 ) -> Deadlines:
     """The accept-by and reply-by of a ticket dispatched at `start`."""
-    calendar = calendar or load_calendar()
-    rule = rule_for(category, urgency)
+    found = inputs()
+    calendar = calendar or found.calendar
+    rule = rule_for(category, urgency, found.rules)
     accept_by = add(calendar, start, rule.accept_amount, rule.accept_unit)
     reply_by = add(calendar, start, rule.reply_amount, rule.reply_unit)
     return Deadlines(
@@ -96,8 +134,9 @@ def reply_deadline(
     category: Category | None, urgency: str, start: datetime, calendar: WorkCalendar | None = None
 ) -> tuple[datetime, bool]:
     """The reply-by alone (a reopened ticket), and whether it is provisional."""
-    calendar = calendar or load_calendar()
-    rule = rule_for(category, urgency)
+    found = inputs()
+    calendar = calendar or found.calendar
+    rule = rule_for(category, urgency, found.rules)
     reply_by = add(calendar, start, rule.reply_amount, rule.reply_unit)
     return reply_by, is_provisional(calendar, start, reply_by, rule.reply_unit)
 

@@ -4,6 +4,7 @@ holidays and the engine's settings.
 Nothing here changes a ticket's state: `services.py` does, one function per change.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -185,6 +186,9 @@ class EngineSettings(models.Model):
         default=False,
         help_text="由 jiceng seed-demo 建立：每个页面都显示“演示数据”提示",
     )
+    # Replaced whenever these settings, a holiday, a calendar year or a deadline rule change:
+    # each process keeps its calendar and rules under it (`deadlines.inputs`).
+    inputs_token = models.CharField(max_length=32, default="", editable=False)
 
     class Meta:
         verbose_name = "接诉即办设置"
@@ -192,6 +196,13 @@ class EngineSettings(models.Model):
 
     def __str__(self) -> str:
         return "接诉即办设置"
+
+    def save(self, *args, **kwargs):
+        # a new token on every save, so no process keeps a calendar of the old working hours
+        self.inputs_token = uuid.uuid4().hex
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "inputs_token"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.day_start and self.day_end and self.day_start >= self.day_end:
@@ -393,12 +404,20 @@ class Ticket(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Set at intake, cleared by the background follow-up (the model's advice, a confident
+    # auto-dispatch, the 每月一题 it belongs to): `tickets.followup`.
+    follow_up_pending = models.BooleanField("待后台处理", default=False, editable=False)
 
     class Meta:
         verbose_name = "工单"
         verbose_name_plural = "工单"
         ordering = ["-received_at", "-id"]
         indexes = [
+            models.Index(
+                fields=["received_at"],
+                name="ticket_follow_up_pending",
+                condition=models.Q(follow_up_pending=True),
+            ),
             models.Index(fields=["status", "reply_by"], name="ticket_status_reply_by"),
             # the workbench queues: one status, newest first (2.2 s → 0.08 s at 1M tickets)
             models.Index(fields=["status", "-received_at", "-id"], name="ticket_status_received"),

@@ -150,12 +150,11 @@ def _notify(
 def _lock(actor, ticket: Ticket | int, action: str) -> Ticket:
     """The ticket, locked for this transaction, after the scope, role and table checks."""
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
-    if actor is not None and not access.visible_tickets(actor).filter(pk=pk).exists():
+    # the scope and the lock in one statement (FOR UPDATE OF the ticket row alone)
+    tickets = Ticket.objects if actor is None else access.visible_tickets(actor)
+    locked = tickets.select_for_update(of=("self",)).filter(pk=pk).first()
+    if locked is None:
         raise Http404("不存在或无权查看")
-    try:
-        locked = Ticket.objects.select_for_update().get(pk=pk)
-    except Ticket.DoesNotExist:
-        raise Http404("不存在或无权查看") from None
     if actor is not None:
         access.check(actor, action, locked)
     if not states.allowed(action, locked.status):

@@ -105,6 +105,7 @@ def enter_arrangement(
         for day, (works, name) in sorted(days.items())
     )
     CalendarYear.objects.update_or_create(year=year, defaults={"note": note[:100]})
+    deadlines.changed()  # bulk_create sends no signal
     recomputed = recompute_provisional(actor, reason=f"录入 {year} 年官方放假安排", at=at)
     in_year = [works for day, (works, _) in days.items() if day.year == year]
     return ArrangementResult(year, in_year.count(False), in_year.count(True), recomputed)

@@ -18,7 +18,7 @@ from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Grid, Region
 
-from .. import access, hooks, states, themes
+from .. import access, followup, states
 from ..models import (
     Category,
     Channel,
@@ -33,7 +33,7 @@ from .base import (
     Conflict,
     _event,
     _lock,
-    _notify,
+    _notifications_on,
     _now,
     _required_text,
     as_system,
@@ -249,9 +249,10 @@ def receive(
     ledger's `number`, and `existing` to take a ticket in again from the start (its events
     already removed by the caller).
 
-    A new ticket then gets the dispatch model's suggestion, and is dispatched automatically
-    when the model is sure enough (`auto_dispatch`). That step never fails the intake: a
-    missing or broken model leaves the ticket to manual dispatch and logs why.
+    A new ticket then gets the dispatch model's suggestion, its 每月一题 and, when the model is
+    sure enough (`auto_dispatch`), a dispatch: in the background (`followup`), from a task
+    queued in this transaction. That step never fails the intake: a missing or broken model
+    or a stopped queue leaves the ticket to manual dispatch, and says why.
     """
     if actor is not None and not _proactive.get():
         # (a theme's lead or co-unit opens 主动治理 items: themes.open_proactive checks it)
@@ -262,13 +263,10 @@ def receive(
     clean = _validate_intake(actor, intake)
     fingerprint = _fingerprint(intake, clean) if key else ""
     at = _now(at)
-    advice = None
-    if suggest and existing is None:
-        # The dispatch model reads before the transaction (never raises); its suggestion is
-        # one insert in it; a confident one dispatches after it, as its own change (hooks).
-        advice = hooks.call(
-            "advise", f"{clean['title']}\n{clean['content']}", intake.category, intake.region
-        )
+    # The model's advice, a confident auto-dispatch and the 每月一题 link come after, off the
+    # request path: a task queued in this transaction (followup.py).
+    follow = existing is None
+    receipt = _notifications_on.get()
     fields = {
         "channel": intake.channel,
         "requester_name": clean["requester_name"],
@@ -287,6 +285,7 @@ def receive(
         "created_by": actor,
         "status": Status.RECEIVED,
         "number": number,
+        "follow_up_pending": follow,
     }
     # No look-up of the key first: the unique (client, key) row decides, so a retry costs a
     # rolled-back insert and a first request costs nothing. A clash of a random number or
@@ -312,21 +311,17 @@ def receive(
                     "",
                     at=at,
                     actor_label=actor_label,
-                    data={"channel": intake.channel, **(extra or {})},
+                    data={
+                        "channel": intake.channel,
+                        **(extra or {}),
+                        # history taken in quietly (an import): the sweep sends no receipt
+                        **({} if receipt else {"receipt": False}),
+                    },
                 )
-                if existing is None and intake.channel != Channel.PROACTIVE:
-                    themes.auto_link(ticket, at)  # 每月一题 it belongs to
-                if existing is None and ticket.requester_phone:
-                    _notify(
-                        "resident_received",
-                        ticket,
-                        "诉求已受理",
-                        received_text(ticket),
-                        recipient=ticket.requester_phone,
+                if follow:  # the receipt SMS too, so intake writes nothing more
+                    followup.enqueue(
+                        ticket, suggest=suggest, auto_dispatch=auto_dispatch, receipt=receipt
                     )
-                suggestion = hooks.call("received", ticket, advice) if advice else None
-            if suggestion is not None and auto_dispatch:
-                hooks.call("after_received", ticket, suggestion, advice)
             return ticket, True
         except IntegrityError:
             if key:  # the same key came first (a retry, or a racing twin): its ticket

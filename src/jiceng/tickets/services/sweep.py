@@ -24,6 +24,7 @@ class SweepResult:
     overdue: int = 0
     escalated: int = 0
     whistle_reminders: int = 0
+    followed_up: int = 0  # new tickets the task queue left waiting (followup.catch_up)
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
@@ -151,6 +152,9 @@ def sweep(now: datetime | None = None) -> SweepResult:
             except IntegrityError:
                 continue
             result.whistle_reminders += 1
+    from .. import followup
+
+    result.followed_up = followup.catch_up(now=now)
     # /healthz reports when the sweep last ran (a sweep that stopped stops every deadline)
     EngineSettings.objects.filter(pk=config.pk).update(last_sweep_at=now)
     return result

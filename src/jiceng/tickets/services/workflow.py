@@ -124,7 +124,8 @@ def _change_co_units(actor, ticket: Ticket, wanted) -> dict:
             if co.pk == ticket.main_unit_id:
                 raise ValidationError({"co_units": "协办单位不能与主办单位相同"})
             after.add(co.pk)
-    rows.exclude(unit_id__in=after).delete()
+    if before - after:
+        rows.exclude(unit_id__in=after).delete()
     TicketUnit.objects.bulk_create(
         [TicketUnit(ticket=ticket, unit_id=pk, role=TicketUnit.Role.CO) for pk in after - before]
     )

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", default="", help="吊销该账号的全部令牌")
 
     def handle(self, *args, token, user, **options):
-        from jiceng.orgs.tokens import digest
+        from jiceng.orgs.tokens import digest, revoke
 
         tokens = ApiToken.objects.filter(is_active=True)
         if user:
@@ -22,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError("请给出令牌、令牌前缀，或 --user 账号")
         if token and not user and tokens.count() > 1:
             raise CommandError("该前缀对应多个令牌，请给出完整令牌")
-        count = tokens.update(is_active=False)
+        count = revoke(tokens)
         if not count:
             raise CommandError("没有找到启用中的匹配令牌")
         self.stdout.write(self.style.SUCCESS(f"已吊销 {count} 个令牌"))

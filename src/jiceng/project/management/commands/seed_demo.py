@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from jiceng.demo import seed
 from jiceng.dispatch import demo as dispatch_demo
@@ -9,6 +10,8 @@ from jiceng.orgs.models import Person, Unit
 from jiceng.regions.models import Grid
 from jiceng.tickets import demo as ticket_demo
 from jiceng.tickets.models import EngineSettings, Ticket
+
+AT_ONCE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 class Command(BaseCommand):
@@ -23,6 +26,12 @@ class Command(BaseCommand):
             )
         # marked first, so that even a seed cut short shows the 演示数据 banner
         EngineSettings.objects.filter(pk=config.pk).update(is_demo=True)
+        # The half year of demo tickets gets its follow-up (advice, auto-dispatch of today's
+        # hotline calls) as each is taken in, not thousands of tasks for the worker at start.
+        with override_settings(TASKS=AT_ONCE):
+            self.seed_all()
+
+    def seed_all(self):
         logins = seed(stdout=self.stdout)
         version = dispatch_demo.train(stdout=self.stdout)
         if version is not None:

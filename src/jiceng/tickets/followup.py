@@ -1,0 +1,139 @@
+"""The work after a request is taken in, off the request path.
+
+Intake writes the ticket, its event, its idempotency key and one task row, and answers. A background worker (Django's task API through `django-tasks`; the database
+backend by default, `db_worker` in `make demo` and in deploy/systemd) then runs `follow_up`:
+
+1. the model's advice and the routed unit (the `advise` hook);
+2. in one transaction: the 每月一题 the request belongs to, the resident's receipt SMS (its
+   tracking code), the suggestion (the `received` hook), and `follow_up_pending` cleared;
+3. a confident auto-dispatch, through the same dispatch service and event a person's click
+   makes (the `after_received` hook).
+
+Nothing is lost when the queue stops: every ticket still to be followed up carries
+`follow_up_pending`, `/healthz` counts them, and `jiceng sweep` does their follow-up itself
+once they have waited `CATCH_UP_AFTER` (advice and themes, never an auto-dispatch: by then
+the ticket is in a person's queue). A person can dispatch any of them by hand meanwhile. `follow_up` runs at most once per ticket (it takes the flag under
+the ticket's lock), so a task retried, or raced by the sweep, does nothing twice.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task, task_backends
+
+from . import hooks, themes
+from .models import Channel, Ticket, TicketEvent
+
+log = logging.getLogger("jiceng.followup")
+
+CATCH_UP_AFTER = timedelta(minutes=2)
+# backends whose enqueue may run inside intake's transaction: the database backend writes its
+# row in it (committed or rolled back with the ticket); the immediate and dummy ones (tests)
+# keep nothing outside it. Any other (Redis, RabbitMQ) is enqueued once the ticket committed.
+IN_TRANSACTION = {
+    "django_tasks_db.backend.DatabaseBackend",
+    "django_tasks.backends.immediate.ImmediateBackend",
+    "django_tasks.backends.dummy.DummyBackend",
+}
+
+
+@task()
+def follow_up(
+    ticket_id: int, suggest: bool = True, auto_dispatch: bool = True, receipt: bool = True
+) -> str:
+    return run(ticket_id, suggest=suggest, auto_dispatch=auto_dispatch, receipt=receipt)
+
+
+def enqueue(ticket: Ticket, *, suggest: bool, auto_dispatch: bool, receipt: bool) -> None:
+    """Called inside intake's transaction, after the ticket's insert."""
+    backend = task_backends[follow_up.backend]
+    path = f"{type(backend).__module__}.{type(backend).__qualname__}"
+    args = (ticket.pk, suggest, auto_dispatch, receipt)
+    if path in IN_TRANSACTION:
+        follow_up.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: _enqueue_or_log(args), robust=True)
+
+
+def _enqueue_or_log(args: tuple) -> None:
+    try:
+        follow_up.enqueue(*args)
+    except Exception:  # the queue is down: the sweep catches the ticket up
+        log.exception("follow-up of ticket %s not queued; the sweep will do it", args[0])
+
+
+def run(
+    ticket_id: int, *, suggest: bool = True, auto_dispatch: bool = True, receipt: bool = True
+) -> str:
+    """Follow one ticket up. Never raises for a model or routing problem (the hooks log and
+    record it); returns what was done, for the task's result and the logs."""
+    from .services.base import _notify
+    from .services.intake import received_text
+
+    ticket = (
+        Ticket.objects.select_related("region", "category")
+        .filter(pk=ticket_id, follow_up_pending=True)
+        .first()
+    )
+    if ticket is None:
+        return "already done"
+    advice = (
+        hooks.call("advise", f"{ticket.title}\n{ticket.content}", ticket.category, ticket.region)
+        if suggest
+        else None
+    )
+    with transaction.atomic():
+        locked = (
+            Ticket.objects.select_for_update()
+            .filter(pk=ticket_id, follow_up_pending=True)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if locked is None:  # another run took it meanwhile
+            return "already done"
+        linked = (
+            themes.auto_link(ticket, ticket.received_at)
+            if ticket.channel != Channel.PROACTIVE
+            else []
+        )
+        if receipt and ticket.requester_phone:
+            _notify(
+                "resident_received",
+                ticket,
+                "诉求已受理",
+                received_text(ticket),
+                recipient=ticket.requester_phone,
+            )
+        suggestion = hooks.call("received", ticket, advice) if advice else None
+        Ticket.objects.filter(pk=ticket_id).update(follow_up_pending=False)
+    ticket.status = locked
+    dispatched = False
+    if suggestion is not None and auto_dispatch:
+        dispatched = bool(hooks.call("after_received", ticket, suggestion, advice))
+    return f"themes {len(linked)}, suggestion {suggestion is not None}, dispatched {dispatched}"
+
+
+def waiting(older_than: timedelta = timedelta(0), now=None):
+    """Tickets whose follow-up has not run, received more than `older_than` ago."""
+    now = now or timezone.now()
+    return Ticket.objects.filter(follow_up_pending=True, received_at__lt=now - older_than)
+
+
+def catch_up(limit: int | None = 200, older_than: timedelta = CATCH_UP_AFTER, now=None) -> int:
+    """Follow up, in this process, the tickets the queue has left waiting (the sweep calls
+    it): the worker was stopped, or the queue lost a task. Their advice is stored and their
+    themes linked, but none is dispatched by the model: a ticket that waited this long is in a
+    person's queue. Returns how many were done."""
+    done = 0
+    pending = waiting(older_than, now).order_by("received_at").values_list("pk", flat=True)
+    for pk in pending[:limit] if limit else pending:
+        # a ticket taken in quietly (an import's history) says so on its receive event
+        quiet = TicketEvent.objects.filter(ticket_id=pk, action="receive", data__receipt=False)
+        try:
+            if run(pk, auto_dispatch=False, receipt=not quiet.exists()) != "already done":
+                done += 1
+        except Exception:
+            log.exception("follow-up of ticket %s failed in the sweep", pk)
+    return done
