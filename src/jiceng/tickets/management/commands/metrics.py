@@ -8,7 +8,7 @@ from django.utils import timezone
 from jiceng.core.tabular import csv_text
 from jiceng.orgs.access import Scope
 from jiceng.regions.models import Region
-from jiceng.tickets import metrics, selectors
+from jiceng.tickets import derived, metrics, selectors
 
 
 class Command(BaseCommand):
@@ -19,8 +19,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--period", required=True, help="YYYY-MM（月）、YYYY-Qn（季度）或 YYYY（年）"
+            "action",
+            nargs="?",
+            choices=["rebuild"],
+            help="rebuild：由工单事件重新计算三率所依据的事实（派单是否被取代、接单时间、回访结果），"
+            "并清空按月汇总，下次读取时重新统计；加 --check 只核对、不写入",
         )
+        parser.add_argument("--check", action="store_true", help="与 rebuild 同用：只核对")
+        parser.add_argument("--period", help="YYYY-MM（月）、YYYY-Qn（季度）或 YYYY（年）")
         parser.add_argument("--by", choices=["unit", "region", "channel"], default="unit")
         parser.add_argument(
             "--level",
@@ -36,7 +42,11 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="只统计该区划（12 位代码）及其下级")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
-    def handle(self, *args, period, by, level, view, region, format, **options):
+    def handle(self, *args, action, check, period, by, level, view, region, format, **options):
+        if action == "rebuild":
+            return self.rebuild(check)
+        if not period:
+            raise CommandError("请用 --period 给出统计期，如 2026-06、2026-Q2 或 2026")
         scope = None
         if region:
             found = Region.objects.filter(code=region).first()
@@ -92,6 +102,22 @@ class Command(BaseCommand):
                 self.stdout.write(f"注意：{parsed.label}尚未结束（进行中），数字还会变化。")
             for label, group in groups:
                 self._table(group, parsed.text, label)
+
+    def rebuild(self, check_only: bool) -> None:
+        report = derived.check() if check_only else derived.rebuild()
+        self.stdout.write(
+            f"核对了 {report.examined} 条工单事件：{report.wrong} 条所存事实与事件推算不符"
+            + (f"（如事件 {', '.join(map(str, report.examples))}）" if report.wrong else "")
+        )
+        if check_only:
+            if report.wrong:
+                raise CommandError("所存事实与事件不符：运行 jiceng metrics rebuild 重建")
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已由事件重建全部事实，清空了 {report.months_dropped} 个月的汇总（下次读取时重新统计）"
+            )
+        )
 
     def _table(self, rows, period, label):
         out = self.stdout
