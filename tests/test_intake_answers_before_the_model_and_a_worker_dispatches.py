@@ -129,6 +129,7 @@ def test_with_the_worker_stopped_health_warns_and_the_sweep_catches_up_without_d
             "status": "ok",
             "waiting": 0,
             "oldest_waiting_seconds": 0,
+            "failed_last_day": 0,
         }
     ticket.refresh_from_db()
     assert not ticket.follow_up_pending and ticket.status == "received"  # a person dispatches
@@ -148,3 +149,21 @@ def test_the_receipt_waits_for_the_follow_up_and_history_gets_none(world, queue_
     assert [n.ticket for n in receipts] == [asked]
     assert asked.tracking_code in receipts.get().body
     assert not Ticket.objects.filter(pk=history.pk, follow_up_pending=True).exists()
+
+
+def test_finished_tasks_are_pruned_and_a_failed_one_is_reported(
+    client, world, sure_model, queue_in_the_database
+):
+    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=LAMP)
+    work_the_queue()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    # a task that raises (its ticket's suggestion already exists, say) is kept and reported
+    Ticket.objects.filter(pk=ticket.pk).update(follow_up_pending=True)
+    followup.follow_up.enqueue(ticket.pk, True, True, True)
+    work_the_queue()
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 1
+    health = client.get("/healthz").json()["follow_up"]
+    assert health["status"] == "warn" and health["failed_last_day"] == 1
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert services.sweep().tasks_pruned == 1  # the successful one; the failure stays
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["FAILED"]

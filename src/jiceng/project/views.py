@@ -114,7 +114,7 @@ def _notification_health(stale_minutes: int = 15) -> dict:
 def _follow_up_health(stale_seconds: int = 60) -> dict:
     """New tickets whose background follow-up (advice, auto-dispatch) has not run. A minute
     means the worker (`jiceng db_worker`) is stopped or behind: they wait for a person, and
-    the sweep gives them their advice."""
+    the sweep gives them their advice. A follow-up task that raised is a warning too."""
     from django.utils import timezone
 
     from jiceng.tickets import followup
@@ -122,10 +122,12 @@ def _follow_up_health(stale_seconds: int = 60) -> dict:
     waiting = followup.waiting()
     oldest = waiting.order_by("received_at").values_list("received_at", flat=True).first()
     age = max(0, int((timezone.now() - oldest).total_seconds())) if oldest else 0
+    failed = followup.failed_recently()
     return {
-        "status": "warn" if age > stale_seconds else "ok",
+        "status": "warn" if age > stale_seconds or failed else "ok",
         "waiting": waiting.count(),
         "oldest_waiting_seconds": age,
+        "failed_last_day": failed,
     }
 
 

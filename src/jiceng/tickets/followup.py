@@ -137,3 +137,31 @@ def catch_up(limit: int | None = 200, older_than: timedelta = CATCH_UP_AFTER, no
         except Exception:
             log.exception("follow-up of ticket %s failed in the sweep", pk)
     return done
+
+
+KEEP_DONE = timedelta(days=1)
+KEEP_FAILED = timedelta(days=30)
+
+
+def prune(now=None) -> int:
+    """Forget finished tasks of the database queue (a row per new ticket): successful ones after
+    a day, failed ones after 30 days (their tracebacks are for whoever looks into them). The
+    sweep calls it. Returns how many rows went."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    done = DBTaskResult.objects.filter(
+        status="SUCCESSFUL", finished_at__lt=now - KEEP_DONE
+    ) | DBTaskResult.objects.filter(status="FAILED", finished_at__lt=now - KEEP_FAILED)
+    count, _ = done.delete()
+    return count
+
+
+def failed_recently(now=None) -> int:
+    """Follow-up tasks that raised in the last day (the database queue only)."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    return DBTaskResult.objects.filter(
+        status="FAILED", task_path=follow_up.module_path, finished_at__gte=now - KEEP_DONE
+    ).count()

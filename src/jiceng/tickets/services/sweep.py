@@ -25,6 +25,7 @@ class SweepResult:
     escalated: int = 0
     whistle_reminders: int = 0
     followed_up: int = 0  # new tickets the task queue left waiting (followup.catch_up)
+    tasks_pruned: int = 0  # finished rows of the database task queue (followup.prune)
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
@@ -155,6 +156,7 @@ def sweep(now: datetime | None = None) -> SweepResult:
     from .. import followup
 
     result.followed_up = followup.catch_up(now=now)
+    result.tasks_pruned = followup.prune(now)
     # /healthz reports when the sweep last ran (a sweep that stopped stops every deadline)
     EngineSettings.objects.filter(pk=config.pk).update(last_sweep_at=now)
     return result
