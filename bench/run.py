@@ -12,22 +12,19 @@ import argparse
 import json
 import os
 import platform
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
-from http.client import HTTPConnection
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import load  # noqa: E402  (bench/load.py, beside this file)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jiceng_bench"
 PERIOD = "2026-06"
 
@@ -117,38 +114,128 @@ def bench_service_intake(user, n: int) -> dict:
     }
 
 
-def bench_intake_modes(user, n: int) -> dict:
-    """Service intake three ways: with no dispatch model, with the model's suggestion stored
-    on each ticket (auto-dispatch off), and with the threshold lowered to 0.5 so that the
-    model also dispatches the bench's tickets (two state changes per request; the share it
-    dispatched is reported)."""
-    from jiceng.dispatch import cache
-    from jiceng.dispatch.models import DispatchSettings, ModelVersion, Suggestion
+def bench_follow_up(user, n: int) -> dict:
+    """What the worker does per ticket, in this process (`followup.run`): the model's advice,
+    the themes and the receipt; and with the threshold lowered to 0.5 so that the model also
+    dispatches (a second state change). The share it dispatched is reported."""
+    from jiceng.dispatch.models import DispatchSettings, Suggestion
+    from jiceng.regions.models import Region
+    from jiceng.tickets import followup, services
 
-    versions = list(ModelVersion.objects.filter(is_active=True).values_list("pk", flat=True))
+    villages = list(Region.objects.filter(level="village").order_by("code")[:200])
     config = DispatchSettings.current()
     saved = (config.auto_dispatch, config.threshold)
     out = {}
     try:
-        ModelVersion.objects.filter(pk__in=versions).update(is_active=False)
-        cache.clear()
-        out["no_model"] = bench_service_intake(user, n)
-        ModelVersion.objects.filter(pk__in=versions).update(is_active=True)
-        config.auto_dispatch = False
-        config.save()
-        out["suggestion"] = bench_service_intake(user, n)
-        config.auto_dispatch, config.threshold = True, Decimal("0.5")
-        config.save()
-        before = Suggestion.objects.filter(auto_dispatched=True).count()
-        out["auto_dispatch"] = bench_service_intake(user, n)
-        dispatched = Suggestion.objects.filter(auto_dispatched=True).count() - before
-        out["auto_dispatch"]["dispatched_share"] = round(dispatched / n, 3)
+        for mode, auto in (("advice", False), ("auto_dispatch", True)):
+            config.auto_dispatch, config.threshold = auto, Decimal("0.5")
+            config.save()
+            made = [
+                services.receive(
+                    user,
+                    services.Intake(
+                        title="小区门口路灯坏了",
+                        content=f"基准测试 {mode} {i}：小区门口路灯坏了一个月没人修",
+                        region=villages[i % len(villages)],
+                        requester_phone="13800138000",
+                    ),
+                )[0].pk
+                for i in range(n)
+            ]
+            followup.run(made[0])  # the model is read once per process
+            cpu, wall = [], []
+            for pk in made[1:]:
+                c0, w0 = time.process_time(), time.perf_counter()
+                followup.run(pk)
+                cpu.append((time.process_time() - c0) * 1000)
+                wall.append((time.perf_counter() - w0) * 1000)
+            out[mode] = {
+                "tickets": len(cpu),
+                "cpu_ms_p50": round(percentile(cpu, 50), 2),
+                "cpu_ms_p95": round(percentile(cpu, 95), 2),
+                "wall_ms_p50": round(percentile(wall, 50), 2),
+                "wall_ms_p95": round(percentile(wall, 95), 2),
+            }
+            if auto:
+                done = Suggestion.objects.filter(ticket_id__in=made, auto_dispatched=True)
+                out[mode]["dispatched_share"] = round(done.count() / len(made), 3)
     finally:
-        ModelVersion.objects.filter(pk__in=versions).update(is_active=True)
         config.auto_dispatch, config.threshold = saved
         config.save()
-        cache.clear()
     return out
+
+
+def bench_dispatch_cpu(n: int) -> dict:
+    """A dispatcher's dispatch through the service (scope check and lock, deadlines from the
+    calendar and rules, update, event, derived columns, notification): CPU of this process per
+    dispatch (the database's own time is not in it), after 10 to warm up."""
+    from jiceng import factories
+    from jiceng.orgs.models import Unit, User
+    from jiceng.regions.models import Region
+    from jiceng.tickets import services
+
+    prefecture = Region.objects.get(code="652300000000")
+    dispatcher = User.objects.filter(username="bench-dispatcher").first() or factories.account(
+        "bench-dispatcher", ["dispatcher"], scope_region=prefecture
+    )
+    intake = User.objects.get(username="bench-intake")
+    pairs = [
+        (v, u)
+        for v in Region.objects.filter(level="village").order_by("code")[:60]
+        if (u := Unit.objects.filter(region=v, is_active=True).first())
+    ]
+    tickets = [
+        (
+            services.receive(
+                intake,
+                services.Intake(
+                    title="楼道灯不亮",
+                    content=f"基准测试派单 {i}",
+                    region=pairs[i % len(pairs)][0],
+                    requester_phone="13800138000",
+                ),
+            )[0],
+            pairs[i % len(pairs)][1],
+        )
+        for i in range(n + 10)
+    ]
+    cpu, wall = [], []
+    for ticket, unit in tickets:
+        c0, w0 = time.process_time(), time.perf_counter()
+        services.dispatch(dispatcher, ticket, unit)
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - w0) * 1000)
+    cpu, wall = cpu[10:], wall[10:]
+    return {
+        "dispatches": len(cpu),
+        "cpu_ms_p50": round(percentile(cpu, 50), 2),
+        "cpu_ms_p95": round(percentile(cpu, 95), 2),
+        "cpu_ms_mean": round(statistics.mean(cpu), 2),
+        "wall_ms_p50": round(percentile(wall, 50), 2),
+    }
+
+
+def forget_bench_tickets() -> int:
+    """Delete the tickets the intake, follow-up and dispatch benches took in today, so that
+    the pages are measured on the million of the data set (they would otherwise fill the live
+    month and the last 30 days' hot spots with one repeated sentence)."""
+    from jiceng.tickets.models import Ticket
+
+    mine = Ticket.objects.filter(created_by__username="bench-intake")
+    total = 0
+    while ids := list(mine.values_list("pk", flat=True)[:5000]):
+        total += len(ids)
+        Ticket.objects.filter(pk__in=ids).delete()
+    return total
+
+
+def clear_queue() -> None:
+    """Forget the follow-ups the bench's own tickets queued (they are not the measure)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM django_tasks_database_dbtaskresult")
+        cur.execute("UPDATE tickets_ticket SET follow_up_pending = false WHERE follow_up_pending")
 
 
 def _median_round(rounds: list[dict]) -> dict:
@@ -158,159 +245,6 @@ def _median_round(rounds: list[dict]) -> dict:
         **ordered[len(ordered) // 2],
         "rounds": len(ordered),
         "per_second_range": [ordered[0]["per_second"], ordered[-1]["per_second"]],
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(url: str, workers: int) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(
-        [
-            gunicorn,
-            "jiceng.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=_server_log(),  # errors of failed requests, to read after a run
-    )
-    for _ in range(150):
-        try:
-            conn = HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/healthz")
-            conn.getresponse().read()
-            return server, port
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
-def _server_log():
-    (ROOT / "var").mkdir(exist_ok=True)
-    return (ROOT / "var" / "bench-gunicorn.log").open("ab")
-
-
-def bench_http_intake(url: str, user, seconds: int, workers: int, connections: int) -> dict:
-    """POST /api/v1/tickets over loopback: wrk (Debian package `wrk`) when present, else a
-    Python load generator (which itself takes CPU from the server on a small machine)."""
-    from jiceng.orgs.tokens import create_token
-    from jiceng.regions.models import Region
-
-    token = create_token(user, "bench")
-    codes = list(
-        Region.objects.filter(level="village").order_by("code").values_list("code", flat=True)[:200]
-    )
-    server, port = start_gunicorn(url, workers)
-    try:
-        if shutil.which("wrk"):
-            out = subprocess.run(
-                [
-                    "wrk",
-                    "-t2",
-                    f"-c{connections}",
-                    f"-d{seconds}s",
-                    "-s",
-                    str(ROOT / "bench" / "intake.lua"),
-                    f"http://127.0.0.1:{port}",
-                    "--",
-                    token,
-                    ",".join(codes),
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            data = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
-            result = {
-                "load_generator": "wrk",
-                "requests": data["requests"],
-                "per_second": round(data["requests"] / data["seconds"], 1),
-                "p50_ms": round(data["p50_ms"], 2),
-                "p95_ms": round(data["p95_ms"], 2),
-                "failures": data["non_2xx"] + data["socket_errors"],
-            }
-        else:
-            result = python_load(port, token, codes, seconds, connections)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    return {"gunicorn_workers": workers, "connections": connections, "seconds": seconds, **result}
-
-
-def python_load(port: int, token: str, codes: list[str], seconds: int, connections: int) -> dict:
-    latencies: list[float] = []
-    failures: list[int] = []
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-
-    def client(n: int) -> None:
-        conn = HTTPConnection("127.0.0.1", port, timeout=30)
-        i = 0
-        while time.perf_counter() < deadline:
-            i += 1
-            body = json.dumps(
-                {
-                    "title": "基准测试：楼道灯不亮",
-                    "content": f"基准测试诉求 {n}-{i}",
-                    "region_code": codes[i % len(codes)],
-                    "requester_phone": "13800138000",
-                },
-                ensure_ascii=False,
-            ).encode()
-            headers = {
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/json",
-                "Idempotency-Key": uuid.uuid4().hex,
-            }
-            t0 = time.perf_counter()
-            try:
-                conn.request("POST", "/api/v1/tickets", body, headers)
-                response = conn.getresponse()
-                response.read()
-                status = response.status
-            except OSError:
-                conn.close()
-                conn = HTTPConnection("127.0.0.1", port, timeout=30)
-                status = 0
-            with lock:
-                latencies.append((time.perf_counter() - t0) * 1000)
-                if status != 201:
-                    failures.append(status)
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(connections)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    total = time.perf_counter() - started
-    return {
-        "load_generator": "python threads (wrk not installed)",
-        "requests": len(latencies),
-        "per_second": round(len(latencies) / total, 1),
-        "p50_ms": round(percentile(latencies, 50), 2),
-        "p95_ms": round(percentile(latencies, 95), 2),
-        "failures": len(failures),
     }
 
 
@@ -616,6 +550,9 @@ def bench_pages(runs: int) -> dict:
         if busy:
             out["unit_month"] = timed(page(f"/dashboard/units/{busy.pk}/?period={PERIOD}"))
             out["unit_year"] = timed(page(f"/dashboard/units/{busy.pk}/?period={year}"))
+        out["hotspots"] = timed(page("/dashboard/hotspots/"))
+        out["report_export"] = timed(page(f"/dashboard/export.xlsx?period={PERIOD}"))
+        out["tickets_export"] = timed(page("/work/tickets/export.xlsx?region=652301000000"))
         # the worst hour for the live month: its last, when a whole month of tickets (here
         # November, about 82,000) is still counted from the events on every page
         import time_machine
@@ -688,31 +625,70 @@ def _database_lines(results: dict) -> list[str]:
         "| measure | target | result |",
         "|---|---|---|",
     ]
-    modes = results.get("service_intake_modes") or {"auto_dispatch": s}
-    for key, label in [
-        ("no_model", "without a dispatch model"),
-        ("suggestion", "with the model's suggestion stored"),
-        ("auto_dispatch", "with suggestion and auto-dispatch at threshold 0.5"),
-    ]:
-        if key in modes:
-            x = modes[key]
-            share = x.get("dispatched_share")
-            extra = f"; {round(100 * share)} % also dispatched" if share is not None else ""
-            spread = ""
-            if "per_second_range" in x:
-                low, high = x["per_second_range"]
-                spread = f"median of {x['rounds']} rounds, range {low}–{high}; "
-            lines.append(
-                f"| intake through the service layer, {label} | – | {x['per_second']} tickets/s "
-                f"({spread}p50 {x['p50_ms']} ms, p95 {x['p95_ms']} ms{extra}) |"
-            )
-    if h:
+    if "per_second_range" in s:
+        low, high = s["per_second_range"]
         lines.append(
-            f"| intake over HTTP (gunicorn {h['gunicorn_workers']} workers, {h['connections']} "
-            f"connections from {h['load_generator']} on loopback; dispatch model with its default settings) | ≥ 300 tickets/s | {h['per_second']} tickets/s, "
-            f"median of {h['rounds']} rounds of {args_seconds(h)} (range {h['per_second_min']}–{h['per_second_max']}; "
-            f"p50 {h['p50_ms']} ms, p95 {h['p95_ms']} ms, {h['failures']} failures) |"
+            f"| intake through the service layer (the ticket, its event, its key and a task; no "
+            f"model) | – | {s['per_second']} tickets/s (median of {s['rounds']} rounds, range "
+            f"{low}–{high}; p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms) |"
         )
+    if h and "bare" in h:
+        b, j = h["bare"], h["jiceng"]
+        lines += [
+            f"| bare endpoint over HTTP (`bench/bare`: token, 4 fields, ticket + event in one "
+            f"transaction; gunicorn {h['gunicorn_workers']} workers, wrk {h['connections']} "
+            f"connections, {h['rounds']} rounds of {h['seconds']} s) | – | {b['per_second']} "
+            f"requests/s (range {b['per_second_range'][0]}–{b['per_second_range'][1]}; p50 "
+            f"{b['p50_ms']} ms, p99 {b['p99_ms']} ms) |",
+            f"| jiceng's `POST /api/v1/tickets`, same settings, rounds alternating with the bare "
+            f"one (worker stopped) | – | {j['per_second']} tickets/s (range "
+            f"{j['per_second_range'][0]}–{j['per_second_range'][1]}; p50 {j['p50_ms']} ms, "
+            f"p95 {j['p95_ms']} ms; {j['failures']} failures) |",
+            f"| CPU per request, gunicorn (master and workers) / PostgreSQL, median round | – | "
+            f"bare {b['app_cpu_ms_per_request']} / {b['db_cpu_ms_per_request']} ms; jiceng "
+            f"{j['app_cpu_ms_per_request']} / {j['db_cpu_ms_per_request']} ms |",
+            f"| jiceng ÷ bare, per pair of rounds | ≥ 0.6× | **{h['ratio_median']}×** median "
+            f"(pairs: {', '.join(map(str, h['ratios']))}) |",
+            f"| jiceng's HTTP intake p99 | ≤ 100 ms | **{j['p99_ms']} ms** median round "
+            f"(worst round {j['p99_ms_max']} ms) |",
+        ]
+    f = results.get("follow_up")
+    if f:
+        for key, label in [
+            ("advice", "the model's advice, themes and receipt"),
+            ("auto_dispatch", "the same and an auto-dispatch (threshold 0.5)"),
+        ]:
+            if key in f:
+                x = f[key]
+                share = x.get("dispatched_share")
+                extra = f"; {round(100 * share)} % dispatched" if share is not None else ""
+                lines.append(
+                    f"| the worker's follow-up of one ticket, in-process: {label} | – | CPU p50 "
+                    f"{x['cpu_ms_p50']} ms, p95 {x['cpu_ms_p95']} ms (wall p50 {x['wall_ms_p50']} "
+                    f"ms){extra} |"
+                )
+    wk = results.get("worker")
+    if wk and "per_second" in wk:
+        lines.append(
+            f"| one `db_worker` on a queue of {wk['queued']:,} follow-ups | – | "
+            f"{wk['per_second']} tickets/s ({wk['ms_each']} ms each, claim included) |"
+        )
+    ad = results.get("auto_dispatch")
+    if ad and "p95_s" in ad:
+        lines.append(
+            f"| auto-dispatch after intake: {ad['rate_per_second']} sure requests/s over HTTP for "
+            f"{ad['seconds']} s, one worker running | p95 ≤ 5 s | p95 **{ad['p95_s']} s** (p50 "
+            f"{ad['p50_s']} s, max {ad['max_s']} s; {ad['dispatched']} of {ad['requests']} "
+            f"dispatched) |"
+        )
+    d = results.get("dispatch_cpu")
+    if d:
+        lines.append(
+            f"| a dispatcher's dispatch through the service, CPU of the app process | ≤ 3 ms | "
+            f"p50 **{d['cpu_ms_p50']} ms**, p95 {d['cpu_ms_p95']} ms ({d['dispatches']} "
+            f"dispatches; wall p50 {d['wall_ms_p50']} ms) |"
+        )
+    profile = results.get("profile")
     carried = [
         f"{name} from the run of {part['from_run']}"
         for name, part in (
@@ -751,6 +727,17 @@ def _database_lines(results: dict) -> list[str]:
                 f"counted from the events, in-process, DEBUG off | ≤ 1 s | {x['median']} s median "
                 f"of {pages['runs']} (max {x['max']} s) |"
             )
+        for key, label in [
+            ("hotspots", "`/dashboard/hotspots/` (30 days, the prefecture)"),
+            ("report_export", f"the 通报 export `/dashboard/export.xlsx` ({r['period']})"),
+            ("tickets_export", "a county's ticket export `/work/tickets/export.xlsx` (5,000 rows)"),
+        ]:
+            if key in pages:
+                x = pages[key]
+                lines.append(
+                    f"| {label}, in-process, DEBUG off | ≤ 1 s | {x['median']} s median of "
+                    f"{pages['runs']} (max {x['max']} s) |"
+                )
         if "dashboard_year_cold" in pages:
             lines.append(
                 f"| `/dashboard/` for the year, first read after all its months changed "
@@ -760,6 +747,19 @@ def _database_lines(results: dict) -> list[str]:
     lines += [""]
     if carried:
         lines += [f"Carried over unchanged: {'; '.join(carried)}.", ""]
+    if profile and "parts" in profile:
+        lines += [
+            f"Where one HTTP intake's time goes: cProfile of {profile['requests']:,} requests "
+            f"through the WSGI application in one process (`bench/profile_intake.py`), "
+            f"{profile['cpu_ms_per_request']} ms of CPU per request without the profiler "
+            f"({profile['wall_ms_per_request']} ms wall); under it, each part's ms per request "
+            "(the profiler roughly doubles them; the shares are what matter):",
+            "",
+            "| part | ms per request, profiled |",
+            "|---|---|",
+            *[f"| {p['part'].strip()} | {p['ms']} |" for p in profile["parts"]],
+            "",
+        ]
     return lines
 
 
@@ -818,13 +818,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=6)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument(
+        "--skip-http",
+        action="store_true",
+        help="keep the last run's HTTP, worker, auto-dispatch and profile numbers",
+    )
     parser.add_argument(
         "--skip-ranking", action="store_true", help="keep the last run's ranking numbers"
     )
-    parser.add_argument("--intake-rounds", type=int, default=3, help="report the median round")
     parser.add_argument(
-        "--skip-intake", action="store_true", help="keep the last run's service-intake numbers"
+        "--skip-intake",
+        action="store_true",
+        help="keep the last run's service-intake, follow-up and dispatch numbers",
     )
     args = parser.parse_args()
     previous_file = ROOT / "bench" / "results.json"
@@ -845,36 +850,62 @@ def main() -> None:
         "units": ready["units"],
     }
     if args.skip_intake and "service_intake" in previous:
-        results["service_intake_modes"] = previous.get("service_intake_modes", {})
-        results["service_intake"] = {"from_run": previous["ran_at"], **previous["service_intake"]}
+        for part in ("service_intake", "follow_up", "dispatch_cpu"):
+            if part in previous:
+                results[part] = {"from_run": previous["ran_at"], **previous[part]}
     else:
         say("intake through the services …")
-        rounds = [
-            bench_intake_modes(ready["user"], args.service_tickets)
-            for _ in range(args.intake_rounds)
-        ]
-        results["service_intake_modes"] = {
-            mode: _median_round([r[mode] for r in rounds]) for mode in rounds[0]
-        }
-        results["service_intake"] = results["service_intake_modes"]["auto_dispatch"]
-        say(results["service_intake_modes"])
+        rounds = [bench_service_intake(ready["user"], args.service_tickets) for _ in range(3)]
+        results["service_intake"] = _median_round(rounds)
+        say(results["service_intake"])
+        say("the follow-up the worker does, per ticket …")
+        results["follow_up"] = bench_follow_up(ready["user"], 300)
+        say(results["follow_up"])
+        say("a dispatcher's dispatch …")
+        results["dispatch_cpu"] = bench_dispatch_cpu(300)
+        say(results["dispatch_cpu"])
+        clear_queue()
     if args.skip_http and "http_intake" in previous:
-        results["http_intake"] = {"from_run": previous["ran_at"], **previous["http_intake"]}
+        for part in ("http_intake", "worker", "auto_dispatch", "profile"):
+            if part in previous:
+                results[part] = {"from_run": previous["ran_at"], **previous[part]}
     if not args.skip_http:
-        say("intake over HTTP …")
-        rounds = [
-            bench_http_intake(url, ready["user"], args.http_seconds, args.workers, args.connections)
-            for _ in range(args.http_rounds)
-        ]
-        rates = [r["per_second"] for r in rounds]
-        best = sorted(rounds, key=lambda r: r["per_second"])[len(rounds) // 2]  # the median round
-        results["http_intake"] = {
-            **best,
-            "rounds": len(rounds),
-            "per_second_min": min(rates),
-            "per_second_max": max(rates),
-        }
-        say(results["http_intake"])
+        from jiceng.orgs.tokens import create_token
+        from jiceng.regions.models import Region
+
+        token = create_token(ready["user"], "bench")
+        codes = list(
+            Region.objects.filter(level="village")
+            .order_by("code")
+            .values_list("code", flat=True)[:200]
+        )
+        say("intake over HTTP, against the bare endpoint …")
+        results["http_intake"] = load.intake_against_bare(
+            url,
+            token,
+            codes,
+            seconds=args.http_seconds,
+            rounds=args.http_rounds,
+            workers=args.workers,
+            connections=args.connections,
+        )
+        say({k: v for k, v in results["http_intake"].items() if k != "rounds_detail"})
+        say("the worker on the queue the HTTP rounds left …")
+        results["worker"] = load.worker_drain(url)
+        say(results["worker"])
+        say("auto-dispatch: sure requests at a steady rate, the worker running …")
+        results["auto_dispatch"] = load.auto_dispatch_latency(
+            url, token, codes, rate=2, seconds=60, workers=args.workers
+        )
+        say(results["auto_dispatch"])
+        clear_queue()
+        say("a profile of the intake path …")
+        import profile_intake
+
+        results["profile"] = profile_intake.summary(profile_intake.profile(1000, 40, "cumulative"))
+        say({k: v for k, v in results["profile"].items() if k != "top"})
+        clear_queue()
+    say(f"forgot {forget_bench_tickets():,} tickets the benches took in")
     results["dataset"] = ensure_million(args.tickets)
     say(results["dataset"])
     if args.skip_ranking and "ranking" in previous:
