@@ -32,7 +32,7 @@ demo: install
 	@echo "演示环境没有短信网关：发给群众的短信（评价链接、验证码）写入 var/outbox/messages.log"
 	@echo "后台任务进程（新诉求的派单建议与自动派单）与网站一起启动，一起停止"
 	@export NOTIFY_BACKEND=$${NOTIFY_BACKEND:-jiceng.tickets.notify.FileBackend}; \
-	$(JICENG) db_worker --interval 0.5 --no-startup-delay & worker=$$!; \
+	$(JICENG) worker --interval 0.5 --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(JICENG) runserver $(HOST):$(PORT)
 

@@ -109,7 +109,7 @@ nginx -c "$WORK/nginx.conf" -p "$WORK"
   > "$WORK/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
 # --- the background worker, as deploy/systemd/jiceng-worker.service starts it ---------------
-.venv/bin/jiceng db_worker --interval 0.5 --no-startup-delay > "$WORK/worker.log" 2>&1 &
+.venv/bin/jiceng worker --interval 0.5 --no-startup-delay > "$WORK/worker.log" 2>&1 &
 WORKER_PID=$!
 for _ in $(seq 1 100); do
   .venv/bin/python -c "import socket; socket.create_connection(('127.0.0.1', $APP_PORT), 0.2)" 2>/dev/null && break

@@ -113,7 +113,7 @@ def _notification_health(stale_minutes: int = 15) -> dict:
 
 def _follow_up_health(stale_seconds: int = 60) -> dict:
     """New tickets whose background follow-up (advice, auto-dispatch) has not run. A minute
-    means the worker (`jiceng db_worker`) is stopped or behind: they wait for a person, and
+    means the worker (`jiceng worker`) is stopped or behind: they wait for a person, and
     the sweep gives them their advice. A follow-up task that raised is a warning too."""
     from django.utils import timezone
 

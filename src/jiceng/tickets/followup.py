@@ -1,7 +1,7 @@
 """The work after a request is taken in, off the request path.
 
 Intake writes the ticket, its event, its idempotency key and one task row, and answers. A background worker (Django's task API through `django-tasks`; the database
-backend by default, `db_worker` in `make demo` and in deploy/systemd) then runs `follow_up`:
+backend by default, `jiceng worker` in `make demo` and in deploy/systemd) then runs `follow_up`:
 
 1. the model's advice and the routed unit (the `advise` hook);
 2. in one transaction: the 每月一题 the request belongs to, the resident's receipt SMS (its
