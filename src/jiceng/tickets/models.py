@@ -418,6 +418,11 @@ class Ticket(models.Model):
                 name="ticket_follow_up_pending",
                 condition=models.Q(follow_up_pending=True),
             ),
+            # 三率 leave out 主动治理 items (selectors.COUNTED): a sub-select of these few ids,
+            # which without this index is a scan of every ticket in each count (0.3 s at 1M)
+            models.Index(
+                fields=["id"], name="ticket_proactive", condition=models.Q(channel="proactive")
+            ),
             models.Index(fields=["status", "reply_by"], name="ticket_status_reply_by"),
             # the workbench queues: one status, newest first (2.2 s → 0.08 s at 1M tickets)
             models.Index(fields=["status", "-received_at", "-id"], name="ticket_status_received"),
