@@ -41,6 +41,17 @@ def fresh_dispatch_caches():
 
 
 @pytest.fixture(autouse=True)
+def no_cache_left_by_a_committed_test(request):
+    """Django's cache lives in a database table that a test's rollback empties, but a test
+    whose writes commit (a live server) leaves it behind: such tests start from an empty one."""
+    if {"live_server", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def background_work_runs_at_once(settings):
     """Tasks run where they are queued (inside intake's transaction), so a test sees the
     follow-up of a request as soon as it is taken in. The worker's own tests use the database

@@ -188,7 +188,7 @@ HOTSPOT_WINDOWS = [(7, "近 7 天"), (30, "近 30 天"), (90, "近 90 天")]
 def hotspots(request):
     """Tickets of a recent window clustered by what they say, within each township: the
     hottest first (size, growth, likes), each with a few representative tickets."""
-    from jiceng.dispatch import selectors as dispatch_selectors
+    from jiceng.dispatch import hotspot_cache
 
     try:
         days = int(request.GET.get("days", 30))
@@ -196,7 +196,8 @@ def hotspots(request):
         days = 30
     if days not in dict(HOTSPOT_WINDOWS):
         days = 30
-    clusters, looked_at = dispatch_selectors.hot_spots(request.user, days=days)
+    # kept per scope and recounted by the worker (clustering a month takes seconds)
+    clusters, looked_at, counted_at = hotspot_cache.read(request.user, days)
     return render(
         request,
         "dashboards/hotspots.html",
@@ -204,6 +205,7 @@ def hotspots(request):
             "clusters": clusters,
             "may_raise": themes.may_raise(request.user),
             "looked_at": looked_at,
+            "counted_at": counted_at,
             "days": days,
             "windows": HOTSPOT_WINDOWS,
             "scope_name": _scope_name(request.user),
