@@ -3,7 +3,7 @@
 - `intake_against_bare`: `POST /api/v1/tickets` of jiceng and of `bench/bare` under the same
   gunicorn settings and the same wrk script, in alternating rounds (bare, jiceng, bare, …), so
   that both see the same machine load; each pair gives a ratio.
-- `worker_drain`: how many queued follow-ups one `db_worker` does per second.
+- `worker_drain`: how many queued follow-ups one `jiceng worker` does per second.
 - `auto_dispatch_latency`: requests the model is sure of, at a steady rate over HTTP with the
   worker running; from each ticket's receive event to its dispatch event.
 """
@@ -97,11 +97,11 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def start_worker(url: str, interval: float = 0.5) -> subprocess.Popen:
-    """`jiceng db_worker` as deploy/systemd/jiceng-worker.service starts it."""
+    """`jiceng worker` as deploy/systemd/jiceng-worker.service starts it."""
     jiceng = shutil.which("jiceng", path=str(Path(sys.executable).parent)) or "jiceng"
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "LOG_LEVEL": "WARNING"}
     return subprocess.Popen(
-        [jiceng, "db_worker", "--interval", str(interval), "--no-startup-delay"],
+        [jiceng, "worker", "--interval", str(interval), "--no-startup-delay"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -291,6 +291,22 @@ def worker_drain(url: str, seconds: int = 20) -> dict:
     }
 
 
+def wait_until_working(timeout: float = 60) -> None:
+    """A long-running worker has read Django and the model long before a request comes: queue
+    one empty follow-up and wait for the new worker to finish it."""
+    from django_tasks_db.models import DBTaskResult
+
+    from jiceng.tickets import followup
+
+    probe = followup.follow_up.enqueue(0, False, False, False)
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if DBTaskResult.objects.filter(pk=probe.id, status="SUCCESSFUL").exists():
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the worker did not start")
+
+
 def auto_dispatch_latency(
     url: str, token: str, codes: list[str], *, rate: float, seconds: int, workers: int
 ) -> dict:
@@ -301,6 +317,7 @@ def auto_dispatch_latency(
     marker = f"auto-{uuid.uuid4().hex[:8]}"
     server, port = start_gunicorn(url, workers)
     worker = start_worker(url)
+    wait_until_working()
     sent, failed = [], []
     try:
         conn = HTTPConnection("127.0.0.1", port, timeout=30)
