@@ -7,6 +7,7 @@ ratio, Wang & Manning 2012); the sum is calibrated (sigmoid, on 3-fold out-of-fo
 that its scores are probabilities a threshold can be put on.
 """
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,12 +34,21 @@ def _tokenised(text: str) -> bool:
     return " " in text.strip() and len(text.split()) > 3 and not re.search(r"[，。？！]", text)
 
 
-def words(text: str) -> list[str]:
-    """jieba words of the text's start; already tokenised text (space-separated) is kept."""
+def words(text: str, hmm: bool = True) -> list[str]:
+    """jieba words of the text's start; already tokenised text (space-separated) is kept.
+    `hmm` lets jieba guess words its dictionary lacks (place names, for the hot spots' topic
+    words); the classifier does without (`WORDS`)."""
     text = text or ""
     if _tokenised(text):
         return text.split()
-    return [w for w in jieba.lcut(_SPACES.sub(" ", text[:MAX_CHARS])) if w.strip()]
+    return [w for w in jieba.lcut(_SPACES.sub(" ", text[:MAX_CHARS]), HMM=hmm) if w.strip()]
+
+
+# The classifier's word analyzer: jieba without its HMM guesses. Measured on 2026-12-04 over
+# the same 5 folds: accuracy 0.9075 raw and 0.9361 word-split without, 0.906 and 0.9361 with;
+# one message's p95 26 % lower (5.52 ms against 7.47 ms on a loaded machine). A model trained
+# before keeps `words` itself (HMM on), so its features do not change under it.
+WORDS = functools.partial(words, hmm=False)
 
 
 def _chars(text: str) -> str:
@@ -74,7 +84,7 @@ class Classifier:
             dtype=np.float32,
         )
         self.word_vec = TfidfVectorizer(
-            analyzer=words,
+            analyzer=WORDS,
             ngram_range=(1, 1),
             min_df=1,
             sublinear_tf=True,
