@@ -52,6 +52,22 @@ def test_a_kept_count_is_shown_then_recounted_by_the_worker(login, world, queue_
         assert "4 件" in page(login)
 
 
+def test_no_residents_phone_or_name_is_kept_in_the_cache(login, world):
+    from django.core.cache import cache
+
+    from jiceng.dispatch import hotspot_cache
+
+    now = timezone.now()
+    for i, (t, b) in enumerate(PLANT):
+        factories.ticket(world["jiashun"], title=t, content=b, at=now - timedelta(days=i))
+    assert "3 件" in page(login)
+    from jiceng.orgs.models import User
+
+    _, clusters, _ = cache.get(hotspot_cache._key(User.objects.get(username="erin"), 7))
+    kept = [t for spot in clusters for t in spot.representatives]
+    assert kept and all(t.requester_phone == t.requester_name == "" for t in kept)
+
+
 @pytest.fixture(autouse=True)
 def worker_keeps_the_tests_connection(monkeypatch):
     from django_tasks_db.management.commands import db_worker

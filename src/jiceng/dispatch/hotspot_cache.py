@@ -33,6 +33,9 @@ def _key(user, days: int) -> str:
 
 def _count(user, days: int) -> tuple[datetime, list, int]:
     clusters, looked_at = selectors.hot_spots(user, days=days)
+    for spot in clusters:  # the cache is a plain table: no resident's name or phone goes in
+        for ticket in spot.representatives:
+            ticket.requester_name = ticket.requester_phone = ticket.requester_phone_index = ""
     counted = (timezone.now(), clusters, looked_at)
     cache.set(_key(user, days), counted, KEEP_SECONDS)
     return counted
