@@ -6,9 +6,18 @@ PYTEST := $(VENV)/bin/pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint format serve clean bench bench-dispatch screenshots prod-check
+.PHONY: install demo test lint format serve clean bench bench-dispatch screenshots prod-check catalogs messages
 
-install: $(VENV)/.installed node_modules/.package-lock.json
+install: $(VENV)/.installed node_modules/.package-lock.json catalogs
+
+# The Uyghur and Kazakh catalogs: .po in the repository, .mo compiled here (Babel), never committed.
+catalogs: $(VENV)/.installed
+	@$(VENV)/bin/python -m jiceng.core.catalogs
+
+# After marking new strings: refresh the .po files (needs Debian's gettext), then translate them
+# (docs/glossary.md) before committing; a test fails while any msgstr is empty.
+messages: install
+	cd src/jiceng && ../../$(JICENG) makemessages -l ug -l kk_Arab --no-location --ignore "static/*"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "jiceng needs Python 3.11 or newer"'

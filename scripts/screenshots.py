@@ -97,7 +97,7 @@ def walk(base: str, var: str) -> None:
         resident.fill("#id_phone", "13912345678")
         resident.fill("#id_name", "李女士")
         resident.screenshot(path=OUT / "phone-submit.png", full_page=True)
-        resident.click("button[type=submit]")
+        resident.click("main button[type=submit]")
         code = resident.locator("#tracking-code").inner_text()
         resident.screenshot(path=OUT / "phone-submitted.png", full_page=True)
 
@@ -109,7 +109,7 @@ def walk(base: str, var: str) -> None:
             page.goto(f"{base}/login/")
             page.fill("#id_username", username)
             page.fill("#id_password", f"{username}-2026")
-            page.click("button[type=submit]")
+            page.click("main button[type=submit]")
 
         sign_in("dispatcher")
         page.goto(f"{base}/work/tickets/?view=received")
@@ -141,7 +141,7 @@ def walk(base: str, var: str) -> None:
         resident.goto(f"{base}/track/")
         resident.fill("#id_code", code)
         resident.fill("#id_last4", "5678")
-        resident.click("button[type=submit]")
+        resident.click("main button[type=submit]")
         resident.click("form[action$='/code/'] button[type=submit]")
         sms = Path(var, "outbox", "messages.log").read_text(encoding="utf-8")
         code_sent = sms.rsplit("验证码为 ", 1)[1][:6]
@@ -190,7 +190,7 @@ def walk(base: str, var: str) -> None:
         small.goto(f"{base}/login/")
         small.fill("#id_username", "leader")
         small.fill("#id_password", "leader-2026")
-        small.click("button[type=submit]")
+        small.click("main button[type=submit]")
         small.goto(f"{base}/dashboard/?period={last_month}")
         small.locator("#chart-map canvas").first.wait_for(state="attached")
         small.wait_for_timeout(600)

@@ -18,6 +18,13 @@ from django.test import Client
 from jiceng import factories
 
 
+def pytest_configure(config):
+    # an edited .po is never tested against a stale .mo (make install compiles them too)
+    from jiceng.core.catalogs import compile_stale
+
+    compile_stale()
+
+
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -151,7 +158,7 @@ def sign_in():
         page.goto(f"{base}/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", "test-password")
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         return page
 
     return go

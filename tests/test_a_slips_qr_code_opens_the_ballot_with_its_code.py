@@ -53,5 +53,5 @@ def test_the_scanned_address_fills_the_code_and_drops_it_from_the_address(
     page.goto(f"{live_server.url}/vote/#{code}")
     assert page.input_value("#id_code") == code
     assert page.evaluate("window.location.hash") == ""
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert world["jiashun_secretary"].name in page.locator("body").inner_text()

@@ -62,13 +62,13 @@ def test_an_assessor_runs_a_survey_a_diagnosis_and_reads_the_period(
     for attempt in range(2):
         resident.goto(f"{base}/vote/")
         resident.fill("#id_code", codes[0])
-        resident.click("button[type=submit]")
+        resident.click("main button[type=submit]")
         if attempt == 1:
             assert "已经使用" in resident.locator("#vote-error").inner_text()
             break
         for radio in resident.locator("fieldset.ballot").all():
             radio.locator("input[value='满意']").check()
-        resident.click("button[type=submit]")
+        resident.click("main button[type=submit]")
         assert "投票成功" in resident.locator("h1").inner_text()
 
     page.reload()

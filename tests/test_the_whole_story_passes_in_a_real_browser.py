@@ -34,12 +34,12 @@ def test_a_request_goes_from_a_phone_to_the_leaders_dashboard(
     resident.locator("#id_village option").nth(2).wait_for(state="attached")
     resident.select_option("#id_village", "652301004012")
     resident.fill("#id_phone", "1391234567")  # one digit short: the error shows, nothing is lost
-    resident.click("button[type=submit]")
+    resident.click("main button[type=submit]")
     assert "请填写 11 位手机号" in resident.locator(".errorlist").first.inner_text()
     assert resident.input_value("#id_content") == "嘉顺社区3号楼暖气不热，屋里只有15度。"
     assert resident.input_value("#id_village") == "652301004012"
     resident.fill("#id_phone", "13912345678")
-    resident.click("button[type=submit]")
+    resident.click("main button[type=submit]")
     code = resident.locator("#tracking-code").inner_text()
     ticket = Ticket.objects.get(tracking_code=code)
     assert ticket.channel == "web" and ticket.region.code == "652301004012"
@@ -64,7 +64,7 @@ def test_a_request_goes_from_a_phone_to_the_leaders_dashboard(
     resident.goto(f"{base}/track/")
     resident.fill("#id_code", code)
     resident.fill("#id_last4", "5678")
-    resident.click("button[type=submit]")
+    resident.click("main button[type=submit]")
     assert resident.locator("#public-status").inner_text() == "已办结"
     assert "室温恢复" in resident.locator("#reply").inner_text()
     # rating needs proof of the phone: a code by SMS

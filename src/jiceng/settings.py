@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from django.conf import locale as django_locale
 from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -107,7 +108,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "jiceng.core.languages.ResidentLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "jiceng.core.middleware.CleanInputMiddleware",
     "jiceng.core.middleware.NoStoreMiddleware",
@@ -207,6 +208,7 @@ TEMPLATES = [
                 "jiceng.project.context.nav",
                 "jiceng.project.context.calendar_banner",
                 "jiceng.project.context.demo_banner",
+                "jiceng.core.languages.context",
             ],
         },
     },
@@ -261,7 +263,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文")]
+# The resident pages speak the three languages of 昌吉州's residents; staff pages stay in
+# Chinese (`jiceng.core.languages`). Kazakh in Xinjiang is written in the Arabic script, which
+# Django's language info lacks: `kk-arab` is added there, right to left.
+LANGUAGES = [("zh-hans", "简体中文"), ("ug", "ئۇيغۇرچە"), ("kk-arab", "قازاقشا")]
+# Django compares the part before the dash: "kk" stands for kk-arab here (Cyrillic Kazakh,
+# left to right, is not offered).
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ug", "ur", "kk"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+django_locale.LANG_INFO.setdefault(
+    "kk-arab",
+    {"bidi": True, "code": "kk-arab", "name": "Kazakh (Arabic script)", "name_local": "قازاقشا"},
+)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -18,6 +18,7 @@ from jiceng.tickets import views as ticket_views
 
 urlpatterns = [
     path("", project_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", project_views.healthz, name="healthz"),
     path("metrics", project_metrics.metrics, name="metrics"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -11,7 +11,7 @@ from jiceng.orgs.access import visible
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
 from jiceng.tickets.access import visible_tickets
-from jiceng.tickets.models import Ticket
+from jiceng.tickets.models import Ticket, text_for_model
 from jiceng.tickets.states import OPEN
 
 from . import cache, hotspots, routing, similarity, training
@@ -40,7 +40,7 @@ def advice(user, ticket: Ticket) -> Advice:
     )
     top = [dict(t, percent=round(100 * t["p"])) for t in (suggestion.top if suggestion else [])]
     category = ticket.category or (suggestion.category if suggestion else None)
-    route = routing.route(category, ticket.region, f"{ticket.title}\n{ticket.content}")
+    route = routing.route(category, ticket.region, text_for_model(ticket))
     unit = route.unit
     if unit is not None and not visible(user, Unit.objects.filter(pk=unit.pk)).exists():
         unit = None

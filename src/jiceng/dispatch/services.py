@@ -18,7 +18,7 @@ from django.db.models import Max
 
 from jiceng.core.tabular import decode
 from jiceng.tickets import services as ticket_services
-from jiceng.tickets.models import Category, Ticket
+from jiceng.tickets.models import Category, TextLanguage, Ticket, text_for_model
 from jiceng.tickets.states import Status
 
 from . import cache, routing, store, training
@@ -35,7 +35,9 @@ def model_dir() -> Path:
 
 
 def text_of(ticket: Ticket) -> str:
-    return f"{ticket.title}\n{ticket.content}"
+    """What the model reads and learns from: the Chinese summary of a request written in
+    Uyghur or Kazakh, the request itself otherwise."""
+    return text_for_model(ticket)
 
 
 def active_model() -> tuple[ModelVersion, Classifier] | None:
@@ -124,8 +126,12 @@ def advise(text: str, category: Category | None, region) -> Advice | None:
 
 
 def record(ticket: Ticket, advice: Advice) -> Suggestion:
-    """Store the advice for a new ticket (inside the intake's transaction: one insert)."""
-    return Suggestion.objects.create(ticket=ticket, **advice.fields)
+    """Store the advice for a ticket (inside the follow-up's transaction; a summary written
+    later in the 双语受理 queue replaces the advice given without one)."""
+    suggestion, _ = Suggestion.objects.update_or_create(
+        ticket=ticket, defaults={"problem": "", "auto_dispatched": False, **advice.fields}
+    )
+    return suggestion
 
 
 def auto_dispatch(ticket: Ticket, suggestion: Suggestion, advice: Advice) -> bool:
@@ -139,6 +145,9 @@ def auto_dispatch(ticket: Ticket, suggestion: Suggestion, advice: Advice) -> boo
         )
         if not (
             config.auto_dispatch
+            # a request written in Uyghur or Kazakh is dispatched by a person, always: the
+            # model read a summary of it, not the resident's words
+            and ticket.text_language == TextLanguage.CHINESE
             and suggested is not None
             and advice.sure >= float(config.threshold)
             and advice.unit is not None

@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.text import clean_text
@@ -112,7 +114,7 @@ def _start_publicity(selection) -> dict:
     calendar = load_calendar().cautious()
     start = timezone.localdate()
     end = start if calendar.is_workday(start) else calendar.next_workday(start)
-    for _ in range(selection.publicity_days - 1):
+    for _day in range(selection.publicity_days - 1):
         end = calendar.next_workday(end)
     selection.publicity_starts, selection.publicity_ends = start, end
     selection.save(update_fields=["publicity_starts", "publicity_ends"])
@@ -258,17 +260,26 @@ def object_to(nomination: Nomination, text: str, contact: str = "") -> Objection
         if nomination.selection_id != selection.pk:
             raise Http404("不存在或无权查看")
         if not objections_open(selection):
+            day = _("Y年n月j日")
             raise ServiceError(
                 "outside_publicity",
-                f"公示期为 {selection.publicity_starts:%Y年%-m月%-d日} 至 "
-                f"{selection.publicity_ends:%Y年%-m月%-d日}，此时不受理异议",
+                _("公示期为 %(start)s 至 %(end)s，此时不受理异议")
+                % {
+                    "start": date_format(selection.publicity_starts, day),
+                    "end": date_format(selection.publicity_ends, day),
+                },
                 status=409,
             )
         if len(text) < 10:
-            raise ValidationError({"text": ["请写明异议的具体事实（至少 10 字）"]})
+            raise ValidationError({"text": [_("请写明异议的具体事实（至少 10 字）")]})
         if len(text) > OBJECTION_MAX:
             raise ValidationError(
-                {"text": [f"异议内容不能超过 {OBJECTION_MAX} 字（现有 {len(text)} 字）"]}
+                {
+                    "text": [
+                        _("异议内容不能超过 %(max)s 字（现有 %(n)s 字）")
+                        % {"max": OBJECTION_MAX, "n": len(text)}
+                    ]
+                }
             )
         made.append(
             Objection.objects.create(

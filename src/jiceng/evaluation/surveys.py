@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ServiceError
 from jiceng.orgs.models import Person
@@ -149,14 +150,14 @@ def cast_ballot(campaign: Campaign, code: str, answers: dict[int, str]) -> None:
         ratees = list(campaign.ratees.values_list("pk", flat=True))
         missing = [pk for pk in ratees if answers.get(pk) not in ANSWERS]
         if missing or set(answers) - set(ratees):
-            raise ValidationError({"answers": ["请对每一位被测评人选择 满意、基本满意 或 不满意"]})
+            raise ValidationError({"answers": [_("请对每一位被测评人作出评价")]})
         unused = VoterCode.objects.filter(
             campaign=campaign, digest=campaign.digest(code), used=False
         )
         group = unused.values_list("group", flat=True).first()
         spent = unused.update(used=True)
         if spent != 1:
-            raise ServiceError("code_invalid", "投票码无效或已经使用", status=409)
+            raise ServiceError("code_invalid", _("投票码无效或已经使用"), status=409)
         chosen = Q(pk__in=[])
         for ratee_id, answer in answers.items():
             chosen |= Q(ratee_id=ratee_id, answer=answer, group=group)
@@ -170,7 +171,7 @@ def cast_ballot(campaign: Campaign, code: str, answers: dict[int, str]) -> None:
         transitions.apply(None, FLOW, campaign, "ballot", change=change)
     except ServiceError as exc:
         if exc.code == "invalid_transition":
-            raise ServiceError("campaign_not_open", "测评未开始或已结束", status=409) from None
+            raise ServiceError("campaign_not_open", _("测评未开始或已结束"), status=409) from None
         raise
 
 

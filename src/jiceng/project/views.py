@@ -1,6 +1,7 @@
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from jiceng.orgs import access
 from jiceng.orgs.models import Person, Unit
@@ -196,7 +197,7 @@ def not_found(request, exception=None):
 
 def rate_limited(request, exception=None):
     """Over a rate limit (django-ratelimit): 429, in Chinese, as JSON for the API."""
-    message = "操作过于频繁，请稍后再试。"
+    message = _("操作过于频繁，请稍后再试。")
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "rate_limited", "message": message}, status=429)
     return render(request, "429.html", {"message": message}, status=429)

@@ -55,6 +55,10 @@ class Region(models.Model):
     )
     full_name = models.CharField("全称", max_length=200, blank=True)
     path = models.CharField("路径", max_length=200, db_index=True, editable=False)
+    # Official names in the region's other languages, entered by an administrator from the
+    # official form (a gazetteer, the government's own site); blank shows the Chinese name.
+    name_ug = models.CharField("维吾尔文名称", max_length=200, blank=True)
+    name_kk = models.CharField("哈萨克文名称", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "行政区划"
@@ -85,6 +89,15 @@ class Region(models.Model):
             raise ValidationError(
                 {"parent": f"{self.get_level_display()}的上级应为{Level(expected).label}"}
             )
+
+    def local_name(self, language: str | None = None) -> str:
+        """The official name in `language` (the active one by default), if entered; the
+        Chinese name otherwise."""
+        from django.utils import translation
+
+        code = language or translation.get_language() or ""
+        local = {"ug": self.name_ug, "kk-arab": self.name_kk}.get(code, "")
+        return local or self.name
 
     def compute_path(self) -> str:
         prefix = self.parent.path if self.parent_id else "/"

@@ -43,6 +43,8 @@ ACTION_ROLES: dict[str, set[str]] = {
     "attach": {R.INTAKE, R.DISPATCHER, R.HANDLER, R.GRID_WORKER},
     "read_phone": {R.INTAKE, R.DISPATCHER, R.HANDLER, R.GRID_WORKER},
     "moderate": {R.DISPATCHER, R.SUPERVISOR},
+    "summarize": {R.INTAKE, R.DISPATCHER},
+    "translate_reply": {R.INTAKE, R.DISPATCHER},
 }
 
 # Actions only the unit holding the ticket may take (a unit-scoped user of the main unit).

@@ -164,6 +164,7 @@ def create_ticket(
         address=payload.address,
         latitude=payload.latitude,
         longitude=payload.longitude,
+        language=payload.language,
     )
     if payload.channel not in {"hotline", "web", "grid"}:
         raise ValidationError({"channel": "接口受理的渠道只能是 hotline、web 或 grid"})

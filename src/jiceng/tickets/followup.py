@@ -24,7 +24,7 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 
 from . import hooks, themes
-from .models import Channel, Ticket, TicketEvent
+from .models import Channel, TextLanguage, Ticket, TicketEvent, text_for_model
 
 log = logging.getLogger("jiceng.followup")
 
@@ -79,9 +79,13 @@ def run(
     )
     if ticket is None:
         return "already done"
+    # A request written in Uyghur or Kazakh waits for a bilingual operator's Chinese summary
+    # (`bilingual.summarize` asks the model then): advice read from words the model never
+    # learned would be noise, and such a request is never dispatched by the model.
+    in_chinese = ticket.text_language == TextLanguage.CHINESE
     advice = (
-        hooks.call("advise", f"{ticket.title}\n{ticket.content}", ticket.category, ticket.region)
-        if suggest
+        hooks.call("advise", text_for_model(ticket), ticket.category, ticket.region)
+        if suggest and in_chinese
         else None
     )
     with transaction.atomic():
@@ -110,7 +114,7 @@ def run(
         Ticket.objects.filter(pk=ticket_id).update(follow_up_pending=False)
     ticket.status = locked
     dispatched = False
-    if suggestion is not None and auto_dispatch:
+    if suggestion is not None and auto_dispatch and in_chinese:
         dispatched = bool(hooks.call("after_received", ticket, suggestion, advice))
     return f"themes {len(linked)}, suggestion {suggestion is not None}, dispatched {dispatched}"
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from jiceng.regions.models import Region
 
@@ -23,26 +24,31 @@ class MultipleFileField(forms.FileField):
 
 
 def region_choices(parent_code: str | None, level: str) -> list[tuple[str, str]]:
+    """The places of one level under a parent, named in the reader's language where an
+    official name in it was entered, in Chinese otherwise."""
     qs = Region.objects.filter(level=level).exclude(name__startswith="兵团")
     if parent_code:
         qs = qs.filter(parent__code=parent_code)
     elif level != "county":
-        return [("", "请先选择上一级")]
-    label = {"county": "选择县市", "township": "选择乡镇（街道）", "village": "选择村（社区）"}[
-        level
-    ]
-    return [("", label), *list(qs.order_by("code").values_list("code", "name"))]
+        return [("", _("请先选择上一级"))]
+    label = {
+        "county": _("选择县市"),
+        "township": _("选择乡镇（街道）"),
+        "village": _("选择村（社区）"),
+    }[level]
+    places = qs.order_by("code").only("code", "name", "name_ug", "name_kk")
+    return [("", label), *[(r.code, r.local_name()) for r in places]]
 
 
 class PlaceMixin(forms.Form):
-    county = forms.ChoiceField(label="县市", required=True)
-    township = forms.ChoiceField(label="乡镇（街道）", required=False)
-    village = forms.ChoiceField(label="村（社区）", required=False)
+    county = forms.ChoiceField(label=_("县市"), required=True)
+    township = forms.ChoiceField(label=_("乡镇（街道）"), required=False)
+    village = forms.ChoiceField(label=_("村（社区）"), required=False)
     address = forms.CharField(
-        label="详细地址",
+        label=_("详细地址"),
         max_length=200,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "如：3号楼2单元，或路口、门店名称"}),
+        widget=forms.TextInput(attrs={"placeholder": _("如：3号楼2单元，或路口、门店名称")}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -51,7 +57,7 @@ class PlaceMixin(forms.Form):
         self.fields["county"].choices = region_choices(None, "county")
         self.fields["township"].choices = region_choices(data.get("county"), "township")
         self.fields["village"].choices = region_choices(data.get("township"), "village")
-        self.fields["county"].error_messages["required"] = "请选择县市"
+        self.fields["county"].error_messages["required"] = _("请选择县市")
 
     def region(self) -> Region | None:
         code = (
@@ -64,31 +70,37 @@ class PlaceMixin(forms.Form):
 
 class PublicRequestForm(PlaceMixin):
     content = forms.CharField(
-        label="您的诉求",
+        label=_("您的诉求"),
         max_length=2000,
         widget=forms.Textarea(
-            attrs={"rows": 5, "placeholder": "请写清楚什么地方、什么问题、持续多久、希望怎么解决"}
+            attrs={
+                "rows": 5,
+                "placeholder": _("请写清楚什么地方、什么问题、持续多久、希望怎么解决"),
+            }
         ),
+        error_messages={"required": _("请填写您的诉求")},
     )
     name = forms.CharField(
-        label="称呼",
+        label=_("称呼"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "如：李女士（可不填）"}),
+        widget=forms.TextInput(attrs={"placeholder": _("可不填")}),
     )
     phone = forms.CharField(
-        label="手机号",
+        label=_("手机号"),
         max_length=11,
         widget=forms.TextInput(
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "tel",
-                "placeholder": "用于查询进度和回访",
+                "dir": "ltr",
+                "placeholder": _("用于查询进度和回访"),
             }
         ),
+        error_messages={"required": _("请填写 11 位手机号")},
     )
     photos = MultipleFileField(
-        label="照片（最多 3 张）",
+        label=_("照片（最多 3 张）"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
@@ -97,29 +109,39 @@ class PublicRequestForm(PlaceMixin):
     def clean_content(self):
         content = self.cleaned_data["content"].strip()
         if len(content) < 5:
-            raise ValidationError("请把诉求写清楚（至少 5 个字）")
+            raise ValidationError(_("请把诉求写清楚（至少 5 个字）"))
         return content
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
         if not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
-            raise ValidationError("请填写 11 位手机号")
+            raise ValidationError(_("请填写 11 位手机号"))
         return phone
 
 
 class LookupForm(forms.Form):
     code = forms.CharField(
-        label="查询码",
+        label=_("查询码"),
         max_length=12,
         widget=forms.TextInput(
-            attrs={"autocapitalize": "characters", "placeholder": "提交后显示的 8 位查询码"}
+            attrs={
+                "autocapitalize": "characters",
+                "dir": "ltr",
+                "placeholder": _("提交后显示的 8 位查询码"),
+            }
         ),
+        error_messages={"required": _("请填写查询码")},
     )
     last4 = forms.CharField(
-        label="手机号后 4 位",
+        label=_("手机号后 4 位"),
         min_length=4,
         max_length=4,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+        error_messages={
+            "required": _("请填写手机号后 4 位"),
+            "min_length": _("请填写手机号后 4 位"),
+            "max_length": _("请填写手机号后 4 位"),
+        },
     )
 
     def clean_code(self):
@@ -128,25 +150,42 @@ class LookupForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.RegexField(
-        label="短信验证码",
+        label=_("短信验证码"),
         regex=r"^\s*\d{6}\s*$",
-        error_messages={"invalid": "验证码是 6 位数字"},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"invalid": _("验证码是 6 位数字"), "required": _("请填写短信验证码")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr"}
+        ),
     )
+
+
+# the three answers as a resident reads them (the stored values stay Chinese)
+RESIDENT_SATISFACTION = {
+    Satisfaction.SATISFIED.value: _("满意"),
+    Satisfaction.BASIC.value: _("基本满意"),
+    Satisfaction.UNSATISFIED.value: _("不满意"),
+}
 
 
 class RateForm(forms.Form):
     solved = forms.TypedChoiceField(
-        label="问题解决了吗？",
-        choices=[("1", "已解决"), ("0", "未解决")],
+        label=_("问题解决了吗？"),
+        choices=[("1", _("已解决")), ("0", _("未解决"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
+        error_messages={"required": _("请选择问题是否解决")},
     )
     satisfaction = forms.ChoiceField(
-        label="您对办理结果满意吗？", choices=Satisfaction.choices, widget=forms.RadioSelect
+        label=_("您对办理结果满意吗？"),
+        choices=[(value, RESIDENT_SATISFACTION[value]) for value in Satisfaction.values],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择是否满意")},
     )
     remark = forms.CharField(
-        label="还想说的话", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("还想说的话"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -165,6 +204,13 @@ class HotlineForm(PlaceMixin):
         label="渠道",
         choices=[("hotline", "热线"), ("web", "网上"), ("grid", "网格员巡查")],
         initial="hotline",
+    )
+    # the language the caller speaks: every message to them (receipt, reply) goes out in it
+    language = forms.ChoiceField(
+        label="群众语言",
+        choices=[("zh-hans", "中文"), ("ug", "维吾尔语"), ("kk-arab", "哈萨克语")],
+        initial="zh-hans",
+        required=False,
     )
 
 

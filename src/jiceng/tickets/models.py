@@ -305,6 +305,20 @@ class Meeting(models.Model):
 STATUS_CHOICES = [(s.value, STATUS_LABELS[s]) for s in Status]
 
 
+class TextLanguage(models.TextChoices):
+    CHINESE = "zh", "中文"
+    UYGHUR = "ug", "维吾尔文"
+    KAZAKH = "kk", "哈萨克文"
+    OTHER = "other", "其他文字"
+
+
+# the residents' languages as staff read them (settings.LANGUAGES names each in its own script)
+RESIDENT_LANGUAGE_LABELS = {"ug": "群众用维吾尔语", "kk-arab": "群众用哈萨克语"}
+
+# the languages a bilingual operator summarises before anyone dispatches
+NEEDS_SUMMARY = (TextLanguage.UYGHUR, TextLanguage.KAZAKH, TextLanguage.OTHER)
+
+
 class Ticket(models.Model):
     """One resident request (诉求/工单)."""
 
@@ -407,6 +421,22 @@ class Ticket(models.Model):
     # Set at intake, cleared by the background follow-up (the model's advice, a confident
     # auto-dispatch, the 每月一题 it belongs to): `tickets.followup`.
     follow_up_pending = models.BooleanField("待后台处理", default=False, editable=False)
+    # The resident's language: the pages they used, and the one every message to them is in.
+    language = models.CharField(
+        "群众语言", max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
+    # The language the request is written in, read from its script at intake (`scripts`). A
+    # request in Uyghur or Kazakh waits in the 双语受理 queue for a bilingual operator's
+    # Chinese summary; the model reads the summary, never the original.
+    text_language = models.CharField(
+        "诉求文字", max_length=8, choices=TextLanguage.choices, default=TextLanguage.CHINESE
+    )
+    summary = models.TextField(
+        "中文摘要", blank=True, help_text="双语受理员据原文写的中文摘要；原文不变"
+    )
+    reply_local = models.TextField(
+        "答复译文", blank=True, help_text="双语受理员把答复译成群众的语言；答复原文不变"
+    )
 
     class Meta:
         verbose_name = "工单"
@@ -417,6 +447,11 @@ class Ticket(models.Model):
                 fields=["received_at"],
                 name="ticket_follow_up_pending",
                 condition=models.Q(follow_up_pending=True),
+            ),
+            models.Index(
+                fields=["received_at"],
+                name="ticket_awaiting_summary",
+                condition=models.Q(summary="") & ~models.Q(text_language="zh"),
             ),
             # 三率 leave out 主动治理 items (selectors.COUNTED): a sub-select of these few ids,
             # which without this index is a scan of every ticket in each count (0.3 s at 1M)
@@ -441,6 +476,14 @@ class Ticket(models.Model):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[Status(self.status)]
+
+    @property
+    def language_mark(self) -> str:
+        """What staff see beside a ticket whose resident reads or writes another language
+        than Chinese: the language of its words, else the language of its pages."""
+        if self.text_language != TextLanguage.CHINESE:
+            return self.get_text_language_display()
+        return RESIDENT_LANGUAGE_LABELS.get(self.language, "")
 
 
 class TicketUnit(models.Model):
@@ -834,3 +877,11 @@ class ThemeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.theme} {self.action}"
+
+
+def text_for_model(ticket: Ticket) -> str:
+    """What the classifier and the router read: the Chinese summary of a request written in
+    another language, the request itself otherwise."""
+    if ticket.summary:
+        return ticket.summary
+    return f"{ticket.title}\n{ticket.content}"

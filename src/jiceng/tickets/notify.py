@@ -35,8 +35,10 @@ log = logging.getLogger("jiceng.notify")
 
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _LINK = re.compile(r"(/r/#?)[A-Za-z0-9_\-]+")
-_CODE = re.compile(r"(验证码为 ?)\d{4,8}")
-_TRACKING = re.compile(r"(查询码 ?)[A-Z0-9]{6,10}")
+# Language-neutral (the messages are also in Uyghur and Kazakh): a rating code is 6 digits
+# standing alone, a tracking code 8 capitals and digits standing alone.
+_CODE = re.compile(r"()(?<![0-9A-Za-z])\d{6}(?![0-9A-Za-z])")
+_TRACKING = re.compile(r"()(?<![0-9A-Za-z])[ABCDEFGHJKMNPQRSTUVWXYZ2-9]{8}(?![0-9A-Za-z])")
 
 
 def redact(text: str) -> str:
@@ -152,7 +154,8 @@ def _phone_or_log(notification: Notification) -> str | None:
 
 class TemplateSmsBackend:
     """Shared by the template platforms: a resident message goes out as the template
-    registered for its kind (SMS_TEMPLATES, JSON: kind → template id) with the values of
+    registered for its kind (SMS_TEMPLATES, JSON: kind → template id; "kind:ug" or
+    "kind:kk-arab" for the resident's language, when registered) with the values of
     `residents.TEMPLATE_VARIABLES`; a message for a unit is only logged."""
 
     sends_sms = True
@@ -164,7 +167,12 @@ class TemplateSmsBackend:
         if phone is None:
             return
         templates = json.loads(getattr(settings, "SMS_TEMPLATES", "") or "{}")
-        template = templates.get(notification.kind)
+        # a template per language where the operator registered one ("resident_reply:ug"),
+        # else the kind's Chinese template: a message in Chinese beats no message
+        language = getattr(notification.ticket, "language", "") if notification.ticket_id else ""
+        template = templates.get(f"{notification.kind}:{language}") or templates.get(
+            notification.kind
+        )
         if not template:
             raise RuntimeError(f"没有为 {notification.kind} 配置短信模板（SMS_TEMPLATES）")
         values = getattr(notification, "template_values", None) or residents.template_values(

@@ -20,7 +20,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ServiceError
 
@@ -85,22 +86,30 @@ def request_code(ticket: Ticket) -> Notification:
     nobody can flood a resident's phone: one a minute, `RATING_CODES_PER_DAY` a day."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if not ticket.requester_phone:
-        raise ServiceError("no_phone", "这件诉求没有留手机号，无法发送验证码")
+        raise ServiceError("no_phone", _("这件诉求没有留手机号，无法发送验证码"))
     now = timezone.now()
     recent = Notification.objects.filter(ticket=ticket, kind="rating_code")
     if recent.filter(created_at__gt=now - timedelta(minutes=1)).exists():
-        raise TooMany("too_many_codes", "验证码刚刚已发送，请 1 分钟后再试")
+        raise TooMany("too_many_codes", _("验证码刚刚已发送，请 1 分钟后再试"))
     per_day = int(getattr(settings, "RATING_CODES_PER_DAY", 5))
     if recent.filter(created_at__gt=now - timedelta(days=1)).count() >= per_day:
-        raise TooMany("too_many_codes", f"今天已发送 {per_day} 次验证码，请明天再试")
+        raise TooMany("too_many_codes", _("今天已发送 %(n)s 次验证码，请明天再试") % {"n": per_day})
     return Notification.objects.create(
         kind="rating_code",
         ticket=ticket,
         recipient=ticket.requester_phone,
         subject="评价验证码",
-        body=f"您的诉求评价验证码为 {CODE_PLACEHOLDER}，"
-        f"{_days('RATING_CODE_MINUTES', 10)} 分钟内有效。如非本人操作请忽略。",
+        body=code_text(ticket),
     )
+
+
+def code_text(ticket: Ticket) -> str:
+    """The rating code's SMS, in the resident's language (the code is filled in when sent)."""
+    with translation.override(ticket.language or settings.LANGUAGE_CODE):
+        return _("您的诉求评价验证码为 %(code)s，%(minutes)s 分钟内有效。如非本人操作请忽略。") % {
+            "code": CODE_PLACEHOLDER,
+            "minutes": _days("RATING_CODE_MINUTES", 10),
+        }
 
 
 def _code_digest(ticket_pk: int, nonce: str, code: str) -> str:

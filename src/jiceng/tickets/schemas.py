@@ -41,6 +41,10 @@ class TicketIn(Schema):
     address: str = Field("", max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
+    language: str = Field(
+        "zh-hans",
+        description="诉求人使用的语言，发给诉求人的短信用它：zh-hans 中文 / ug 维吾尔语 / kk-arab 哈萨克语",
+    )
 
 
 class GridReportIn(Schema):
@@ -112,6 +116,11 @@ class TicketOut(Schema):
     status: str
     status_label: str
     public_status: str
+    language: str = Field(..., description="诉求人使用的语言：zh-hans / ug / kk-arab")
+    text_language: str = Field(
+        ..., description="诉求文字：zh 中文 / ug 维吾尔文 / kk 哈萨克文 / other"
+    )
+    summary: str = Field(..., description="双语受理员写的中文摘要（诉求不是中文时）")
     main_unit: UnitRef | None
     co_units: list[UnitRef]
     whistled_units: list[UnitRef]
@@ -147,6 +156,10 @@ class TicketOut(Schema):
     @staticmethod
     def resolve_content(obj: Ticket) -> str:
         return mask_phones(obj.content)
+
+    @staticmethod
+    def resolve_summary(obj: Ticket) -> str:
+        return mask_phones(obj.summary)
 
     @staticmethod
     def resolve_requester_phone(obj: Ticket) -> str:

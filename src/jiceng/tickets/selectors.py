@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Value
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -13,7 +14,15 @@ from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
 
 from . import metrics, rollup
-from .models import Category, Channel, EngineSettings, RankingSettings, Ticket, TicketEvent
+from .models import (
+    NEEDS_SUMMARY,
+    Category,
+    Channel,
+    EngineSettings,
+    RankingSettings,
+    Ticket,
+    TicketEvent,
+)
 from .states import ASSIGNING, OPEN, Status
 
 _OPEN = sorted(s.value for s in OPEN)
@@ -118,6 +127,18 @@ QUEUES = {
     "overdue": ("已超时", Q(overdue_at__isnull=False, status__in=_OPEN)),
     "escalated": ("超时升级", Q(escalated_at__isnull=False, status__in=_OPEN)),
     "supervised": ("督办中", Q(is_supervised=True, status__in=_OPEN)),
+    # 双语受理: requests written in Uyghur or Kazakh wait for a Chinese summary; replies to
+    # residents who use those languages wait for a translation
+    "bilingual": (
+        "双语受理",
+        Q(text_language__in=NEEDS_SUMMARY, summary="", status__in=_OPEN),
+    ),
+    "translate": (
+        "答复待译",
+        Q(status__in=[Status.REPLIED, Status.REVIEW, Status.CLOSED], reply_local="")
+        & ~Q(reply="")
+        & ~Q(language=settings.LANGUAGE_CODE),
+    ),
     "all": ("全部", Q()),
 }
 

@@ -96,6 +96,11 @@ ACTIONS: dict[str, Action] = {
     # is never counted in 响应率 (the unit cannot credit itself), and no callback
     "close_on_spot": _a("现场办结", [Status.RECEIVED], Status.CLOSED),
     "merge": _a("合并重复件", [Status.RECEIVED, Status.DISPATCHED, Status.RETURNED], Status.MERGED),
+    # 双语受理: a bilingual operator's Chinese summary of a request written in Uyghur or
+    # Kazakh (the model reads it; the original is kept), and the reply put into the resident's
+    # language
+    "summarize": _a("中文摘要", OPEN, None),
+    "translate_reply": _a("答复译文", [Status.REPLIED, Status.REVIEW, Status.CLOSED], None),
     # what the public feed may show: a redacted description, published or withdrawn
     "moderate": _a("公开审核", list(Status), None),
     "overdue": _a("超时", OPEN, None),  # written by the sweep

@@ -12,18 +12,34 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiceng.core import languages
 from jiceng.core.errors import ServiceError
 from jiceng.core.limits import limit
 from jiceng.core.text import mask_phone
 
 from . import notify, residents, services
-from .forms import CodeForm, LookupForm, PublicRequestForm, RateForm, region_choices
+from .forms import (
+    RESIDENT_SATISFACTION,
+    CodeForm,
+    LookupForm,
+    PublicRequestForm,
+    RateForm,
+    region_choices,
+)
 from .models import Ticket
 from .states import Status
 
 SESSION_KEY = "tracked_tickets"
+# the three public states as residents read them (`Ticket.public_status` stays Chinese)
+PUBLIC_STATUS = {
+    "已受理": gettext_lazy("已受理"),
+    "办理中": gettext_lazy("办理中"),
+    "已办结": gettext_lazy("已办结"),
+}
 PROOF_KEY = "rating_proofs"  # tracking code → id of the token that proved the phone
 
 
@@ -57,6 +73,7 @@ def submit(request):
             requester_phone=form.cleaned_data["phone"],
             address=form.cleaned_data["address"],
             photos=tuple(form.cleaned_data["photos"]),
+            language=languages.current(),
         )
         try:
             ticket = services.receive_public(intake)
@@ -101,7 +118,7 @@ def lookup(request):
         if phone and hmac.compare_digest(phone[-4:], last4):
             _remember(request, code)
             return redirect("track-ticket", code)
-        form.add_error(None, "查询码或手机号后 4 位不正确")
+        form.add_error(None, _("查询码或手机号后 4 位不正确"))
     return render(request, "tickets/public/lookup.html", {"form": form})
 
 
@@ -146,6 +163,9 @@ def _track_page(request, ticket: Ticket, *, form=None, code_form=None, status=20
             "code_form": (code_form or CodeForm()) if rateable and not proven else None,
             "sms": notify.sends_sms(),
             "masked_phone": mask_phone(ticket.requester_phone),
+            "status_label": PUBLIC_STATUS.get(shown.public_status, shown.public_status),
+            "solved_label": _("已解决") if shown.solved else _("未解决"),
+            "satisfaction_label": RESIDENT_SATISFACTION.get(shown.satisfaction, ""),
         },
         status=status,
     )
@@ -190,7 +210,7 @@ def request_code(request, code: str):
     """Send a one-time rating code to the ticket's phone (limited per ticket)."""
     ticket = _own_ticket(request, code)
     if not notify.sends_sms():
-        messages.error(request, "本平台暂未开通短信，无法发送验证码；评价将由热线回访时听取。")
+        messages.error(request, _("本平台暂未开通短信，无法发送验证码；评价将由热线回访时听取。"))
         return redirect("track-ticket", code)
     try:
         sent = residents.request_code(ticket)
@@ -199,7 +219,10 @@ def request_code(request, code: str):
         return redirect("track-ticket", code)
     # the code is committed; try the SMS now (the outbox retries it if this attempt fails)
     notify.send_now(sent.pk)
-    messages.success(request, f"验证码已发送到 {mask_phone(ticket.requester_phone)}，请查收短信。")
+    messages.success(
+        request,
+        _("验证码已发送到 %(phone)s，请查收短信。") % {"phone": mask_phone(ticket.requester_phone)},
+    )
     return redirect("track-ticket", code)
 
 
@@ -213,7 +236,7 @@ def verify_code(request, code: str):
         if token is not None:
             _prove(request, code, token.pk)
             return redirect("track-ticket", code)
-        form.add_error("code", "验证码不正确或已失效，请重新获取")
+        form.add_error("code", _("验证码不正确或已失效，请重新获取"))
     return _track_page(request, ticket, code_form=form, status=422)
 
 
@@ -223,7 +246,7 @@ def rate(request, code: str):
     ticket = _own_ticket(request, code)
     proof = _proof(request, code)
     if proof is None:
-        messages.error(request, "评价前请先用短信验证码验证手机号。")
+        messages.error(request, _("评价前请先用短信验证码验证手机号。"))
         return redirect("track-ticket", code)
     form = RateForm(request.POST)
     if form.is_valid():
@@ -238,7 +261,7 @@ def rate(request, code: str):
                     proof=proof,
                 )
         except services.Conflict:
-            messages.info(request, "这件诉求已经评价过了，谢谢。")
+            messages.info(request, _("这件诉求已经评价过了，谢谢。"))
             return redirect("track-ticket", code)
         except ServiceError as refused:
             request.session[PROOF_KEY] = {
@@ -246,6 +269,6 @@ def rate(request, code: str):
             }
             messages.error(request, refused.message)
             return redirect("track-ticket", code)
-        messages.success(request, "感谢您的评价！")
+        messages.success(request, _("感谢您的评价！"))
         return redirect("track-ticket", code)
     return _track_page(request, ticket, form=form, status=422)

@@ -4,6 +4,7 @@ service, render."""
 
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,17 +26,20 @@ from jiceng.regions.models import Grid, Region
 
 from . import access, batch, hooks, selectors, services, states
 from .forms import GridReportForm, HotlineForm, MeetingForm
-from .models import Category, Channel, Satisfaction, Ticket, TicketEvent, Urgency
+from .models import Category, Channel, Satisfaction, TextLanguage, Ticket, TicketEvent, Urgency
 from .states import STATUS_LABELS, Status
 
 R = RoleCode
 
 QUEUES = selectors.QUEUES
 ROLE_QUEUES = [
-    (R.DISPATCHER, ["received", "returned", "extension", "review", "overdue", "supervised"]),
+    (
+        R.DISPATCHER,
+        ["received", "bilingual", "returned", "extension", "review", "overdue", "supervised"],
+    ),
     (R.HANDLER, ["todo", "doing", "overdue"]),
     (R.GRID_WORKER, ["grid", "todo", "doing"]),
-    (R.INTAKE, ["callback", "received"]),
+    (R.INTAKE, ["callback", "received", "bilingual", "translate"]),
     (R.SUPERVISOR, ["due_today", "overdue", "escalated", "supervised"]),
 ]
 
@@ -135,6 +139,11 @@ def available_actions(user, ticket: Ticket) -> list[str]:
         and not (name == "supervise" and ticket.is_supervised)
         and not (name == "whistle_report" and not _whistled(user, ticket))
         and not (name == "close_on_spot" and ticket.channel != Channel.GRID)
+        and not (name == "summarize" and ticket.text_language == TextLanguage.CHINESE)
+        and not (
+            name == "translate_reply"
+            and (ticket.language == settings.LANGUAGE_CODE or not ticket.reply)
+        )
     ]
     # a whistle needs someone to call; a request to whistle needs a township to ask
     if "whistle" in found and not services.whistle_targets(user, ticket):
@@ -315,6 +324,8 @@ def _run(action: str, request, ticket):
         "ask_whistle": lambda: services.ask_whistle(u, ticket, reason),
         "close_on_spot": lambda: _close_on_spot(request, ticket),
         "note": lambda: services.note(u, ticket, p.get("text", "")),
+        "summarize": lambda: services.summarize(u, ticket, p.get("text", "")),
+        "translate_reply": lambda: services.translate_reply(u, ticket, p.get("text", "")),
         "attach": lambda: services.attach_photos(u, ticket, request.FILES.getlist("files")),
         "reply": lambda: services.reply(u, ticket, p.get("text", "")),
         "callback": lambda: services.callback(
@@ -398,6 +409,7 @@ def new_ticket(request):
                     category=category,
                     urgency=data["urgency"],
                     address=data["address"],
+                    language=data["language"],
                 ),
             )
         except ValidationError as exc:

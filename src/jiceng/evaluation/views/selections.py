@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jiceng.core.errors import ServiceError
@@ -148,12 +149,12 @@ def publicity(request, pk: int):
         nomination = contest.nominations.filter(pk=request.POST.get("nomination") or 0).first()
         try:
             if nomination is None:
-                raise ValidationError("请选择异议所针对的人选")
+                raise ValidationError(_("请选择异议所针对的人选"))
             selection.object_to(
                 nomination, request.POST.get("text", ""), request.POST.get("contact", "")
             )
         except ValidationError as exc:
-            error = "；".join(exc.messages)
+            error = _("；").join(exc.messages)
         except ServiceError as exc:
             error = exc.message
         else:

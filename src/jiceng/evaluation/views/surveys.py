@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiceng.core.errors import ServiceError
@@ -26,6 +28,13 @@ from ..models import (
 
 SESSION_CODE = "survey_code"
 
+# the three answers as a voter reads them (the stored values stay Chinese)
+RESIDENT_ANSWERS = {
+    "满意": gettext_lazy("满意"),
+    "基本满意": gettext_lazy("基本满意"),
+    "不满意": gettext_lazy("不满意"),
+}
+
 
 @limit("vote_ip")
 @require_http_methods(["GET", "POST"])
@@ -38,7 +47,7 @@ def vote(request):
         code = request.POST["code"].strip().upper()
         campaign = surveys.find_open_campaign(code) if code else None
         if campaign is None:
-            error = "投票码无效、已经使用，或测评不在投票期内"
+            error = _("投票码无效、已经使用，或测评不在投票期内")
             request.session.pop(SESSION_CODE, None)
         else:
             request.session[SESSION_CODE] = code
@@ -47,7 +56,7 @@ def vote(request):
         try:
             surveys.cast_ballot(campaign, code, answers)
         except ValidationError:
-            error = "请对每一位被测评人选择 满意、基本满意 或 不满意"
+            error = _("请对每一位被测评人作出评价")
         except ServiceError as exc:
             error = exc.message
             request.session.pop(SESSION_CODE, None)
@@ -60,7 +69,8 @@ def vote(request):
         rows = [
             (r, request.POST.get(f"r{r.pk}", "")) for r in campaign.ratees.select_related("person")
         ]
-    context = {"campaign": campaign, "rows": rows, "answers": ANSWERS, "error": error}
+    answers = [(a, RESIDENT_ANSWERS[a]) for a in ANSWERS]
+    context = {"campaign": campaign, "rows": rows, "answers": answers, "error": error}
     return render(request, "evaluation/vote.html", context, status=422 if error else 200)
 
 

@@ -12,6 +12,7 @@ public pages); the callers of those paths are responsible for who may trigger th
 from jiceng.core.errors import ServiceError
 
 from .base import Conflict, as_system
+from .bilingual import awaiting_summary, summarize, translate_reply
 from .intake import (
     MAX_PHOTO_BYTES,
     MAX_PHOTOS,
@@ -68,6 +69,7 @@ __all__ = [
     "ask_targets",
     "ask_whistle",
     "attach_photos",
+    "awaiting_summary",
     "callback",
     "close",
     "close_on_spot",
@@ -90,8 +92,10 @@ __all__ = [
     "request_extension",
     "return_ticket",
     "set_co_units",
+    "summarize",
     "supervise",
     "sweep",
+    "translate_reply",
     "uphold_return",
     "whistle",
     "whistle_report",

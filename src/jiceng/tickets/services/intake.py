@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from jiceng.core import crypto, files
 from jiceng.core.errors import ServiceError
@@ -18,7 +19,7 @@ from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Grid, Region
 
-from .. import access, followup, states
+from .. import access, followup, scripts, states
 from ..models import (
     Category,
     Channel,
@@ -63,6 +64,7 @@ class Intake:
     latitude: float | None = None
     longitude: float | None = None
     photos: tuple = ()
+    language: str = ""  # the resident's language (settings.LANGUAGES); Chinese when blank
 
 
 _proactive: ContextVar[bool] = ContextVar("proactive", default=False)
@@ -126,6 +128,9 @@ def _validate_intake(actor, intake: Intake) -> dict:
         fail("grid", "网格不在所选区划内")
     if intake.category is not None and not intake.category.is_active:
         fail("category", "该分类已停用")
+    language = intake.language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        fail("language", "群众语言只能是 zh-hans、ug 或 kk-arab")
     if len(intake.address or "") > 200:
         fail("address", "地址不能超过 200 字")
     lat, lon = intake.latitude, intake.longitude
@@ -156,6 +161,8 @@ def _validate_intake(actor, intake: Intake) -> dict:
         "lat": None if lat is None else round(float(lat), 6),
         "lon": None if lon is None else round(float(lon), 6),
         "photos": cleaned,
+        "language": language,
+        "text_language": scripts.language_of(f"{title}\n{content}"),
     }
 
 
@@ -181,17 +188,19 @@ def _store_photo(ticket: Ticket, photo: "files.Clean") -> TicketPhoto:
 
 
 def received_text(ticket: Ticket) -> str:
-    """The SMS a resident gets when a request is taken in: the tracking code and where to
-    follow it (the last 4 digits of the phone are the other half of the check)."""
+    """The SMS a resident gets when a request is taken in, in the resident's language: the
+    tracking code and where to follow it (the last 4 digits of the phone are the other half of
+    the check)."""
     site = settings.SITE_URL.rstrip("/")
-    return (
-        f"您反映的诉求已受理，工单编号 {ticket.number}，查询码 {ticket.tracking_code}。"
-        f"可在 {site}/track/ 凭查询码和手机号后 4 位查询办理进度，办结后请您评价。"
-    )
+    with translation.override(ticket.language or settings.LANGUAGE_CODE):
+        return _(
+            "您反映的诉求已受理，工单编号 %(number)s，查询码 %(code)s。"
+            "可在 %(site)s/track/ 凭查询码和手机号后 4 位查询办理进度，办结后请您评价。"
+        ) % {"number": ticket.number, "code": ticket.tracking_code, "site": site}
 
 
 def new_code(length: int = 8) -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+    return "".join(secrets.choice(CODE_ALPHABET) for _i in range(length))
 
 
 def _codes(fields: dict, at: datetime, given: bool) -> None:
@@ -286,11 +295,14 @@ def receive(
         "status": Status.RECEIVED,
         "number": number,
         "follow_up_pending": follow,
+        "language": clean["language"],
+        "text_language": clean["text_language"],
+        "summary": "",
     }
     # No look-up of the key first: the unique (client, key) row decides, so a retry costs a
     # rolled-back insert and a first request costs nothing. A clash of a random number or
     # tracking code (rare) is retried with new ones.
-    for _ in range(5):
+    for _attempt in range(5):
         try:
             with transaction.atomic():
                 if existing is not None:
@@ -376,13 +388,13 @@ def receive_public(intake: Intake, *, at: datetime | None = None) -> Ticket:
     errors: dict[str, list[str]] = {}
     phone = (intake.requester_phone or "").strip()
     if not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
-        errors["requester_phone"] = ["请填写 11 位手机号，用于查询进度和回访"]
+        errors["requester_phone"] = [_("请填写 11 位手机号，用于查询进度和回访")]
     if len((intake.content or "").strip()) < 5:
-        errors["content"] = ["请把诉求写清楚（至少 5 个字）"]
+        errors["content"] = [_("请把诉求写清楚（至少 5 个字）")]
     if intake.region is None or intake.region.level not in ("county", "township", "village"):
-        errors["region"] = ["请选择诉求所在的县市、乡镇（街道）和村（社区）"]
+        errors["region"] = [_("请选择诉求所在的县市、乡镇（街道）和村（社区）")]
     elif intake.region.level != "village" and not (intake.address or "").strip():
-        errors["address"] = ["没有选到村（社区）时，请填写详细地址"]
+        errors["address"] = [_("没有选到村（社区）时，请填写详细地址")]
     if errors:
         raise ValidationError(errors)
     at = _now(at)
@@ -393,16 +405,16 @@ def receive_public(intake: Intake, *, at: datetime | None = None) -> Ticket:
         >= settings.PUBLIC_LIMIT_PER_PHONE_HOUR
     ):
         raise ValidationError(
-            {"requester_phone": ["该号码一小时内提交次数过多，请稍后再试或拨打 12345 热线"]}
+            {"requester_phone": [_("该号码一小时内提交次数过多，请稍后再试或拨打 12345 热线")]}
         )
     same_place = recent.filter(region=intake.region, address=(intake.address or "").strip())
     if same_place.count() >= settings.PUBLIC_LIMIT_PER_ADDRESS_HOUR:
         raise ValidationError(
-            {"address": ["该地点一小时内已收到多件诉求，我们正在处理，请勿重复提交"]}
+            {"address": [_("该地点一小时内已收到多件诉求，我们正在处理，请勿重复提交")]}
         )
     intake.channel = Channel.WEB
     with as_system("群众（网上提交）"):
-        ticket, _ = receive(None, intake, at=at)
+        ticket, _created = receive(None, intake, at=at)
     return ticket
 
 
@@ -476,7 +488,7 @@ def report_from_grid(
         if not intake.photos:
             raise ValidationError({"photos": "现场办结须附至少一张现场照片"})
     with transaction.atomic():
-        ticket, _ = receive(actor, intake, auto_dispatch=not handled_on_spot)
+        ticket, _created = receive(actor, intake, auto_dispatch=not handled_on_spot)
         if handled_on_spot:
             ticket = close_on_spot(actor, ticket, result, at=ticket.received_at)
     return ticket

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.redact import redact
@@ -613,6 +614,20 @@ def note(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
     return ticket
 
 
+def reply_text(ticket: Ticket) -> str:
+    """The SMS that tells the resident the answer is ready, in the resident's language: the
+    single-use rating link and how long it lasts (the request's own words are not repeated, so
+    the message stays short and in one language)."""
+    with translation.override(ticket.language or settings.LANGUAGE_CODE):
+        return _(
+            "您的诉求（查询码 %(code)s）已答复，请查看并评价：%(link)s（%(days)s 天内有效）"
+        ) % {
+            "code": ticket.tracking_code,
+            "link": residents.LINK_PLACEHOLDER,
+            "days": settings.RATING_LINK_DAYS,
+        }
+
+
 @transaction.atomic
 def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
     """办结答复: the unit's answer to the resident; the ticket waits for the callback."""
@@ -641,8 +656,7 @@ def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
             "resident_reply",
             ticket,
             "您的诉求已答复",
-            f"您反映的“{ticket.title}”已答复，请查看并评价：{residents.LINK_PLACEHOLDER}"
-            f"（{settings.RATING_LINK_DAYS} 天内有效）",
+            reply_text(ticket),
             recipient=ticket.requester_phone,
         )
     return ticket
@@ -674,7 +688,7 @@ def callback(
         token = residents.still_good(proof, ticket)
         if token is None:
             raise ServiceError(
-                "proof_expired", "评价链接或验证码已失效，请重新获取短信验证码", status=403
+                "proof_expired", _("评价链接或验证码已失效，请重新获取短信验证码"), status=403
             )
     errors = {}
     if solved is None:

@@ -1,0 +1,159 @@
+"""A request written in Uyghur or Kazakh is never advised or dispatched by the model, which
+learned Chinese: it waits in the 双语受理 queue until a bilingual operator writes a Chinese
+summary beside the original. The model then reads the summary, a person dispatches, and the
+resident hears back in their own language."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.http import Http404
+from django.test import Client
+
+from jiceng.dispatch.models import DispatchSettings, Suggestion
+from jiceng.orgs.tokens import create_token
+from jiceng.tickets import services
+from jiceng.tickets.models import Notification, Ticket, TicketEvent
+
+KAZAKH = "ٴبىزدىڭ ۇيدىڭ كىرەبەرىسىندەگى شام ٴبىر ايدان بەرى جانبايدى، كەشتە ٴجۇرۋ قاۋىپتى."
+SUMMARY = "小区楼道路灯坏了一个月，物业一直不来维修，晚上出行不安全"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def sure_model(dispatch_model):
+    config = DispatchSettings.current()
+    config.auto_dispatch, config.threshold = True, Decimal("0.5")
+    config.save()
+    return dispatch_model
+
+
+@pytest.fixture
+def kazakh_request(world, sure_model, settings):
+    settings.JICENG_NOTIFY_BACKEND = "jiceng.tickets.notify.MemoryBackend"
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "kk-arab", "next": "/submit/"})
+    answer = client.post(
+        "/submit/",
+        {
+            "content": KAZAKH,
+            "county": world["changji_city"].code,
+            "township": world["jianguolu"].code,
+            "village": world["jiashun"].code,
+            "phone": "13912345678",
+        },
+    )
+    assert answer.status_code == 302
+    return Ticket.objects.get(content=KAZAKH), client
+
+
+def test_a_kazakh_request_is_not_advised_nor_dispatched_by_the_model(kazakh_request):
+    ticket, _ = kazakh_request
+    assert (ticket.language, ticket.text_language, ticket.status) == ("kk-arab", "kk", "received")
+    assert not Suggestion.objects.filter(ticket=ticket).exists()
+    assert not TicketEvent.objects.filter(ticket=ticket, action="dispatch").exists()
+    assert not ticket.follow_up_pending  # followed up: receipt sent, nothing dispatched
+    receipt = Notification.objects.get(ticket=ticket, kind="resident_received")
+    assert ticket.tracking_code in receipt.body and not HAN.search(receipt.body)
+
+
+def test_it_waits_in_the_bilingual_queue_with_its_mark(kazakh_request, login):
+    ticket, _ = kazakh_request
+    erin = login("erin")
+    queue = erin.get("/work/tickets/?view=bilingual").content.decode()
+    assert ticket.number in queue and "双语受理" in queue and "哈萨克文" in queue
+    page = erin.get(f"/work/tickets/{ticket.pk}/").content.decode()
+    assert 'id="bilingual"' in page and "尚无中文摘要" in page and "群众用哈萨克语" not in page
+    assert KAZAKH in page and f'action="/work/tickets/{ticket.pk}/summarize/"' in page
+
+
+def test_the_summary_is_kept_beside_the_original_and_read_by_the_model(
+    kazakh_request, login, users, world
+):
+    ticket, _ = kazakh_request
+    ivan = login("ivan")
+    answer = ivan.post(f"/work/tickets/{ticket.pk}/summarize/", {"text": SUMMARY})
+    assert answer.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.summary == SUMMARY and ticket.content == KAZAKH
+    event = TicketEvent.objects.get(ticket=ticket, action="summarize")
+    assert event.reason == SUMMARY and event.actor == users["ivan"]
+    assert event.data == {"language": "kk", "first": True}
+    suggestion = Suggestion.objects.get(ticket=ticket)
+    assert suggestion.top[0]["name"] == "城乡建设"  # read from the summary
+    assert ticket.status == "received"  # still a person's to dispatch
+    assert ticket.number not in ivan.get("/work/tickets/?view=bilingual").content.decode()
+    page = login("erin").get(f"/work/tickets/{ticket.pk}/").content.decode()
+    assert SUMMARY in page and KAZAKH in page
+
+
+def test_an_empty_summary_is_refused_next_to_the_field_and_nothing_is_saved(kazakh_request, login):
+    ticket, _ = kazakh_request
+    answer = login("ivan").post(f"/work/tickets/{ticket.pk}/summarize/", {"text": "  "})
+    assert answer.status_code == 422 and "请填写中文摘要" in answer.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.summary == ""
+    assert not TicketEvent.objects.filter(ticket=ticket, action="summarize").exists()
+
+
+def test_outside_the_scope_the_ticket_does_not_exist(kazakh_request, login, users):
+    ticket, _ = kazakh_request
+    assert (
+        login("gina").post(f"/work/tickets/{ticket.pk}/summarize/", {"text": SUMMARY}).status_code
+        == 404
+    )
+    with pytest.raises(Http404):
+        services.summarize(users["gina"], ticket, SUMMARY)
+    ticket.refresh_from_db()
+    assert ticket.summary == ""
+
+
+def test_summarised_dispatched_and_answered_the_resident_hears_back_in_kazakh(
+    kazakh_request, users, world
+):
+    ticket, client = kazakh_request
+    services.summarize(users["ivan"], ticket, SUMMARY)
+    services.dispatch(users["erin"], ticket, world["jiashun_unit"])
+    services.accept(users["dave"], ticket)
+    services.reply(users["dave"], ticket, "已更换楼道灯泡。")
+    reply = Notification.objects.get(ticket=ticket, kind="resident_reply")
+    assert ticket.tracking_code in reply.body and not HAN.search(reply.body)
+    assert "{rating_link}" in reply.body
+    services.translate_reply(users["ivan"], ticket, "كىرەبەرىستەگى شام اۋىستىرىلدى.")
+    page = client.get(f"/track/{ticket.tracking_code}/").content.decode()
+    assert "كىرەبەرىستەگى شام اۋىستىرىلدى." in page and '<html lang="kk-Arab" dir="rtl">' in page
+    assert "已更换楼道灯泡。" in page  # the Chinese original, beneath the translation
+
+
+def test_a_chinese_request_offers_no_summary_and_is_still_dispatched_by_the_model(
+    world, sure_model, login
+):
+    from jiceng import factories
+
+    ticket = factories.ticket(
+        world["jiashun"],
+        title="路灯坏了",
+        content="小区楼道路灯坏了，物业一直不来维修，晚上出行很不安全",
+    )
+    ticket.refresh_from_db()
+    assert ticket.text_language == "zh" and ticket.status == "dispatched"
+    page = login("erin").get(f"/work/tickets/{ticket.pk}/").content.decode()
+    assert "/summarize/" not in page
+
+
+def test_the_api_takes_the_residents_language_and_refuses_an_unknown_one(world, users):
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(users['ivan'], 'test')}")
+    body = {
+        "content": "مەھەللە ئىچىدە ئىتلار كۆپىيىپ كەتتى، بالىلار قورقىدۇ.",
+        "region_code": world["jiashun"].code,
+        "requester_phone": "13912345678",
+        "language": "ug",
+    }
+    made = api.post("/api/v1/tickets", body, content_type="application/json")
+    assert made.status_code == 201, made.json()
+    assert (made.json()["language"], made.json()["text_language"]) == ("ug", "ug")
+    refused = api.post(
+        "/api/v1/tickets", {**body, "language": "fr"}, content_type="application/json"
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "invalid" and "language" in str(refused.json())

@@ -1,0 +1,98 @@
+"""Every page a resident sees comes in 简体中文, Uyghur and Kazakh (both in the Arabic script,
+right to left), chosen by the switcher, the django_language cookie or the browser's
+Accept-Language; staff pages stay in Chinese whatever the browser asks."""
+
+import re
+
+import pytest
+from django.test import Client
+from resident_pages import pages, resident
+
+
+@pytest.fixture(autouse=True)
+def sms_gateway(settings):
+    settings.JICENG_NOTIFY_BACKEND = "jiceng.tickets.notify.MemoryBackend"
+
+
+HTML = {"zh-hans": ("zh-Hans", "ltr"), "ug": ("ug", "rtl"), "kk-arab": ("kk-Arab", "rtl")}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "ug", "kk-arab"])
+def test_every_resident_page_carries_the_language_and_direction(world, users, language):
+    lang, direction = HTML[language]
+    shown = pages(world, users, language)
+    assert len(shown) >= 20
+    for name, html in shown.items():
+        assert f'<html lang="{lang}" dir="{direction}">' in html, name
+        # the switcher, each language in its own script, the current one marked
+        switcher = re.search(r'<form class="languages".*?</form>', html, re.S)
+        assert switcher, name
+        names = re.findall(r'value="([^"]+)"[^>]*>([^<]+)</button>', switcher.group(0))
+        assert names == [("zh-hans", "简体中文"), ("ug", "ئۇيغۇرچە"), ("kk-arab", "قازاقشا")]
+        assert re.search(rf'value="{language}"[^>]*aria-current="true"', switcher.group(0))
+
+
+def test_the_switcher_sets_the_language_and_comes_back_to_the_page(world):
+    client = Client()
+    answer = client.post("/i18n/setlang/", {"language": "ug", "next": "/submit/"})
+    assert answer.status_code == 302 and answer["Location"] == "/submit/"
+    assert client.cookies["django_language"].value == "ug"
+    page = client.get("/submit/").content.decode()
+    assert '<html lang="ug" dir="rtl">' in page and "ئىلتىماسنى يوللاش" in page
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/submit/"})
+    assert "提交诉求" in client.get("/submit/").content.decode()
+
+
+def test_the_switcher_never_sends_a_resident_to_another_site(db):
+    answer = Client().post("/i18n/setlang/", {"language": "ug", "next": "https://evil.example/"})
+    assert answer.status_code == 302 and "evil.example" not in answer["Location"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "lang"),
+    [
+        ("kk", "kk-Arab"),  # plain Kazakh gets the script of Xinjiang
+        ("kk-CN,kk;q=0.9", "kk-Arab"),
+        ("ug-CN,ug;q=0.9,zh-CN;q=0.8", "ug"),
+        ("zh-CN,zh;q=0.9", "zh-Hans"),
+        ("en-US,en;q=0.9", "zh-Hans"),
+        ("", "zh-Hans"),
+    ],
+)
+def test_the_browser_language_is_followed(db, asked, lang):
+    page = Client(HTTP_ACCEPT_LANGUAGE=asked).get("/submit/").content.decode()
+    assert f'<html lang="{lang}"' in page
+
+
+def test_the_cookie_wins_over_the_browser(db):
+    client = resident("kk-arab")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ug"
+    assert '<html lang="kk-Arab" dir="rtl">' in client.get("/track/").content.decode()
+
+
+def test_staff_pages_stay_in_chinese_whatever_the_browser_asks(users):
+    client = resident("ug")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ug"
+    login = client.get("/login/").content.decode()
+    assert '<html lang="zh-Hans" dir="ltr">' in login and "工作人员登录" in login
+    assert 'class="languages"' not in login  # no switcher on staff pages
+    client.force_login(users["erin"])
+    for url in ["/", "/work/tickets/", "/dashboard/", "/admin/"]:
+        page = client.get(url, follow=True).content.decode()
+        assert '<html lang="zh-hans"' in page.lower(), url
+    assert "我的工作台" in client.get("/").content.decode()
+
+
+def test_codes_phones_and_numbers_stay_left_to_right_inside_the_text(world, users):
+    shown = pages(world, users, "kk-arab")
+    assert re.search(
+        r'<p class="code ltr" dir="ltr" id="tracking-code">[A-Z0-9]{8}</p>', shown["submitted"]
+    )
+    assert re.search(r'<bdi class="ltr" dir="ltr">[A-Z0-9]{8}</bdi>', shown["track: received"])
+    assert re.search(
+        r'<bdi class="ltr" dir="ltr">139\*+</bdi>', shown["track: rate, verify the phone"]
+    )
+    assert 'name="phone"' in shown["submit"] and re.search(
+        r'<input[^>]*dir="ltr"[^>]*name="phone"|<input[^>]*name="phone"[^>]*dir="ltr"',
+        shown["submit"],
+    )
