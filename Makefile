@@ -81,6 +81,7 @@ bench-dispatch: install
 # The key pages on a phone and a desktop, into docs/screenshots/ (needs /usr/bin/chromium).
 screenshots: install
 	$(VENV)/bin/python scripts/screenshots.py
+	JICENG_SCREENSHOTS=docs/screenshots $(PYTEST) -q tests/test_residents_use_kazakh_and_uyghur_in_a_real_browser.py
 
 # jiceng as deploy/ describes it (gunicorn, DEBUG=false, behind Debian's nginx with TLS) on
 # loopback ports, checked and stopped again. DATABASE_URL may name an empty PostgreSQL database.

@@ -152,12 +152,19 @@ def test_the_receipt_waits_for_the_follow_up_and_history_gets_none(world, queue_
 
 
 def test_finished_tasks_are_pruned_and_a_failed_one_is_reported(
-    client, world, sure_model, queue_in_the_database
+    client, world, sure_model, queue_in_the_database, monkeypatch
 ):
+    from jiceng.tickets import themes
+
     ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=LAMP)
     work_the_queue()
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
-    # a task that raises (its ticket's suggestion already exists, say) is kept and reported
+
+    # a task that raises (a broken part of the follow-up, say) is kept and reported
+    def broken(*args, **kwargs):
+        raise RuntimeError("themes table unreadable")
+
+    monkeypatch.setattr(themes, "auto_link", broken)
     Ticket.objects.filter(pk=ticket.pk).update(follow_up_pending=True)
     followup.follow_up.enqueue(ticket.pk, True, True, True)
     work_the_queue()

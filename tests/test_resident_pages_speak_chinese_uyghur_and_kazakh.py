@@ -96,3 +96,19 @@ def test_codes_phones_and_numbers_stay_left_to_right_inside_the_text(world, user
         r'<input[^>]*dir="ltr"[^>]*name="phone"|<input[^>]*name="phone"[^>]*dir="ltr"',
         shown["submit"],
     )
+
+
+def test_a_place_shows_its_official_name_in_the_readers_language_once_entered(world, login):
+    county = world["changji_city"]
+    client = resident("ug")
+    options = client.get("/submit/").content.decode()
+    assert f'<option value="{county.code}">昌吉市</option>' in options  # none entered: Chinese
+    alice = login("alice")
+    form = alice.get(f"/admin/regions/region/{county.pk}/change/").content.decode()
+    assert 'name="name_ug"' in form and 'dir="rtl"' in form
+    county.name_ug = "سانجى شەھىرى"  # as an administrator would enter it from the official form
+    county.save()
+    options = client.get("/submit/").content.decode()
+    assert f'<option value="{county.code}">سانجى شەھىرى</option>' in options
+    kazakh = resident("kk-arab").get("/submit/").content.decode()
+    assert f'<option value="{county.code}">昌吉市</option>' in kazakh  # no Kazakh name yet

@@ -16,6 +16,7 @@ from jiceng.tickets import notify, residents, services
 from jiceng.tickets.models import Ticket
 
 KAZAKH = "ٴبىزدىڭ اۋىلدا ٴۇش كۇننەن بەرى جىلى سۋ جوق، بالالار سۋىقتا قالدى."
+SUMMARY = "嘉顺社区居民反映家中三天没有热水，孩子受冻"
 PHONE = {"width": 360, "height": 740}
 
 
@@ -30,7 +31,7 @@ def fits_the_phone(page) -> bool:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_resident_submits_in_kazakh_and_follows_it_in_kazakh(
-    world, live_server, browser, settings, tmp_path
+    world, users, live_server, browser, sign_in, settings, tmp_path
 ):
     settings.JICENG_NOTIFY_BACKEND = "jiceng.tickets.notify.MemoryBackend"
     base = live_server.url
@@ -72,6 +73,20 @@ def test_a_resident_submits_in_kazakh_and_follows_it_in_kazakh(
     )
     assert fits_the_phone(resident)
     resident.screenshot(path=shots(tmp_path) / "phone-kazakh-track.png", full_page=True)
+
+    # the hotline's bilingual operator finds it in 双语受理 and writes the Chinese summary
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = sign_in(desk, base, "ivan")
+    page.goto(f"{base}/work/tickets/?view=bilingual")
+    page.click(f"text={ticket.number}")
+    assert "尚无中文摘要" in page.locator("#summary").inner_text()
+    page.locator("details:has(form[data-action=summarize]) summary").click()
+    page.fill("form[data-action=summarize] textarea", SUMMARY)
+    page.click("form[data-action=summarize] button[type=submit]")
+    assert "已写中文摘要" in page.locator(".messages").inner_text()
+    assert page.locator("#summary").inner_text() == SUMMARY
+    assert page.locator("#content").inner_text() == KAZAKH
+    page.screenshot(path=shots(tmp_path) / "desktop-bilingual-summary.png", full_page=True)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -59,6 +59,10 @@ def run(action: str, ticket: Ticket, world, root, zoe=None):
         "whistle": lambda: services.whistle(root, ticket, [world["jianguo_unit"]], "需协助", at=at),
         "whistle_report": lambda: services.whistle_report(zoe, ticket, "已到场查看", at=at),
         "note": lambda: services.note(root, ticket, "已联系物业", at=at),
+        "summarize": lambda: services.summarize(root, ticket, "楼道灯不亮，请物业维修", at=at),
+        "translate_reply": lambda: services.translate_reply(
+            root, ticket, "كىرىش ئېغىزىدىكى چىراغ ئالماشتۇرۇلدى.", at=at
+        ),
         "attach": lambda: services.attach_photos(root, ticket, [png()], at=at),
         "reply": lambda: services.reply(root, ticket, "已更换楼道灯泡", at=at),
         "callback": lambda: services.callback(

@@ -294,10 +294,19 @@ class ApiTokenAdmin(ScopedAdmin):
 class RegionAdmin(ScopedAdmin):
     list_display = ["name", "code", "level", "kind", "parent"]
     list_filter = ["level", "kind"]
-    search_fields = ["name", "code", "full_name"]
+    search_fields = ["name", "code", "full_name", "name_ug", "name_kk"]
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
     readonly_fields = ["path"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # the official Uyghur and Kazakh names are typed right to left
+        lang = {"name_ug": "ug", "name_kk": "kk-Arab"}.get(db_field.name)
+        if lang:
+            field.widget.attrs.update({"dir": "rtl", "lang": lang})
+            field.help_text = "官方名称（如政府公文、地名志所载）；不填则显示中文名称"
+        return field
 
 
 @admin.register(Grid)

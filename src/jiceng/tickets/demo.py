@@ -305,7 +305,103 @@ def seed(stdout=None, count: int = 900) -> int:
             made += 1
             if stdout is not None and made % 300 == 0:
                 stdout.write(f"  已生成演示工单 {made} 件")
+    made += _bilingual(rng, local_units, now)
     services.sweep(now)
+    return made
+
+
+# Requests written in Uyghur (昌吉市) and Kazakh (木垒): one waiting in 双语受理 for its Chinese
+# summary, one summarised and being handled, one answered, translated and rated by its resident.
+BILINGUAL = [
+    (
+        "652301",
+        "ug",
+        "مەھەللىمىزدىكى ئىسسىتىش تۇرۇبىسى ئىسسىمايدۇ، ئۆينىڭ ئىچى بەك سوغۇق، بالىلار ئاغرىپ قالدى.",
+        "小区暖气不热，屋里很冷，孩子生病了",
+        "ئىسسىقلىق شىركىتى تۇرۇبىنى تازىلاپ، ئۆي تېمپېراتۇرىسى 20 گرادۇسقا يەتتى.",
+    ),
+    (
+        "652301",
+        "ug",
+        "كوچىمىزدىكى چىراغلار بىر ئايدىن بېرى كۆيمەيدۇ، كەچتە مېڭىش خەتەرلىك.",
+        "街道路灯一个月不亮，晚上出行危险",
+        "",
+    ),
+    (
+        "652301",
+        "ug",
+        "ئىچىدىغان سۇنىڭ رەڭگى سېرىق، ساغلاملىققا زىيانلىق ئەمەسمۇ؟",
+        "",
+        "",
+    ),
+    (
+        "652328",
+        "kk-arab",
+        "قىستاعىمىزداعى كوپىر قۇلاعالى تۇر، مال ايداۋعا دا قاۋىپتى، تەز جوندەۋ كەرەك.",
+        "村里的桥快塌了，赶牲畜过桥也危险，请尽快维修",
+        "قىستاقتاعى كوپىر جوندەلدى، اۋىر كولىكتەرگە شەكتەۋ بەلگىسى قويىلدى.",
+    ),
+    (
+        "652328",
+        "kk-arab",
+        "ەگىستىگىمىزگە سۋ كەلمەدى، ەگىن ەگۋ ۋاقىتى وتىپ كەتەدى.",
+        "农田灌溉水没有来，耽误播种",
+        "",
+    ),
+    (
+        "652328",
+        "kk-arab",
+        "ٴبىزدىڭ اۋىلدا ٴۇش كۇننەن بەرى جىلى سۋ جوق، قارتتار قينالىپ ءجۇر.",
+        "",
+        "",
+    ),
+]
+BILINGUAL_REPLY = "已安排人员到现场处理，问题已解决。"
+
+
+def _bilingual(rng, local_units, now) -> int:
+    made = 0
+    for serial, (county, language, text, summary, translated) in enumerate(BILINGUAL, 1):
+        villages = [
+            v
+            for v in Region.objects.filter(
+                level="village", code__startswith=county, kind__in=[Kind.COMMUNITY, Kind.VILLAGE]
+            ).order_by("code")
+            if v.pk in local_units
+        ]
+        village = rng.choice(villages)
+        received = _office_hours(
+            now - timedelta(days=rng.uniform(0.2, 2) if not summary else rng.uniform(3, 9)), rng
+        )
+        if received >= now:
+            received = now - timedelta(hours=1)
+        intake = services.Intake(
+            title="",
+            content=text,
+            region=village,
+            channel="web",
+            requester_phone=names.mobile(rng),
+            language=language,
+        )
+        number = f"{PREFIX}{timezone.localtime(received):%Y%m%d}9{serial:04d}"
+        ticket, _ = services.receive(None, intake, at=received, number=number, auto_dispatch=False)
+        made += 1
+        if not summary:
+            continue  # waits in 双语受理
+        ticket = services.summarize(None, ticket, summary, at=received + timedelta(hours=1))
+        ticket = services.dispatch(
+            None, ticket, local_units[village.pk], at=received + timedelta(hours=1.5)
+        )
+        ticket = services.accept(None, ticket, at=received + timedelta(hours=2))
+        if not translated:
+            continue
+        ticket = services.reply(None, ticket, BILINGUAL_REPLY, at=received + timedelta(hours=30))
+        ticket = services.translate_reply(
+            None, ticket, translated, at=received + timedelta(hours=31)
+        )
+        services.callback(
+            None, ticket, solved=True, satisfaction="满意", at=received + timedelta(hours=50)
+        )
     return made
 
 

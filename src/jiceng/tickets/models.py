@@ -478,6 +478,11 @@ class Ticket(models.Model):
         return STATUS_LABELS[Status(self.status)]
 
     @property
+    def resident_language_label(self) -> str:
+        """群众用维吾尔语 / 群众用哈萨克语, or '' for Chinese."""
+        return RESIDENT_LANGUAGE_LABELS.get(self.language, "")
+
+    @property
     def language_mark(self) -> str:
         """What staff see beside a ticket whose resident reads or writes another language
         than Chinese: the language of its words, else the language of its pages."""

@@ -99,8 +99,8 @@ ACTIONS: dict[str, Action] = {
     # 双语受理: a bilingual operator's Chinese summary of a request written in Uyghur or
     # Kazakh (the model reads it; the original is kept), and the reply put into the resident's
     # language
-    "summarize": _a("中文摘要", OPEN, None),
-    "translate_reply": _a("答复译文", [Status.REPLIED, Status.REVIEW, Status.CLOSED], None),
+    "summarize": _a("写中文摘要", OPEN, None),
+    "translate_reply": _a("翻译答复", [Status.REPLIED, Status.REVIEW, Status.CLOSED], None),
     # what the public feed may show: a redacted description, published or withdrawn
     "moderate": _a("公开审核", list(Status), None),
     "overdue": _a("超时", OPEN, None),  # written by the sweep
