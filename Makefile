@@ -18,6 +18,7 @@ catalogs: $(VENV)/.installed
 # (docs/glossary.md) before committing; a test fails while any msgstr is empty.
 messages: install
 	cd src/jiceng && ../../$(JICENG) makemessages -l ug -l kk_Arab --no-location --ignore "static/*"
+	$(VENV)/bin/python -m jiceng.core.catalogs tidy
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "jiceng needs Python 3.11 or newer"'

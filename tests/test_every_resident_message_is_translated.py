@@ -41,7 +41,12 @@ def _from_python(source: bytes):
 
 
 def marked_strings() -> set[tuple[str | None, str]]:
-    """(context, message) of every marked string in the package."""
+    """(context, message) of every marked resident string in the package."""
+    return {(ctx, msg) for ctx, msg in all_marked() if ctx != "staff"}
+
+
+def all_marked() -> set[tuple[str | None, str]]:
+    """(context, message) of every marked string in the package, staff ones too."""
     found = set()
     for path in PACKAGE.rglob("*.py"):
         if "migrations" in path.parts:
@@ -52,7 +57,7 @@ def marked_strings() -> set[tuple[str | None, str]]:
         if "{% load" not in text or "i18n" not in text:
             continue
         found.update(_from_python(templatize(text, origin=str(path)).encode()))
-    return {(ctx, msg) for ctx, msg in found if msg and ctx != "staff"}
+    return {(ctx, msg) for ctx, msg in found if msg}
 
 
 def test_the_sources_mark_the_resident_pages(db):
@@ -101,3 +106,12 @@ def test_an_empty_a_chinese_and_a_broken_translation_are_each_caught():
     problems = problems_in(po)
     assert len(problems) == 3
     assert problems_in(catalog("kk-arab")) == []
+
+
+def test_staff_pages_are_marked_for_a_later_catalog_and_stay_chinese_until_then():
+    staff = {msg for ctx, msg in all_marked() if ctx == "staff"}
+    assert len(staff) > 500 and {"工单", "搜索", "三率排名（%(period_label)s）"} <= staff
+    for language in CATALOGS:
+        entries = [m for m in catalog(language) if m.context == "staff"]
+        assert {m.id for m in entries} >= staff  # in the catalogs, ready to translate
+        assert not [m.id for m in entries if m.string]  # none half-translated
