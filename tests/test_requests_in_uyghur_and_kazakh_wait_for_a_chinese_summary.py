@@ -157,3 +157,34 @@ def test_the_api_takes_the_residents_language_and_refuses_an_unknown_one(world, 
     )
     assert refused.status_code == 422
     assert refused.json()["code"] == "invalid" and "language" in str(refused.json())
+
+
+def test_the_hotline_form_makes_no_guess_on_uyghur_words(world, login, dispatch_model):
+    ivan = login("ivan")
+    page = ivan.post(
+        "/work/tickets/suggest/",
+        {"content": "مەھەللە ئىچىدە ئىتلار كۆپىيىپ كەتتى، بالىلار قورقىدۇ."},
+    ).content.decode()
+    assert "维吾尔文诉求" in page and "双语受理" in page and "pick-category" not in page
+    chinese = ivan.post("/work/tickets/suggest/", {"content": SUMMARY}).content.decode()
+    assert "pick-category" in chinese and "双语受理" not in chinese
+
+
+def test_the_export_carries_the_written_language_the_summary_and_the_residents_language(
+    kazakh_request, users, login
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    ticket, _ = kazakh_request
+    services.summarize(users["ivan"], ticket, SUMMARY)
+    answer = login("erin").get("/work/tickets/export.xlsx")
+    rows = list(load_workbook(io.BytesIO(answer.content))["工单"].iter_rows(values_only=True))
+    header, row = rows[0], next(r for r in rows[1:] if r[0] == ticket.number)
+    found = dict(zip(header, row, strict=True))
+    assert (found["诉求文字"], found["中文摘要"], found["群众语言"]) == (
+        "哈萨克文",
+        SUMMARY,
+        "哈萨克语",
+    )

@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from jiceng.regions.models import Region
-from jiceng.tickets import access
+from jiceng.tickets import access, scripts
+from jiceng.tickets.models import TextLanguage
 
 from . import selectors, services
 
@@ -19,8 +20,12 @@ def suggest(request):
     if not access.may(request.user, "receive"):
         return HttpResponse(status=403)
     text = (request.POST.get("content") or "").strip()[:5000]
-    context = {"top": [], "similar": [], "problem": ""}
-    if len(text) >= 6:
+    context = {"top": [], "similar": [], "problem": "", "written_in": ""}
+    written_in = scripts.language_of(text)
+    if written_in != scripts.CHINESE:
+        # the model learned Chinese: no guess on Uyghur or Kazakh words (双语受理 decides)
+        context["written_in"] = dict(TextLanguage.choices)[written_in]
+    elif len(text) >= 6:
         try:
             _version, top = services.predict(text)
             context["top"] = [dict(t, percent=round(100 * t["p"])) for t in top if t["code"]]

@@ -313,6 +313,7 @@ class TextLanguage(models.TextChoices):
 
 
 # the residents' languages as staff read them (settings.LANGUAGES names each in its own script)
+LANGUAGE_NAMES = {"zh-hans": "中文", "ug": "维吾尔语", "kk-arab": "哈萨克语"}
 RESIDENT_LANGUAGE_LABELS = {"ug": "群众用维吾尔语", "kk-arab": "群众用哈萨克语"}
 
 # the languages a bilingual operator summarises before anyone dispatches

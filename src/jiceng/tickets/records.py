@@ -14,7 +14,7 @@ from jiceng.core.tabular import defuse
 from jiceng.core.text import mask_phone
 
 from . import states
-from .models import TicketEvent, TicketUnit
+from .models import LANGUAGE_NAMES, TicketEvent, TicketUnit
 
 MAX_EXPORT = 5000
 
@@ -38,6 +38,9 @@ TICKET_COLUMNS = [
     ("是否解决", 8),
     ("满意度", 8),
     ("督办", 6),
+    ("诉求文字", 8),
+    ("中文摘要", 40),
+    ("群众语言", 8),
 ]
 EVENT_COLUMNS = [
     ("工单编号", 16),
@@ -113,6 +116,9 @@ def workbook(tickets, *, title: str) -> tuple[bytes, int, bool]:
                 {True: "已解决", False: "未解决"}.get(t.solved, ""),
                 t.satisfaction,
                 "是" if t.is_supervised else "",
+                t.get_text_language_display(),
+                redact(t.summary),
+                LANGUAGE_NAMES.get(t.language, t.language),
             ]
         )
     history = _sheet(book, "流转记录", EVENT_COLUMNS)
