@@ -188,3 +188,17 @@ def test_the_export_carries_the_written_language_the_summary_and_the_residents_l
         SUMMARY,
         "哈萨克语",
     )
+
+
+def test_advice_given_to_waiting_tickets_after_a_training_skips_it_until_summarised(
+    kazakh_request, users
+):
+    from jiceng.dispatch.services import on_intake
+
+    ticket, _ = kazakh_request
+    assert on_intake(ticket) is None and not Suggestion.objects.filter(ticket=ticket).exists()
+    services.summarize(users["ivan"], ticket, SUMMARY)
+    ticket.refresh_from_db()
+    assert on_intake(ticket).top[0]["name"] == "城乡建设"
+    ticket.refresh_from_db()
+    assert ticket.status == "received"  # sure or not, never dispatched by the model

@@ -187,7 +187,10 @@ def auto_dispatch(ticket: Ticket, suggestion: Suggestion, advice: Advice) -> boo
 
 def on_intake(ticket: Ticket, *, auto: bool = True) -> Suggestion | None:
     """Advice for a ticket already saved (waiting tickets after the first training): store it
-    and, with `auto`, dispatch when sure. Never raises."""
+    and, with `auto`, dispatch when sure. Never raises. A request in another language than
+    Chinese is left alone until its summary is written (双语受理)."""
+    if ticket.text_language != TextLanguage.CHINESE and not ticket.summary:
+        return None
     advice = advise(text_of(ticket), ticket.category, ticket.region)
     if advice is None:
         return None
