@@ -202,3 +202,32 @@ def test_advice_given_to_waiting_tickets_after_a_training_skips_it_until_summari
     assert on_intake(ticket).top[0]["name"] == "城乡建设"
     ticket.refresh_from_db()
     assert ticket.status == "received"  # sure or not, never dispatched by the model
+
+
+def test_two_operators_writing_the_summary_at_once_cannot_both_win(kazakh_request, login):
+    ticket, _ = kazakh_request
+    url = f"/work/tickets/{ticket.pk}/summarize/"
+    first = login("ivan").post(url, {"text": SUMMARY, "expected": ""})
+    assert first.status_code == 302
+    second = login("erin").post(url, {"text": "村里路灯不亮，请维修", "expected": ""})
+    assert second.status_code == 422 and "刚被他人修改" in second.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.summary == SUMMARY
+    assert TicketEvent.objects.filter(ticket=ticket, action="summarize").count() == 1
+    # having read it, the second may correct it
+    fixed = login("erin").post(url, {"text": SUMMARY + "（晚上尤其危险）", "expected": SUMMARY})
+    assert fixed.status_code == 302
+
+
+def test_the_api_writes_the_summary_and_refuses_a_stale_one(kazakh_request, users):
+    ticket, _ = kazakh_request
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(users['ivan'], 'test')}")
+    url = f"/api/v1/tickets/{ticket.pk}/summary"
+    made = api.post(url, {"text": SUMMARY, "expected": ""}, content_type="application/json")
+    assert made.status_code == 200 and made.json()["summary"] == SUMMARY
+    stale = api.post(url, {"text": "别的摘要内容", "expected": ""}, content_type="application/json")
+    assert stale.status_code == 409 and stale.json()["code"] == "summary_changed"
+    empty = api.post(url, {"text": ""}, content_type="application/json")
+    assert empty.status_code == 422
+    gina = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(users['gina'], 'test')}")
+    assert gina.post(url, {"text": SUMMARY}, content_type="application/json").status_code == 404

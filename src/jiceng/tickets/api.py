@@ -25,6 +25,7 @@ from .schemas import (
     CoUnitsIn,
     DecisionIn,
     DispatchIn,
+    EditIn,
     EventOut,
     ExtensionIn,
     GridReportIn,
@@ -349,6 +350,22 @@ def whistle_report(request, ticket_id: int, payload: ReportIn):
 @_action("notes", "办理记录")
 def add_note(request, ticket_id: int, payload: TextIn):
     services.note(request.user, _ticket(request, ticket_id), payload.text)
+    return _fresh(request, ticket_id)
+
+
+@_action("summary", "双语受理：写中文摘要（诉求不是中文时）")
+def summarize(request, ticket_id: int, payload: EditIn):
+    services.summarize(
+        request.user, _ticket(request, ticket_id), payload.text, expected=payload.expected
+    )
+    return _fresh(request, ticket_id)
+
+
+@_action("reply-translation", "双语受理：把答复译成诉求人的语言")
+def translate_reply(request, ticket_id: int, payload: EditIn):
+    services.translate_reply(
+        request.user, _ticket(request, ticket_id), payload.text, expected=payload.expected
+    )
     return _fresh(request, ticket_id)
 
 

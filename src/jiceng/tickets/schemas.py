@@ -274,6 +274,13 @@ class TextIn(Schema):
     text: str
 
 
+class EditIn(Schema):
+    text: str
+    expected: str | None = Field(
+        None, description="修改前看到的内容；若他人已先改，返回 409，不覆盖"
+    )
+
+
 class ExtensionIn(Schema):
     until: datetime
     reason: str

@@ -324,8 +324,12 @@ def _run(action: str, request, ticket):
         "ask_whistle": lambda: services.ask_whistle(u, ticket, reason),
         "close_on_spot": lambda: _close_on_spot(request, ticket),
         "note": lambda: services.note(u, ticket, p.get("text", "")),
-        "summarize": lambda: services.summarize(u, ticket, p.get("text", "")),
-        "translate_reply": lambda: services.translate_reply(u, ticket, p.get("text", "")),
+        "summarize": lambda: services.summarize(
+            u, ticket, p.get("text", ""), expected=p.get("expected")
+        ),
+        "translate_reply": lambda: services.translate_reply(
+            u, ticket, p.get("text", ""), expected=p.get("expected")
+        ),
         "attach": lambda: services.attach_photos(u, ticket, request.FILES.getlist("files")),
         "reply": lambda: services.reply(u, ticket, p.get("text", "")),
         "callback": lambda: services.callback(

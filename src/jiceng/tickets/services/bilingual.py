@@ -17,7 +17,7 @@ from django.db import transaction
 from .. import hooks
 from ..models import NEEDS_SUMMARY, Ticket
 from ..states import OPEN
-from .base import _event, _lock, _now, _required_text
+from .base import Conflict, _event, _lock, _now, _required_text
 
 SUMMARY_MAX = 1000
 REPLY_MAX = 5000
@@ -35,9 +35,18 @@ def _bounded(text: str, field: str, label: str, maximum: int) -> str:
     return text
 
 
-def summarize(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
+def _unchanged(value: str, expected: str | None, code: str, label: str) -> None:
+    """Two operators editing the same text at once: the second is told, not overwritten."""
+    if expected is not None and value != expected:
+        raise Conflict(code, f"{label}刚被他人修改，请刷新页面看过后再改")
+
+
+def summarize(
+    actor, ticket, text: str, *, expected: str | None = None, at: datetime | None = None
+) -> Ticket:
     """Write (or correct) the Chinese summary of a request and let the model read it. One
-    transaction with its event; the model's advice is read before it, as at intake."""
+    transaction with its event; the model's advice is read before it, as at intake.
+    `expected` is the summary the operator saw: if another wrote one meanwhile, refused."""
     text = _bounded(text, "summary", "中文摘要", SUMMARY_MAX)
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
     peek = Ticket.objects.select_related("category", "region").filter(pk=pk).first()
@@ -46,6 +55,7 @@ def summarize(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket
         advice = hooks.call("advise", text, peek.category, peek.region)
     with transaction.atomic():
         ticket = _lock(actor, pk, "summarize")
+        _unchanged(ticket.summary, expected, "summary_changed", "中文摘要")
         at, old = _now(at), ticket.status
         first = not ticket.summary
         ticket.summary = text
@@ -65,9 +75,12 @@ def summarize(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket
 
 
 @transaction.atomic
-def translate_reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
+def translate_reply(
+    actor, ticket, text: str, *, expected: str | None = None, at: datetime | None = None
+) -> Ticket:
     """Put the unit's reply into the resident's language (the reply itself is unchanged)."""
     ticket = _lock(actor, ticket, "translate_reply")
+    _unchanged(ticket.reply_local, expected, "translation_changed", "答复译文")
     text = _bounded(text, "reply_local", "答复译文", REPLY_MAX)
     at, old = _now(at), ticket.status
     ticket.reply_local = text
