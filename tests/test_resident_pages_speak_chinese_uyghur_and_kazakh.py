@@ -112,3 +112,32 @@ def test_a_place_shows_its_official_name_in_the_readers_language_once_entered(wo
     assert f'<option value="{county.code}">سانجى شەھىرى</option>' in options
     kazakh = resident("kk-arab").get("/submit/").content.decode()
     assert f'<option value="{county.code}">昌吉市</option>' in kazakh  # no Kazakh name yet
+
+
+def test_the_rating_link_opens_in_the_residents_language_on_a_chinese_phone(world, users):
+    from jiceng.tickets import residents, services
+
+    ticket, _ = services.receive(
+        None,
+        services.Intake(
+            title="",
+            content="مەھەللىمىزدە ئىسسىق سۇ يوق، ياردەم قىلىڭلار.",
+            region=world["jiashun"],
+            requester_phone="13912345678",
+            language="ug",
+        ),
+    )
+    services.dispatch(users["erin"], ticket, world["jiashun_unit"])
+    services.accept(users["dave"], ticket)
+    services.reply(users["dave"], ticket, "热水管道已修复。")
+    secret = residents.issue_link(ticket).split("#", 1)[1]
+    phone = Client(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")  # never chose a language here
+    page = phone.post("/r/", {"secret": secret}, follow=True)
+    assert '<html lang="ug" dir="rtl">' in page.content.decode()
+    assert phone.cookies["django_language"].value == "ug"  # and the next pages follow it
+    assert '<html lang="ug"' in phone.get("/vote/").content.decode()
+    # a resident who chose Chinese on this browser keeps it
+    chinese = resident("zh-hans")
+    chinese.post("/r/", {"secret": residents.issue_link(ticket).split("#", 1)[1]})
+    page = chinese.get(f"/track/{ticket.tracking_code}/").content.decode()
+    assert '<html lang="zh-Hans" dir="ltr">' in page

@@ -8,10 +8,12 @@ sent by SMS on request. Staff see neither, so the unit being measured cannot rat
 
 import hmac
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -171,9 +173,40 @@ def _track_page(request, ticket: Ticket, *, form=None, code_form=None, status=20
     )
 
 
+def _in_their_language(request, ticket: Ticket) -> bool:
+    """A resident who never chose a language on this browser reads their ticket in the one
+    it remembers (the one they wrote in, or the one the hotline noted), not the browser's:
+    the reply's rating link opens in Kazakh on a phone set to Chinese. True when switched."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        return False
+    if ticket.language == languages.current() or ticket.language not in dict(settings.LANGUAGES):
+        return False
+    translation.activate(ticket.language)
+    request.LANGUAGE_CODE = ticket.language
+    return True
+
+
+def _remember_language(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 @require_GET
 def track(request, code: str):
-    return _track_page(request, _own_ticket(request, code))
+    ticket = _own_ticket(request, code)
+    switched = _in_their_language(request, ticket)
+    response = _track_page(request, ticket)
+    if switched:
+        _remember_language(response, ticket.language)
+    return response
 
 
 def _open_link(request, secret: str):
