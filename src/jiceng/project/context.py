@@ -1,25 +1,36 @@
 """Template context for every page: the navigation a signed-in user's roles call for."""
 
 from django.urls import reverse
+from django.utils.translation import pgettext_lazy
 
 from jiceng.orgs.models import RoleCode as R
 
+# Staff strings are marked with the context "staff" for a later staff catalog; they are shown
+# in Chinese until one exists (docs/glossary.md).
 # (label, url name, roles that see it; empty: everyone signed in)
 NAV = [
-    ("工单", "work-tickets", ()),
-    ("受理", "work-new", (R.INTAKE, R.DISPATCHER)),
-    ("民情恳谈", "work-meeting", (R.INTAKE, R.DISPATCHER)),
-    ("巡查上报", "work-grid-report", (R.GRID_WORKER,)),
-    ("三率看板", "dashboard", (R.LEADER, R.DISPATCHER, R.SUPERVISOR, R.ASSESSOR, R.ADMIN)),
-    ("热点", "hotspots", (R.LEADER, R.DISPATCHER, R.SUPERVISOR)),
-    ("每月一题", "theme-list", (R.LEADER, R.DISPATCHER, R.SUPERVISOR, R.HANDLER)),
-    ("星级考评", "period-list", (R.ASSESSOR, R.LEADER, R.ADMIN)),
-    ("满意度测评", "survey-list", (R.ASSESSOR, R.ADMIN)),
-    ("五个好", "diagnosis-list", (R.ASSESSOR, R.LEADER)),
-    ("组织生活", "meeting-list", (R.ASSESSOR, R.ADMIN)),
-    ("书记队伍", "secretary-overview", (R.ASSESSOR, R.LEADER, R.ADMIN)),
-    ("担当我先行", "selection-list", ()),
-    ("组织架构", "region-root", ()),
+    (pgettext_lazy("staff", "工单"), "work-tickets", ()),
+    (pgettext_lazy("staff", "受理"), "work-new", (R.INTAKE, R.DISPATCHER)),
+    (pgettext_lazy("staff", "民情恳谈"), "work-meeting", (R.INTAKE, R.DISPATCHER)),
+    (pgettext_lazy("staff", "巡查上报"), "work-grid-report", (R.GRID_WORKER,)),
+    (
+        pgettext_lazy("staff", "三率看板"),
+        "dashboard",
+        (R.LEADER, R.DISPATCHER, R.SUPERVISOR, R.ASSESSOR, R.ADMIN),
+    ),
+    (pgettext_lazy("staff", "热点"), "hotspots", (R.LEADER, R.DISPATCHER, R.SUPERVISOR)),
+    (
+        pgettext_lazy("staff", "每月一题"),
+        "theme-list",
+        (R.LEADER, R.DISPATCHER, R.SUPERVISOR, R.HANDLER),
+    ),
+    (pgettext_lazy("staff", "星级考评"), "period-list", (R.ASSESSOR, R.LEADER, R.ADMIN)),
+    (pgettext_lazy("staff", "满意度测评"), "survey-list", (R.ASSESSOR, R.ADMIN)),
+    (pgettext_lazy("staff", "五个好"), "diagnosis-list", (R.ASSESSOR, R.LEADER)),
+    (pgettext_lazy("staff", "组织生活"), "meeting-list", (R.ASSESSOR, R.ADMIN)),
+    (pgettext_lazy("staff", "书记队伍"), "secretary-overview", (R.ASSESSOR, R.LEADER, R.ADMIN)),
+    (pgettext_lazy("staff", "担当我先行"), "selection-list", ()),
+    (pgettext_lazy("staff", "组织架构"), "region-root", ()),
 ]
 
 
@@ -37,7 +48,10 @@ def nav(request):
         from jiceng.evaluation.models import Rectification
 
         if Rectification.objects.filter(responsible_id=user.person_id).exists():
-            items.insert(-2, ("我的整改", reverse("rectification-list") + "?show=open"))
+            items.insert(
+                -2,
+                (pgettext_lazy("staff", "我的整改"), reverse("rectification-list") + "?show=open"),
+            )
     return {"nav": items}
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiceng.regions.models import Region
 
@@ -192,22 +193,32 @@ class RateForm(forms.Form):
 class HotlineForm(PlaceMixin):
     """The intake operator's hotline form: keyboard first, everything on one screen."""
 
-    requester_name = forms.CharField(label="来电人", max_length=50, required=False)
-    requester_phone = forms.CharField(label="来电号码", max_length=20, required=False)
-    title = forms.CharField(label="标题", max_length=100, required=False)
-    content = forms.CharField(
-        label="诉求内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    requester_name = forms.CharField(
+        label=pgettext_lazy("staff", "来电人"), max_length=50, required=False
     )
-    category = forms.CharField(label="分类编码", max_length=20, required=False)
-    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL)
+    requester_phone = forms.CharField(
+        label=pgettext_lazy("staff", "来电号码"), max_length=20, required=False
+    )
+    title = forms.CharField(label=pgettext_lazy("staff", "标题"), max_length=100, required=False)
+    content = forms.CharField(
+        label=pgettext_lazy("staff", "诉求内容"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    category = forms.CharField(
+        label=pgettext_lazy("staff", "分类编码"), max_length=20, required=False
+    )
+    urgency = forms.ChoiceField(
+        label=pgettext_lazy("staff", "紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
     channel = forms.ChoiceField(
-        label="渠道",
+        label=pgettext_lazy("staff", "渠道"),
         choices=[("hotline", "热线"), ("web", "网上"), ("grid", "网格员巡查")],
         initial="hotline",
     )
     # the language the caller speaks: every message to them (receipt, reply) goes out in it
     language = forms.ChoiceField(
-        label="群众语言",
+        label=pgettext_lazy("staff", "群众语言"),
         choices=[("zh-hans", "中文"), ("ug", "维吾尔语"), ("kk-arab", "哈萨克语")],
         initial="zh-hans",
         required=False,
@@ -216,26 +227,38 @@ class HotlineForm(PlaceMixin):
 
 class MeetingForm(PlaceMixin):
     held_at = forms.DateTimeField(
-        label="召开时间",
+        label=pgettext_lazy("staff", "召开时间"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    place = forms.CharField(label="地点", max_length=200, required=False)
-    host = forms.CharField(label="主持人", max_length=50, required=False)
-    attendees = forms.IntegerField(label="参会人数", min_value=0, max_value=100000, required=False)
+    place = forms.CharField(label=pgettext_lazy("staff", "地点"), max_length=200, required=False)
+    host = forms.CharField(label=pgettext_lazy("staff", "主持人"), max_length=50, required=False)
+    attendees = forms.IntegerField(
+        label=pgettext_lazy("staff", "参会人数"), min_value=0, max_value=100000, required=False
+    )
     summary = forms.CharField(
-        label="会议纪要", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("staff", "会议纪要"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class GridReportForm(forms.Form):
-    grid = forms.ModelChoiceField(label="网格", queryset=None, empty_label="选择网格")
-    content = forms.CharField(
-        label="发现的问题", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    grid = forms.ModelChoiceField(
+        label=pgettext_lazy("staff", "网格"),
+        queryset=None,
+        empty_label=pgettext_lazy("staff", "选择网格"),
     )
-    address = forms.CharField(label="具体位置", max_length=200, required=False)
+    content = forms.CharField(
+        label=pgettext_lazy("staff", "发现的问题"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    address = forms.CharField(
+        label=pgettext_lazy("staff", "具体位置"), max_length=200, required=False
+    )
     photos = MultipleFileField(
-        label="照片（最多 3 张）",
+        label=pgettext_lazy("staff", "照片（最多 3 张）"),
         required=False,
         widget=MultipleFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
@@ -248,9 +271,9 @@ class GridReportForm(forms.Form):
     longitude = forms.DecimalField(
         required=False, min_value=-180, max_value=180, decimal_places=6, widget=forms.HiddenInput
     )
-    on_spot = forms.BooleanField(label="小事已现场办结", required=False)
+    on_spot = forms.BooleanField(label=pgettext_lazy("staff", "小事已现场办结"), required=False)
     result = forms.CharField(
-        label="现场处置情况",
+        label=pgettext_lazy("staff", "现场处置情况"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
