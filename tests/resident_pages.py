@@ -5,6 +5,7 @@ own, except the names of places and of units (official Chinese names)."""
 
 import re
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from jiceng import factories
@@ -35,11 +36,13 @@ DEEDS = {
 SELECTION = {"ug": "مۇنەۋۋەر شۇجى", "kk-arab": "ۇزدىك حاتشى", "zh-hans": "优秀书记评选"}
 
 
-def resident(language: str) -> Client:
+def resident(language: str, **options) -> Client:
     """A browser that chose `language` with the switcher (the django_language cookie)."""
-    client = Client()
-    answer = client.post("/i18n/setlang/", {"language": language, "next": "/"})
-    assert answer.status_code == 302
+    client = Client(**options)
+    client.cookies["django_language"] = language  # what /i18n/setlang/ sets
+    if not options:
+        answer = client.post("/i18n/setlang/", {"language": language, "next": "/"})
+        assert answer.status_code == 302
     return client
 
 
@@ -62,6 +65,18 @@ def pages(world, users, language: str) -> dict[str, str]:
     shown = {"home": client.get("/").content.decode()}
     shown["submit"] = client.get("/submit/").content.decode()
     shown["submit with errors"] = client.post("/submit/", {"content": "x"}).content.decode()
+    too_much = {**submit_form(world, language), "content": "x" * 2100, "name": "y" * 30}
+    shown["submit too long"] = client.post("/submit/", too_much).content.decode()
+    tampered = {**submit_form(world, language), "county": "999999999999"}
+    shown["submit with a forged place"] = client.post("/submit/", tampered).content.decode()
+    not_a_photo = SimpleUploadedFile("a.jpg", b"not an image", content_type="image/jpeg")
+    shown["submit with a broken photo"] = client.post(
+        "/submit/", {**submit_form(world, language), "photos": [not_a_photo]}
+    ).content.decode()
+    strict = resident(language, enforce_csrf_checks=True)
+    shown["an old tab (no CSRF token)"] = strict.post(
+        "/submit/", submit_form(world, language)
+    ).content.decode()
     answer = client.post("/submit/", submit_form(world, language))
     assert answer.status_code == 302, answer.content.decode()[:300]
     shown["submitted"] = client.get(answer["Location"]).content.decode()

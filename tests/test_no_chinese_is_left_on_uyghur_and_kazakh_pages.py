@@ -21,6 +21,9 @@ def sms_gateway(settings):
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 
 
+CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
+
+
 def place_names() -> list[str]:
     names = {"昌吉州"}
     for full, short in Region.objects.values_list("full_name", "name"):
@@ -38,6 +41,8 @@ def test_no_han_character_is_left_on_any_resident_page(world, users, language):
             text = text.replace(place, " ")
         left = HAN.findall(text)
         assert not left, f"{name}: {left}"
+        # nor Django's own Cyrillic Kazakh, which kk-arab would otherwise fall back to
+        assert not CYRILLIC.findall(text), f"{name}: {CYRILLIC.findall(text)}"
 
 
 @pytest.mark.parametrize("language", ["ug", "kk-arab"])
@@ -47,6 +52,9 @@ def test_the_errors_a_resident_meets_are_in_their_language(world, users, languag
     assert 'class="errorlist"' in shown["lookup wrong"]
     assert 'id="vote-error"' in shown["vote: wrong code"]
     assert 'class="errorlist"' in shown["publicity: objection too short"]
+    for page in ["submit too long", "submit with a forged place", "submit with a broken photo"]:
+        assert 'class="errorlist"' in shown[page], page
+    assert 'id="csrf-failure"' in shown["an old tab (no CSRF token)"]
 
 
 @pytest.mark.parametrize("language", ["ug", "kk-arab"])

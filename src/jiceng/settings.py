@@ -271,6 +271,7 @@ LANGUAGES = [("zh-hans", "简体中文"), ("ug", "ئۇيغۇرچە"), ("kk-arab"
 # left to right, is not offered).
 LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ug", "ur", "kk"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+CSRF_FAILURE_VIEW = "jiceng.project.views.csrf_failure"
 django_locale.LANG_INFO.setdefault(
     "kk-arab",
     {"bidi": True, "code": "kk-arab", "name": "Kazakh (Arabic script)", "name_local": "قازاقشا"},

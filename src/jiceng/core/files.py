@@ -21,6 +21,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 50_000_000  # a 50-megapixel photo decodes; a decompression bomb does not
@@ -43,7 +44,8 @@ _SAVE_AS = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "WEBP": ("WEBP", "we
 
 
 class Refused(ValueError):
-    """A file we will not keep; the message is Chinese and names the file."""
+    """A file we will not keep; the message names the file, in the reader's language (a
+    resident's photo on the public form: Uyghur or Kazakh too)."""
 
 
 @dataclass(frozen=True)
@@ -62,20 +64,24 @@ class Clean:
         return self.content.size
 
 
+def _too_big(name: str, limit: int) -> str:
+    return _("%(name)s：文件不能超过 %(mb)s MB") % {"name": name, "mb": limit // (1024 * 1024)}
+
+
 def _read(upload, limit: int) -> bytes:
-    name = getattr(upload, "name", None) or "文件"
+    name = getattr(upload, "name", None) or _("文件")
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
-        raise Refused(f"{name}：文件不能超过 {limit // (1024 * 1024)} MB")
+        raise Refused(_too_big(name, limit))
     if hasattr(upload, "seek"):
         upload.seek(0)
     data = upload.read(limit + 1)
     if hasattr(upload, "seek"):
         upload.seek(0)
     if len(data) > limit:
-        raise Refused(f"{name}：文件不能超过 {limit // (1024 * 1024)} MB")
+        raise Refused(_too_big(name, limit))
     if not data:
-        raise Refused(f"{name}：文件是空的")
+        raise Refused(_("%(name)s：文件是空的") % {"name": name})
     return data
 
 
@@ -83,17 +89,19 @@ def _decode(data: bytes, name: str) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data))
         if image.format not in _SAVE_AS:
-            raise Refused(f"{name}：只接受 JPEG、PNG 或 WebP 格式的照片")
+            raise Refused(_("%(name)s：只接受 JPEG、PNG 或 WebP 格式的照片") % {"name": name})
         if image.width * image.height > MAX_PIXELS:
-            raise Refused(f"{name}：照片像素过多")
+            raise Refused(_("%(name)s：照片像素过多") % {"name": name})
         image.load()  # decodes it all: a truncated or forged file fails here
         return image
     except Refused:
         raise
     except Image.DecompressionBombError:
-        raise Refused(f"{name}：照片像素过多") from None
+        raise Refused(_("%(name)s：照片像素过多") % {"name": name}) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise Refused(f"{name}：只接受 JPEG、PNG 或 WebP 照片，此文件无法打开") from None
+        raise Refused(
+            _("%(name)s：只接受 JPEG、PNG 或 WebP 照片，此文件无法打开") % {"name": name}
+        ) from None
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:

@@ -210,3 +210,9 @@ def locked_out(request, credentials=None, *args, **kwargs):
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = f"密码错误次数过多，该账号或本机的登录已暂停 {minutes} 分钟，请稍后再试或联系管理员。"
     return render(request, "429.html", {"message": message}, status=429)
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without its token (an old tab, cookies off): 403 in the reader's language
+    (Django's own page has no Kazakh in the Arabic script), never a blank refusal."""
+    return render(request, "403_csrf.html", status=403)

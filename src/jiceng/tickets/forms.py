@@ -41,6 +41,38 @@ def region_choices(parent_code: str | None, level: str) -> list[tuple[str, str]]
     return [("", label), *[(r.code, r.local_name()) for r in places]]
 
 
+# What Django would say itself, said in the resident's words: Django's own catalogs have no
+# Kazakh in the Arabic script (it would fall back to Cyrillic Kazakh, or to Chinese).
+RESIDENT_ERRORS = {
+    "required": _("请填写这一项"),
+    "max_length": _("最多 %(limit_value)d 个字（现有 %(show_value)d 个）"),
+    "min_length": _("至少 %(limit_value)d 个字（现有 %(show_value)d 个）"),
+    "invalid_choice": _("请从列表中选择"),
+    "invalid": _("填写的内容不正确"),
+    "missing": _("照片没有收到，请重新选择"),
+    "empty": _("照片是空的，请重新选择"),
+    "contradiction": _("照片没有收到，请重新选择"),
+}
+
+
+class ResidentErrors:
+    """Every field of a resident form answers in the resident's language: a message the form
+    gave a field stays, Django's own defaults are replaced by `RESIDENT_ERRORS`."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            defaults = {}
+            for cls in reversed(type(field).__mro__):
+                defaults.update(getattr(cls, "default_error_messages", {}))
+            for key, message in RESIDENT_ERRORS.items():
+                # (max_length and min_length come from validators, not from the defaults)
+                if key not in field.error_messages or field.error_messages[key] is defaults.get(
+                    key
+                ):
+                    field.error_messages[key] = message
+
+
 class PlaceMixin(forms.Form):
     county = forms.ChoiceField(label=_("县市"), required=True)
     township = forms.ChoiceField(label=_("乡镇（街道）"), required=False)
@@ -69,7 +101,7 @@ class PlaceMixin(forms.Form):
         return Region.objects.filter(code=code).first() if code else None
 
 
-class PublicRequestForm(PlaceMixin):
+class PublicRequestForm(ResidentErrors, PlaceMixin):
     content = forms.CharField(
         label=_("您的诉求"),
         max_length=2000,
@@ -120,7 +152,7 @@ class PublicRequestForm(PlaceMixin):
         return phone
 
 
-class LookupForm(forms.Form):
+class LookupForm(ResidentErrors, forms.Form):
     code = forms.CharField(
         label=_("查询码"),
         max_length=12,
@@ -149,7 +181,7 @@ class LookupForm(forms.Form):
         return self.cleaned_data["code"].strip().upper()
 
 
-class CodeForm(forms.Form):
+class CodeForm(ResidentErrors, forms.Form):
     code = forms.RegexField(
         label=_("短信验证码"),
         regex=r"^\s*\d{6}\s*$",
@@ -168,7 +200,7 @@ RESIDENT_SATISFACTION = {
 }
 
 
-class RateForm(forms.Form):
+class RateForm(ResidentErrors, forms.Form):
     solved = forms.TypedChoiceField(
         label=_("问题解决了吗？"),
         choices=[("1", _("已解决")), ("0", _("未解决"))],

@@ -143,7 +143,7 @@ def _validate_intake(actor, intake: Intake) -> dict:
             fail("longitude", "经度应在 -180 到 180 之间")
     photos = list(intake.photos or ())
     if len(photos) > MAX_PHOTOS:
-        fail("photos", f"最多上传 {MAX_PHOTOS} 张照片")
+        fail("photos", _("最多上传 %(n)s 张照片") % {"n": MAX_PHOTOS})
     cleaned = []
     for upload in photos[:MAX_PHOTOS]:
         try:
