@@ -231,3 +231,28 @@ def test_the_api_writes_the_summary_and_refuses_a_stale_one(kazakh_request, user
     assert empty.status_code == 422
     gina = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(users['gina'], 'test')}")
     assert gina.post(url, {"text": SUMMARY}, content_type="application/json").status_code == 404
+
+
+def test_health_and_metrics_show_how_long_the_bilingual_queue_has_waited(
+    kazakh_request, users, settings
+):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    ticket, _ = kazakh_request
+    settings.METRICS_TOKEN = "t0ken"
+    health = Client().get("/healthz").json()["bilingual"]
+    assert health["status"] == "ok" and health["waiting"] == 1
+    with time_machine.travel(timezone.now() + timedelta(hours=settings.BILINGUAL_WAIT_HOURS + 1)):
+        late = Client().get("/healthz").json()["bilingual"]
+        scraped = Client(HTTP_AUTHORIZATION="Bearer t0ken").get("/metrics").content.decode()
+    assert late["status"] == "warn" and late["oldest_waiting_seconds"] > 24 * 3600
+    assert "jiceng_tickets_awaiting_summary 1.0" in scraped
+    services.summarize(users["ivan"], ticket, SUMMARY)
+    assert Client().get("/healthz").json()["bilingual"] == {
+        "status": "ok",
+        "waiting": 0,
+        "oldest_waiting_seconds": 0,
+    }

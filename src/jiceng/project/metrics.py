@@ -39,6 +39,20 @@ class StateCollector:
             "Open tickets marked overdue",
             value=open_tickets.filter(overdue_at__isnull=False).count(),
         )
+        from jiceng.tickets.services import awaiting_summary
+
+        bilingual = awaiting_summary(Ticket.objects.all())
+        first = bilingual.order_by("received_at").values_list("received_at", flat=True).first()
+        yield GaugeMetricFamily(
+            "jiceng_tickets_awaiting_summary",
+            "Requests in Uyghur or Kazakh waiting for a Chinese summary (双语受理)",
+            value=bilingual.count(),
+        )
+        yield GaugeMetricFamily(
+            "jiceng_awaiting_summary_oldest_seconds",
+            "Age of the oldest request waiting for a Chinese summary",
+            value=(now - first).total_seconds() if first else 0,
+        )
         pending = Notification.objects.filter(state=Notification.State.PENDING)
         oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
         yield GaugeMetricFamily(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -50,6 +51,7 @@ def healthz(request):
     report["notifications"] = _notification_health()
     report["sweep"] = _sweep_health()
     report["follow_up"] = _follow_up_health()
+    report["bilingual"] = _bilingual_health()
     report["disk"] = _disk_health()
     report["backup"] = _backup_health()
     return JsonResponse(report)
@@ -129,6 +131,26 @@ def _follow_up_health(stale_seconds: int = 60) -> dict:
         "waiting": waiting.count(),
         "oldest_waiting_seconds": age,
         "failed_last_day": failed,
+    }
+
+
+def _bilingual_health() -> dict:
+    """Requests in Uyghur or Kazakh waiting for their Chinese summary (双语受理). No deadline
+    runs before a dispatch, so no 三率 shows them: this does. Longer than
+    BILINGUAL_WAIT_HOURS is a warning."""
+    from django.utils import timezone
+
+    from jiceng.tickets.models import Ticket
+    from jiceng.tickets.services import awaiting_summary
+
+    waiting = awaiting_summary(Ticket.objects.all())
+    oldest = waiting.order_by("received_at").values_list("received_at", flat=True).first()
+    age = max(0, int((timezone.now() - oldest).total_seconds())) if oldest else 0
+    limit = int(settings.BILINGUAL_WAIT_HOURS) * 3600
+    return {
+        "status": "warn" if age > limit else "ok",
+        "waiting": waiting.count(),
+        "oldest_waiting_seconds": age,
     }
 
 
