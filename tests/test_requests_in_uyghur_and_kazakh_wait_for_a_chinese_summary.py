@@ -256,3 +256,16 @@ def test_health_and_metrics_show_how_long_the_bilingual_queue_has_waited(
         "waiting": 0,
         "oldest_waiting_seconds": 0,
     }
+
+
+def test_a_phone_number_in_a_summary_is_masked_for_the_unit_on_the_page_and_its_history(
+    kazakh_request, login, users, world
+):
+    ticket, _ = kazakh_request
+    login("ivan").post(
+        f"/work/tickets/{ticket.pk}/summarize/",
+        {"text": "路灯坏了，群众留了电话13987654321，请联系", "expected": ""},
+    )
+    services.dispatch(users["erin"], ticket, world["jiashun_unit"])
+    page = login("dave").get(f"/work/tickets/{ticket.pk}/").content.decode()
+    assert "13987654321" not in page and "139********" in page
