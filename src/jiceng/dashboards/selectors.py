@@ -17,7 +17,7 @@ from jiceng.regions.models import Region
 from jiceng.tickets import metrics, rollup
 from jiceng.tickets import selectors as ticket_selectors
 from jiceng.tickets.access import visible_tickets
-from jiceng.tickets.models import Category, Channel
+from jiceng.tickets.models import Category, Channel, TicketEvent
 
 
 @dataclass(frozen=True)
@@ -264,6 +264,38 @@ def by_category(lens: Lens, period: str, counted: dict | None = None) -> list[di
         {"code": code, "name": names.get(code, "未分类"), "n": n}
         for code, n in sorted(got.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
+
+
+def answers(period: str, where: Q, region: Region | None = None) -> dict:
+    """Where the period's answers came from, beside the 三率: of the callbacks counted
+    (each ticket's last), how many the residents gave themselves (proven by the link or a code)
+    and how many a phone callback recorded; the residents' ratings not counted because the
+    handling unit's own staff filed the ticket; and the tickets reopened (重办) after an
+    unsatisfied answer. `where` selects events by unit (a scope, or one unit)."""
+    start, end = metrics.period_bounds(period)
+    callbacks = ticket_selectors.last_callbacks(start, end).filter(where)
+    others = TicketEvent.objects.filter(at__gte=start, at__lt=end).filter(where)
+    if region is not None:
+        callbacks = callbacks.filter(ticket__region__path__startswith=region.path)
+        others = others.filter(ticket__region__path__startswith=region.path)
+    found = callbacks.aggregate(
+        n=Count("ticket_id"), residents=Count("ticket_id", filter=Q(by_resident=True))
+    )
+    n, residents = found["n"], found["residents"]
+    uncounted = others.filter(action="callback", counted=False).count()
+    reopened = others.filter(action="reopen").values("ticket_id").distinct().count()
+    return {
+        "n": n,
+        "residents": residents,
+        "phone": n - residents,
+        "resident_share": round(100 * residents / n, 1) if n else None,
+        "uncounted": uncounted,
+        "reopened": reopened,
+    }
+
+
+def lens_answers(lens: Lens, period: str) -> dict:
+    return answers(period, ticket_selectors._scope_q(lens.scope, "unit"), lens.region)
 
 
 def slowest_units(lens: Lens, period: str, limit: int = 10) -> list[dict]:

@@ -4,6 +4,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from openpyxl import Workbook
@@ -91,6 +92,7 @@ def dashboard(request):
             "chart": chart,
             "channels": selectors.by_channel(lens, period, counted),
             "slowest": selectors.slowest_units(lens, period),
+            "answers": selectors.lens_answers(lens, period),
             "hot_spots": selectors.hot_spots(lens, period),
             "scope_name": _scope_name(request.user, lens),
             "lens": lens,
@@ -236,6 +238,7 @@ def unit_page(request, pk: int):
             "problem": problem,
             "periods": selectors.period_choices(period),
             "history": history,
+            "answers": selectors.answers(period, Q(unit_id=unit.pk)),
             "chart": {
                 "months": [h["month"] for h in history],
                 "response": [h["response_rate"] for h in history],

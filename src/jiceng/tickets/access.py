@@ -47,6 +47,44 @@ ACTION_ROLES: dict[str, set[str]] = {
     "translate_reply": {R.INTAKE, R.DISPATCHER},
 }
 
+# The channels each role files through (issue 26): a grid worker's filing is always a patrol
+# report, and only the hotline centre's 受理员 (an intake account of no handling unit) files as
+# 热线 or 网上. A unit's own 受理员 and a dispatcher record 民情恳谈 meetings.
+FILING_CHANNELS: dict[str, tuple[str, ...]] = {
+    R.INTAKE: ("hotline", "web", "meeting"),
+    R.DISPATCHER: ("meeting",),
+    R.GRID_WORKER: ("grid",),
+}
+CENTRE_ONLY = frozenset({"hotline", "web"})
+CHANNEL_LABELS = {"hotline": "热线", "web": "网上", "grid": "网格员巡查", "meeting": "民情恳谈"}
+
+
+def filing_channels(user) -> list[str]:
+    """The channels `user` may file a request through, the usual one first."""
+    if user is None or not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return ["hotline", "web", "grid", "meeting"]
+    found: list[str] = []
+    for role, channels in FILING_CHANNELS.items():
+        if user.has_role(role):
+            found += [c for c in channels if c not in found]
+    if unit_of(user) is not None:  # a unit's own account is not the hotline centre
+        found = [c for c in found if c not in CENTRE_ONLY]
+    return found
+
+
+def channel_refusal(user, channel: str) -> str:
+    """Why `user` may not file through `channel`, or ''."""
+    allowed = filing_channels(user)
+    if channel in allowed:
+        return ""
+    if not allowed:
+        return "您的角色不能登记诉求"
+    names = "、".join(f"“{CHANNEL_LABELS[c]}”" for c in allowed)
+    return f"您的账号只能以{names}渠道登记诉求（热线、网上渠道仅限热线中心受理员）"
+
+
 # Actions only the unit holding the ticket may take (a unit-scoped user of the main unit).
 MAIN_UNIT_ONLY = {"accept", "return", "request_extension", "reply", "ask_whistle"}
 

@@ -15,7 +15,7 @@ from jiceng.core.pagination import Page
 from jiceng.regions import lookup
 from jiceng.regions.models import Grid, Region
 
-from . import metrics, selectors, services
+from . import access, metrics, selectors, services
 from .access import get_ticket_for_user, visible_tickets
 from .models import Category, Ticket, TicketEvent, TicketPhoto, TicketUnit
 from .schemas import (
@@ -49,7 +49,9 @@ router = Router(tags=["接诉即办"])
 def _tickets(request):
     return (
         visible_tickets(request.user)
-        .select_related("category__parent", "region", "grid", "main_unit", "duplicate_of")
+        .select_related(
+            "category__parent", "region", "grid", "main_unit", "duplicate_of", "filed_by_unit"
+        )
         .prefetch_related("units__unit", "photos")
     )
 
@@ -117,7 +119,7 @@ def list_tickets(
     overdue: bool | None = None,
     supervised: bool | None = None,
 ):
-    tickets = visible_tickets(request.user).select_related("region", "main_unit")
+    tickets = visible_tickets(request.user).select_related("region", "main_unit", "filed_by_unit")
     if status:
         tickets = tickets.filter(status__in=status.split(","))
     # the work list's search, the same selector: number, tracking code, words, a full phone,
@@ -152,11 +154,12 @@ def create_ticket(
         "", alias="Idempotency-Key", description="同一键重试不会重复建单"
     ),
 ):
+    channel = payload.channel or next(iter(access.filing_channels(request.user)), "hotline")
     intake = services.Intake(
         title=payload.title,
         content=payload.content,
         region=_region(payload.region_code),
-        channel=payload.channel,
+        channel=channel,
         requester_name=payload.requester_name,
         requester_phone=payload.requester_phone,
         category=_category(payload.category_code),
@@ -167,7 +170,7 @@ def create_ticket(
         longitude=payload.longitude,
         language=payload.language,
     )
-    if payload.channel not in {"hotline", "web", "grid"}:
+    if channel not in {"hotline", "web", "grid"}:
         raise ValidationError({"channel": "接口受理的渠道只能是 hotline、web 或 grid"})
     ticket, created = services.receive(
         request.user, intake, client=f"user:{request.user.pk}", idempotency_key=idempotency_key

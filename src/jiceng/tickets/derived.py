@@ -10,7 +10,10 @@ every fact again from the raw events alone, as the definition states it:
 
 - an assigning event's `superseded_at` is the earliest `at` of a later assigning event of the
   same ticket, and its `accepted_at` the earliest `at` of a later accept by the same unit;
-- a callback's `superseded_at` is the earliest `at` of a later callback of the same ticket;
+- a callback's `counted` is False when its `data` says so (a resident's rating of a ticket the
+  handling unit's own staff filed), and `by_resident` when the resident gave it;
+- a callback's `superseded_at` is the earliest `at` of a later counted callback of the same
+  ticket;
 - a callback's `solved` and `satisfaction` are the answer in its `data`.
 
 `check()` counts the events whose stored facts differ from the rebuilt ones (none, unless a
@@ -82,11 +85,30 @@ def _satisfaction() -> Coalesce:
     return Coalesce(KT("data__satisfaction"), Value(""), output_field=CharField())
 
 
+def _counted() -> Case:
+    """A callback counts unless its data says it does not (provenance)."""
+    return Case(
+        When(data__counted=False, then=Value(False)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
+
+
+def _by_resident() -> Case:
+    return Case(
+        When(data__by_resident=True, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
 def _callbacks():
     return TicketEvent.objects.filter(action="callback").annotate(
-        want_superseded=_earliest_later(action="callback"),
+        want_superseded=_earliest_later(action="callback", counted=True),
         want_solved=_solved(),
         want_satisfaction=_satisfaction(),
+        want_counted=_counted(),
+        want_by_resident=_by_resident(),
     )
 
 
@@ -101,6 +123,8 @@ def _wrong_callbacks():
         _differs("superseded_at", "want_superseded")
         | _differs("solved", "want_solved")
         | ~Q(satisfaction=F("want_satisfaction"))
+        | ~Q(counted=F("want_counted"))
+        | ~Q(by_resident=F("want_by_resident"))
         | Q(accepted_at__isnull=False)
     )
 
@@ -112,6 +136,8 @@ def _wrong_others():
         | Q(accepted_at__isnull=False)
         | Q(solved__isnull=False)
         | ~Q(satisfaction="")
+        | Q(counted=False)
+        | Q(by_resident=True)
     )
 
 
@@ -143,13 +169,23 @@ def rebuild() -> Report:
             solved=None,
             satisfaction="",
         )
-        TicketEvent.objects.filter(action="callback").update(
-            superseded_at=_earliest_later(action="callback"),
+        callbacks = TicketEvent.objects.filter(action="callback")
+        # whether each counts first: which callback supersedes which follows from it
+        callbacks.update(counted=_counted(), by_resident=_by_resident())
+        callbacks.update(
+            superseded_at=_earliest_later(action="callback", counted=True),
             accepted_at=None,
             solved=_solved(),
             satisfaction=_satisfaction(),
         )
-        _wrong_others().update(superseded_at=None, accepted_at=None, solved=None, satisfaction="")
+        _wrong_others().update(
+            superseded_at=None,
+            accepted_at=None,
+            solved=None,
+            satisfaction="",
+            counted=True,
+            by_resident=False,
+        )
         RateCell.objects.all().delete()
         before.months_dropped, _ = RateMonth.objects.all().delete()
     return before

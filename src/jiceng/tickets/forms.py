@@ -248,6 +248,16 @@ class HotlineForm(PlaceMixin):
         choices=[("hotline", "热线"), ("web", "网上"), ("grid", "网格员巡查")],
         initial="hotline",
     )
+
+    def __init__(self, *args, channels: list[str] | None = None, **kwargs):
+        """`channels`: the ones the signed-in account may file through (its role's)."""
+        super().__init__(*args, **kwargs)
+        if channels is not None:
+            field = self.fields["channel"]
+            field.choices = [(v, label) for v, label in field.choices if v in channels]
+            if field.choices:
+                field.initial = field.choices[0][0]
+
     # the language the caller speaks: every message to them (receipt, reply) goes out in it
     language = forms.ChoiceField(
         label=pgettext_lazy("staff", "群众语言"),

@@ -418,6 +418,19 @@ class Ticket(models.Model):
         blank=True,
         related_name="+",
     )
+    # Provenance: the unit of the account that filed the ticket (its scope unit, or the unit
+    # of a grid worker's post), kept as it was at filing. A rating counts for a unit only when
+    # it comes from someone independent of it: on a ticket its own staff (or a co-handler's)
+    # filed, only the hotline centre's 回访 counts (docs/metrics.md).
+    filed_by_unit = models.ForeignKey(
+        Unit,
+        verbose_name="登记人所属单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     # Set at intake, cleared by the background follow-up (the model's advice, a confident
     # auto-dispatch, the 每月一题 it belongs to): `tickets.followup`.
@@ -467,6 +480,21 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def filed_by_kind(self) -> str:
+        """Who filed the ticket: "resident" (the public form), "client" (an Open311 client),
+        "hotline" (the hotline centre, an account of no handling unit), "staff" (an account of
+        a unit: `filed_by_unit`), or "system" (an import)."""
+        if self.filed_by_unit_id:
+            return "staff"
+        if self.channel == Channel.WEB and self.created_by_id is None:
+            return "resident"
+        if self.channel == Channel.OPEN311:
+            return "client"
+        if self.channel == Channel.IMPORT or self.created_by_id is None:
+            return "system"
+        return "hotline"
 
     @property
     def public_status(self) -> PublicStatus:
@@ -595,6 +623,11 @@ class TicketEvent(models.Model):
     # a callback's answer, as in `data`, in columns the 三率 index can hold
     solved = models.BooleanField("是否解决", null=True, blank=True, editable=False)
     satisfaction = models.CharField("满意度", max_length=4, blank=True, editable=False)
+    # a callback: whether it counts in the 三率 (not the rating of a ticket the unit's own
+    # staff filed: `data["counted"]` is False there), and whether the resident gave it
+    # (`data["by_resident"]`), so the share of the residents' own answers is read by index
+    counted = models.BooleanField("计入三率", default=True, editable=False)
+    by_resident = models.BooleanField("群众本人评价", default=False, editable=False)
 
     class Meta:
         verbose_name = "工单事件"
@@ -618,9 +651,16 @@ class TicketEvent(models.Model):
             ),
             models.Index(
                 fields=["at"],
-                include=["unit", "superseded_at", "ticket", "solved", "satisfaction"],
-                condition=models.Q(action="callback"),
-                name="event_callback_at",
+                include=[
+                    "unit",
+                    "superseded_at",
+                    "ticket",
+                    "solved",
+                    "satisfaction",
+                    "by_resident",
+                ],
+                condition=models.Q(action="callback", counted=True),
+                name="event_callback_counted",
             ),
         ]
 

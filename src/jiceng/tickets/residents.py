@@ -198,6 +198,7 @@ TEMPLATE_VARIABLES = {
     "resident_received": ["number", "tracking"],
     "resident_reply": ["title", "link", "days"],
     "rating_code": ["code", "minutes"],
+    "resident_callback": ["answer", "link", "days"],
 }
 
 
@@ -213,5 +214,8 @@ def template_values(notification: Notification, made: dict[str, str]) -> dict[st
         "days": str(settings.RATING_LINK_DAYS),
         "code": made.get(CODE_PLACEHOLDER, ""),
         "minutes": str(settings.RATING_CODE_MINUTES),
+        "answer": (
+            f"{'已解决' if ticket.solved else '未解决'}，{ticket.satisfaction}" if ticket else ""
+        ),
     }
     return {name: known[name] for name in TEMPLATE_VARIABLES.get(notification.kind, [])}

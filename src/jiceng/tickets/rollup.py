@@ -108,7 +108,7 @@ def compute(month: metrics.Period, as_of: datetime | None = None) -> dict[tuple,
             f"{span}_s3": Count("unit_id", filter=last & Q(satisfaction="不满意")),
         }
     called = (
-        TicketEvent.objects.filter(action="callback", at__gte=start, at__lt=end)
+        TicketEvent.objects.filter(action="callback", counted=True, at__gte=start, at__lt=end)
         .filter(COUNTED)
         .values(*group)
         .annotate(**counts)

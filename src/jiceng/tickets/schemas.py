@@ -28,6 +28,15 @@ class UnitRef(Schema):
     name: str
 
 
+class FiledBy(Schema):
+    kind: str = Field(
+        ...,
+        description="resident 群众本人（网上）/ client Open311 客户端 / hotline 热线中心 / "
+        "staff 单位工作人员（见 unit）/ system 导入",
+    )
+    unit: str | None = Field(None, description="登记人所属单位（kind 为 staff 时）")
+
+
 class TicketIn(Schema):
     title: str = Field("", max_length=100, description="标题；留空时取诉求内容的前 30 字")
     content: str = Field(..., description="诉求内容")
@@ -36,7 +45,11 @@ class TicketIn(Schema):
     requester_phone: str = Field("", max_length=20)
     category_code: str | None = None
     urgency: str = Field("normal", description="urgent 紧急 / normal 一般 / complex 复杂")
-    channel: str = Field("hotline", description="hotline 热线 / web 网上 / grid 网格员巡查")
+    channel: str = Field(
+        "",
+        description="hotline 热线 / web 网上 / grid 网格员巡查；留空取账号角色的渠道"
+        "（网格员只能 grid；hotline、web 仅限热线中心受理员）",
+    )
     grid_code: str | None = None
     address: str = Field("", max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
@@ -121,6 +134,10 @@ class TicketOut(Schema):
         ..., description="诉求文字：zh 中文 / ug 维吾尔文 / kk 哈萨克文 / other"
     )
     summary: str = Field(..., description="双语受理员写的中文摘要（诉求不是中文时）")
+    filed_by: FiledBy = Field(
+        ...,
+        description="谁登记的：本单位人员登记的工单，群众评价不计入该单位三率，以热线回访为准",
+    )
     main_unit: UnitRef | None
     co_units: list[UnitRef]
     whistled_units: list[UnitRef]
@@ -144,6 +161,11 @@ class TicketOut(Schema):
     extension_requested_until: datetime | None
     duplicate_of: str | None
     photos: list[str]
+
+    @staticmethod
+    def resolve_filed_by(obj: Ticket) -> dict:
+        unit = obj.filed_by_unit.name if obj.filed_by_unit_id else None
+        return {"kind": obj.filed_by_kind, "unit": unit}
 
     @staticmethod
     def resolve_grid_code(obj: Ticket) -> str | None:

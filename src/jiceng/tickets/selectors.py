@@ -278,10 +278,11 @@ def final_assignments(start: datetime, end: datetime, as_of: datetime | None = N
 
 
 def last_callbacks(start: datetime, end: datetime) -> QuerySet:
-    """Each ticket's last callback event in [start, end): none of the ticket's later callbacks
-    falls before `end`."""
+    """Each ticket's last counted callback event in [start, end): none of the ticket's later
+    counted callbacks falls before `end`. A callback that does not count (a resident's rating
+    of a ticket the unit's own staff filed, see `services.workflow.callback`) is never read."""
     return (
-        TicketEvent.objects.filter(action="callback", at__gte=start, at__lt=end)
+        TicketEvent.objects.filter(action="callback", counted=True, at__gte=start, at__lt=end)
         .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gte=end))
         .filter(COUNTED)
     )

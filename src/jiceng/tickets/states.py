@@ -88,8 +88,15 @@ ACTIONS: dict[str, Action] = {
     "note": _a("办理记录", OPEN, None),
     "attach": _a("上传照片", OPEN, None),
     "reply": _a("答复", [Status.IN_PROGRESS], Status.REPLIED),
-    # solved and not 不满意 closes the ticket; any other answer puts it up for review
-    "callback": _a("回访", [Status.REPLIED], None, [Status.CLOSED, Status.REVIEW]),
+    # solved and not 不满意 closes the ticket; any other answer puts it up for review. From a
+    # ticket a phone callback already closed or put up for review, only within the same round:
+    # the resident's own rating supersedes it (services.workflow.callback checks the round)
+    "callback": _a(
+        "回访",
+        [Status.REPLIED, Status.CLOSED, Status.REVIEW],
+        None,
+        [Status.CLOSED, Status.REVIEW],
+    ),
     "reopen": _a("重办", [Status.REVIEW], Status.IN_PROGRESS),
     "close": _a("办结", [Status.REPLIED, Status.REVIEW], Status.CLOSED),
     # a grid worker's own patrol finding, settled on the spot with a photo: no dispatch, so it

@@ -151,8 +151,12 @@ def _track_page(request, ticket: Ticket, *, form=None, code_form=None, status=20
     shown = (
         ticket.duplicate_of if ticket.status == Status.MERGED and ticket.duplicate_of_id else ticket
     )
-    rateable = shown.status == Status.REPLIED and shown.pk == ticket.pk
+    rateable = shown.pk == ticket.pk and services.resident_may_rate(shown)
     proven = rateable and _proof(request, ticket.tracking_code) is not None
+    # what the resident gave in this round, and apart from it what a phone callback recorded
+    answered = services.current_round(shown) if shown.pk == ticket.pk else None
+    own = answered.resident if answered else None
+    phone = answered.phone if answered and not (own and own.counted) else None
     return render(
         request,
         "tickets/public/track.html",
@@ -166,8 +170,17 @@ def _track_page(request, ticket: Ticket, *, form=None, code_form=None, status=20
             "sms": notify.sends_sms(),
             "masked_phone": mask_phone(ticket.requester_phone),
             "status_label": PUBLIC_STATUS.get(shown.public_status, shown.public_status),
-            "solved_label": _("已解决") if shown.solved else _("未解决"),
-            "satisfaction_label": RESIDENT_SATISFACTION.get(shown.satisfaction, ""),
+            "own": own
+            and {
+                "solved": _("已解决") if own.solved else _("未解决"),
+                "satisfaction": RESIDENT_SATISFACTION.get(own.satisfaction, ""),
+            },
+            "phone": phone
+            and {
+                "solved": _("已解决") if phone.solved else _("未解决"),
+                "satisfaction": RESIDENT_SATISFACTION.get(phone.satisfaction, ""),
+                "at": phone.at,
+            },
         },
         status=status,
     )

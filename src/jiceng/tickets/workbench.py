@@ -139,6 +139,7 @@ def available_actions(user, ticket: Ticket) -> list[str]:
         and not (name == "supervise" and ticket.is_supervised)
         and not (name == "whistle_report" and not _whistled(user, ticket))
         and not (name == "close_on_spot" and ticket.channel != Channel.GRID)
+        and not (name == "callback" and not services.staff_may_call_back(ticket))
         and not (name == "summarize" and ticket.text_language == TextLanguage.CHINESE)
         and not (
             name == "translate_reply"
@@ -171,6 +172,56 @@ NO_ADVICE = SimpleNamespace(suggestion=None, top=[], unit=None, reason="")
 NOTICES = [("supervise", "督办通知单"), ("whistle", "吹哨通知单")]
 
 
+FILED_BY = {
+    "resident": "群众本人（网上提交）",
+    "client": "Open311 客户端",
+    "hotline": "热线中心",
+    "system": "系统导入",
+}
+
+
+def _provenance(ticket: Ticket) -> SimpleNamespace:
+    """Who filed the ticket, and whether a resident's rating of it counts (docs/metrics.md)."""
+    kind = ticket.filed_by_kind
+    if kind == "staff":
+        label = f"{ticket.filed_by_unit.name}工作人员"
+        if ticket.created_by_id:
+            label += f"（{ticket.created_by}）"
+    else:
+        label = FILED_BY[kind]
+        if kind == "hotline" and ticket.created_by_id:
+            label += f"（{ticket.created_by}）"
+    return SimpleNamespace(
+        kind=kind,
+        label=label,
+        unit=ticket.filed_by_unit if kind == "staff" else None,
+        independent=services.independent(ticket),
+    )
+
+
+def _answers(ticket: Ticket) -> list[SimpleNamespace]:
+    """Every callback with its round, who gave it and whether it counts in the 三率."""
+    rows, round_number = [], 0
+    events = TicketEvent.objects.filter(ticket=ticket, action__in=["reply", "callback"])
+    for event in events.order_by("id"):
+        if event.action == "reply":
+            round_number += 1
+            continue
+        rows.append(
+            SimpleNamespace(
+                round=event.data.get("round", round_number),
+                at=event.at,
+                by="诉求人本人" if event.by_resident else (event.actor_label or "热线回访"),
+                how="群众本人评价" if event.by_resident else "热线回访",
+                solved=event.solved,
+                satisfaction=event.satisfaction,
+                counted=event.counted,
+                superseded=event.superseded_at is not None,
+            )
+        )
+    return rows
+
+
 def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed: str = "") -> dict:
     units = visible(request.user, Unit.objects.filter(is_active=True).select_related("type"))
     actions = available_actions(request.user, ticket)
@@ -188,6 +239,8 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
     )
     return {
         "ticket": ticket,
+        "provenance": _provenance(ticket),
+        "answers": _answers(ticket),
         "notices": [(k, label) for k, label in NOTICES if k in kinds],
         "events": TicketEvent.objects.filter(ticket=ticket)
         .select_related("unit")
@@ -228,7 +281,9 @@ def ticket_detail(request, pk: int):
     ticket = access.get_ticket_for_user(
         request.user,
         pk,
-        Ticket.objects.select_related("region", "main_unit", "category", "grid", "duplicate_of"),
+        Ticket.objects.select_related(
+            "region", "main_unit", "category", "grid", "duplicate_of", "filed_by_unit", "created_by"
+        ),
     )
     return render(request, "tickets/work/detail.html", _detail_context(request, ticket))
 
@@ -392,7 +447,7 @@ def act(request, pk: int, action: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_ticket(request):
-    form = HotlineForm(request.POST or None)
+    form = HotlineForm(request.POST or None, channels=access.filing_channels(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -68,9 +68,12 @@ def _event(
     actor_label: str = "",
 ) -> TicketEvent:
     answer = data or {}
+    is_callback = action == "callback"
     event = TicketEvent.objects.create(
-        solved=answer.get("solved") if action == "callback" else None,
-        satisfaction=answer.get("satisfaction", "") if action == "callback" else "",
+        solved=answer.get("solved") if is_callback else None,
+        satisfaction=answer.get("satisfaction", "") if is_callback else "",
+        counted=answer.get("counted", True) is not False if is_callback else True,
+        by_resident=bool(answer.get("by_resident")) if is_callback else False,
         ticket=ticket,
         action=action,
         actor=actor,
@@ -90,12 +93,14 @@ def _event(
 
 def _derive(event: TicketEvent) -> None:
     """Keep the derived columns of the ticket's earlier events true (see `TicketEvent`): a new
-    assignment or callback supersedes the earlier ones; an accept marks the assignment it
+    assignment or counted callback supersedes the earlier ones; an accept marks the assignment it
     answers. The months whose 三率 this changes get a new rollup token (`rollup.invalidate`)."""
     earlier = TicketEvent.objects.filter(ticket_id=event.ticket_id, id__lt=event.id)
     kinds = ASSIGNING if event.action in ASSIGNING else {"callback"}
     changed: list = []
-    if event.action in ASSIGNING or event.action == "callback":
+    # a callback that does not count (provenance) supersedes nothing: the last answer that
+    # counts stays the one the 三率 read
+    if event.action in ASSIGNING or (event.action == "callback" and event.counted):
         superseded = earlier.filter(action__in=kinds).filter(
             Q(superseded_at__isnull=True) | Q(superseded_at__gt=event.at)
         )

@@ -102,6 +102,11 @@ def _validate_intake(actor, intake: Intake) -> dict:
         # 主动治理 is never counted in 三率: only a theme's page may open one, never an
         # intake form or API client that could hide a request from the rates this way
         fail("channel", "主动治理事项只能在每月一题页面新建")
+    elif actor is not None and not _proactive.get():
+        # an account files only through its role's channels (a grid worker's filing is a
+        # patrol report; only the hotline centre files as 热线)
+        if refusal := access.channel_refusal(actor, intake.channel):
+            fail("channel", refusal)
     phone = (intake.requester_phone or "").strip().replace(" ", "").replace("-", "")
     if phone and not (
         phone.isdigit()
@@ -292,6 +297,8 @@ def receive(
         "received_at": at,
         "meeting": meeting,
         "created_by": actor,
+        # provenance: the filer's unit, which a rating of this ticket must be independent of
+        "filed_by_unit_id": access.unit_of(actor) if actor is not None else None,
         "status": Status.RECEIVED,
         "number": number,
         "follow_up_pending": follow,

@@ -1,7 +1,8 @@
 """The workflow after intake: dispatch, accept, return and its ruling, extensions, 督办,
 吹哨, notes, the reply, the callback, 重办, close and merge; and logged phone reads."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,9 +21,11 @@ from jiceng.orgs.models import Unit, WhistleRule
 from .. import access, deadlines, hooks, residents, states
 from ..models import (
     Category,
+    Channel,
     PhoneRead,
     Satisfaction,
     Ticket,
+    TicketEvent,
     TicketUnit,
     Urgency,
 )
@@ -662,6 +665,105 @@ def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
     return ticket
 
 
+@dataclass(frozen=True)
+class Round:
+    """The callbacks of a ticket's current answer (each reply opens a round).
+
+    `number` counts the replies so far; `open` is False once the round was ended by a ruling
+    (重办, or a reasoned 办结) or before any reply. `resident` is the resident's own proven
+    rating in the round, `phone` the hotline's 回访 recorded by staff, each the last of its
+    kind (or None)."""
+
+    number: int
+    open: bool
+    resident: TicketEvent | None
+    phone: TicketEvent | None
+    replied_at: datetime | None
+
+
+def current_round(ticket: Ticket) -> Round:
+    events = list(
+        TicketEvent.objects.filter(
+            ticket_id=ticket.pk, action__in=["reply", "callback", "reopen", "close"]
+        ).order_by("id")
+    )
+    replies = [i for i, e in enumerate(events) if e.action == "reply"]
+    if not replies:
+        return Round(0, False, None, None, None)
+    since = events[replies[-1] + 1 :]
+    callbacks = [e for e in since if e.action == "callback"]
+    resident = [e for e in callbacks if e.by_resident]
+    phone = [e for e in callbacks if not e.by_resident]
+    return Round(
+        number=len(replies),
+        open=not any(e.action in ("reopen", "close") for e in since),
+        resident=resident[-1] if resident else None,
+        phone=phone[-1] if phone else None,
+        replied_at=events[replies[-1]].at,
+    )
+
+
+def resident_may_rate(ticket: Ticket, now: datetime | None = None) -> bool:
+    """Whether the resident may still give their own rating: the round is open and holds none
+    of theirs yet. After a phone callback they may for `RATING_LINK_DAYS` (the link sent with
+    what was recorded lasts as long)."""
+    if ticket.status not in (Status.REPLIED, Status.CLOSED, Status.REVIEW):
+        return False
+    found = current_round(ticket)
+    if not found.open or found.resident is not None:
+        return False
+    if ticket.status == Status.REPLIED:
+        return True
+    if found.phone is None:
+        return False
+    days = timedelta(days=int(getattr(settings, "RATING_LINK_DAYS", 15)))
+    return _now(now) < found.phone.at + days
+
+
+def staff_may_call_back(ticket: Ticket) -> bool:
+    """Whether a phone 回访 may be recorded now: the round is open, holds no phone callback,
+    and no resident's rating that counts (a rating that does not count, on a ticket the unit
+    filed itself, still waits for the hotline's independent 回访)."""
+    if ticket.status not in (Status.REPLIED, Status.CLOSED, Status.REVIEW):
+        return False
+    found = current_round(ticket)
+    if not found.open or found.phone is not None:
+        return False
+    if found.resident is not None:
+        return not found.resident.counted
+    return ticket.status == Status.REPLIED
+
+
+def independent(ticket: Ticket) -> bool:
+    """Whether a resident's rating of `ticket` is independent of the units handling it: the
+    ticket was not filed by an account of its main unit or of a unit sharing it (co-handler,
+    whistled, asked). Otherwise the unit could rate its own work with a phone of its choosing."""
+    own = ticket.filed_by_unit_id
+    if own is None:
+        return True
+    if own == ticket.main_unit_id:
+        return False
+    return not TicketUnit.objects.filter(ticket_id=ticket.pk, unit_id=own).exists()
+
+
+def callback_text(ticket: Ticket) -> str:
+    """The SMS that tells the resident what a phone callback recorded, with the link to give
+    their own rating, in the resident's language."""
+    with translation.override(ticket.language or settings.LANGUAGE_CODE):
+        answer = _("已解决") if ticket.solved else _("未解决")
+        words = {"满意": _("满意"), "基本满意": _("基本满意"), "不满意": _("不满意")}
+        return _(
+            "热线回访记录您对诉求（查询码 %(code)s）的评价为：%(answer)s，%(satisfaction)s。"
+            "如与您的意见不符，请用此链接给出您自己的评价：%(link)s（%(days)s 天内有效）"
+        ) % {
+            "code": ticket.tracking_code,
+            "answer": answer,
+            "satisfaction": words.get(ticket.satisfaction, ticket.satisfaction),
+            "link": residents.LINK_PLACEHOLDER,
+            "days": settings.RATING_LINK_DAYS,
+        }
+
+
 @transaction.atomic
 def callback(
     actor,
@@ -680,16 +782,45 @@ def callback(
     `access.may`). The resident rates with `actor=None` and `proof`, the id of the token that
     proved they hold the phone (the link sent to it, or a code sent by SMS); the token is
     spent here, in the same transaction, so it rates once. `actor=None` without proof is the
-    system replaying history (a ledger import, the demo), signed by `as_system`."""
+    system replaying history (a ledger import, the demo), signed by `as_system`.
+
+    Rounds (docs/metrics.md): each reply opens one. Within it the resident's own proven rating
+    is final, and supersedes a phone callback recorded before it; a phone callback after it is
+    refused. Every phone callback is sent to the resident with a link to give their own.
+
+    Provenance: a resident's rating of a ticket filed by the handling unit's own staff (or a
+    co-handler's, see `independent`) is recorded and shown but does not count in the 三率;
+    the hotline's independent 回访 may then still be made, and counts."""
     ticket = _lock(actor, ticket, "callback")
     by_resident = proof is not None
+    this = current_round(ticket)
+    if not this.open:
+        raise Conflict(
+            "invalid_transition",
+            f"工单当前状态为“{ticket.status_label}”，不能回访",
+            status_now=ticket.status,
+        )
     token = None
     if by_resident:
+        if not resident_may_rate(ticket, at):
+            raise Conflict("already_rated", _("这件诉求已经评价过了，谢谢。"))
         token = residents.still_good(proof, ticket)
         if token is None:
             raise ServiceError(
                 "proof_expired", _("评价链接或验证码已失效，请重新获取短信验证码"), status=403
             )
+    elif this.resident is not None and this.resident.counted:
+        raise Conflict(
+            "resident_rated", "诉求人本人已通过短信验证评价，以本人评价为准，不能再录入回访"
+        )
+    elif this.phone is not None:
+        raise Conflict("already_called_back", "本轮答复已录入回访")
+    elif ticket.status != Status.REPLIED and this.resident is None:
+        raise Conflict(
+            "invalid_transition",
+            f"工单当前状态为“{ticket.status_label}”，不能回访",
+            status_now=ticket.status,
+        )
     errors = {}
     if solved is None:
         errors["solved"] = ["请选择问题是否解决"]
@@ -698,15 +829,13 @@ def callback(
     if errors:
         raise ValidationError(errors)
     at, old = _now(at), ticket.status
+    counted = not by_resident or independent(ticket)
     good = bool(solved) and satisfaction != Satisfaction.UNSATISFIED
     # the answer decides where the callback leads: one of the table's two outcomes
     ticket.status = states.target("callback", old, Status.CLOSED if good else Status.REVIEW)
     ticket.solved, ticket.satisfaction = bool(solved), satisfaction
-    fields = ["status", "solved", "satisfaction", "updated_at"]
-    if good:
-        ticket.closed_at = at
-        fields.append("closed_at")
-    ticket.save(update_fields=fields)
+    ticket.closed_at = at if good else None
+    ticket.save(update_fields=["status", "solved", "satisfaction", "closed_at", "updated_at"])
     _event(
         ticket,
         "callback",
@@ -720,12 +849,25 @@ def callback(
             "solved": bool(solved),
             "satisfaction": satisfaction,
             "by_resident": by_resident,
+            "round": this.number,
             **({"proof": token.kind} if token else {}),
+            # provenance: a rating the handling unit's own staff could have given
+            **({} if counted else {"counted": False, "why": "filed_by_handling_unit"}),
+            **({"supersedes": this.phone.pk} if by_resident and this.phone else {}),
         },
     )
     if token is not None:
         token.used_at = at
         token.save(update_fields=["used_at"])
+    if actor is not None and ticket.requester_phone:
+        # what was recorded goes to the resident, with the link to give their own rating
+        _notify(
+            "resident_callback",
+            ticket,
+            "热线回访记录",
+            callback_text(ticket),
+            recipient=ticket.requester_phone,
+        )
     if not good and ticket.main_unit_id:
         _notify(
             "callback_unsatisfied",
@@ -794,6 +936,39 @@ def close(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
     return ticket
 
 
+def _county(region) -> str:
+    return region.code[:6]
+
+
+def _merge_allowed(actor, ticket: Ticket, target: Ticket, reason: str) -> str:
+    """Why a merge would bury a request, raised in words; else the reason, cleaned. Never
+    into a closed ticket (its resident was answered, the new one would not be), never into
+    主动治理 work (never counted), never across counties; across place or category only by a
+    supervisor (督办员), with a reason."""
+    reason = clean_text(reason or "").strip()
+    if target.status == Status.CLOSED:
+        raise ValidationError({"into": "目标工单已办结：新诉求不能并入已办结的工单，请单独办理"})
+    if target.channel == Channel.PROACTIVE:
+        raise ValidationError({"into": "目标是主动治理事项，群众诉求不能并入，请单独办理"})
+    ticket = Ticket.objects.select_related("region").get(pk=ticket.pk)
+    if _county(ticket.region) != _county(target.region):
+        raise ValidationError({"into": "两件工单不在同一县市，不能合并"})
+    same_place = ticket.region_id == target.region_id
+    same_kind = (
+        ticket.category_id is None
+        or target.category_id is None
+        or ticket.category_id == target.category_id
+    )
+    if same_place and same_kind:
+        return reason
+    what = "不同村（社区）" if not same_place else "不同分类"
+    if actor is not None and not (actor.is_superuser or actor.has_role(R.SUPERVISOR)):
+        raise ValidationError({"into": f"两件工单属于{what}：跨地点或跨分类合并须由督办员填写理由"})
+    if len(reason) < 6:
+        raise ValidationError({"reason": f"两件工单属于{what}：请填写合并理由（至少 6 个字）"})
+    return reason
+
+
 @transaction.atomic
 def merge(actor, ticket, into, reason: str = "", *, at: datetime | None = None) -> Ticket:
     """Merge a duplicate into the ticket that carries on."""
@@ -803,9 +978,10 @@ def merge(actor, ticket, into, reason: str = "", *, at: datetime | None = None) 
     ticket = _lock(actor, ticket, "merge")
     if into_pk == ticket.pk:
         raise ValidationError({"into": "不能与自身合并"})
-    target = Ticket.objects.select_for_update().get(pk=into_pk)
+    target = Ticket.objects.select_for_update().select_related("region").get(pk=into_pk)
     if target.status == Status.MERGED:
         raise ValidationError({"into": "目标工单本身已被合并，请选择它所并入的工单"})
+    reason = _merge_allowed(actor, ticket, target, reason)
     at, old = _now(at), ticket.status
     ticket.status, ticket.duplicate_of = states.target("merge", old), target
     ticket.closed_at = at
@@ -817,7 +993,7 @@ def merge(actor, ticket, into, reason: str = "", *, at: datetime | None = None) 
         old,
         at=at,
         unit=ticket.main_unit,
-        reason=reason.strip(),
+        reason=reason,
         data={"into": target.pk, "into_number": target.number},
     )
     return ticket
