@@ -142,8 +142,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or
-# from one address, sign-in is refused for AXES_COOLOFF_MINUTES. Attempts are rows in the
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from
+# one address, sign-in is refused for AXES_COOLOFF_MINUTES. Attempts are rows in the
 # database, so every worker and machine sees them.
 AUTHENTICATION_BACKENDS = [
     "jiceng.core.auth.LockoutBackend",
@@ -151,7 +151,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Locked per account and address together: wrong passwords for `leader` from one address never
+# lock `leader` (or anyone else) out at another. An address that tries many accounts is
+# throttled apart (core.auth.address_throttled). Both axes and ratelimit read the client's
+# address the same way, from the proxy's header (core.limits.client_ip).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "jiceng.core.limits.client_ip"
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jiceng.project.views.locked_out"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

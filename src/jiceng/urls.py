@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from jiceng.api import api
+from jiceng.core.text import IdConverter
 from jiceng.dashboards import views as dashboard_views
 from jiceng.dispatch import views as dispatch_views
 from jiceng.evaluation import files as evaluation_files
@@ -15,6 +16,9 @@ from jiceng.tickets import photos as ticket_photos
 from jiceng.tickets import record_views as ticket_records
 from jiceng.tickets import theme_views, workbench
 from jiceng.tickets import views as ticket_views
+
+# `<int:…>` everywhere is bounded: 99999999999999999999999 is not found, never a 500
+register_converter(IdConverter, "int")
 
 urlpatterns = [
     path("", project_views.home, name="home"),

@@ -1,6 +1,15 @@
 """Sign-in lockout (django-axes) for every sign-in that comes over HTTP."""
 
+from datetime import timedelta
+
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+from .limits import client_ip
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -11,4 +20,21 @@ class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        super().authenticate(request, username=username, password=password, **kwargs)
+        if address_throttled(client_ip(request)):
+            request.axes_locked_out = True
+            raise AxesBackendPermissionDenied("too many wrong passwords from this address")
+
+
+def address_throttled(address: str) -> bool:
+    """An address that tried many accounts: `LOGIN_ADDRESS_FAILURE_LIMIT` wrong passwords in
+    all within the cool-off time. Its sign-ins are refused for that time, whoever signs in, but
+    no account is locked: the same accounts sign in from any other address. (Accounts are
+    locked per account and address together: `AXES_LOCKOUT_PARAMETERS`.)"""
+    if not address:
+        return False
+    since = timezone.now() - (settings.AXES_COOLOFF_TIME or timedelta(minutes=30))
+    failures = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+        n=Sum("failures_since_start")
+    )["n"]
+    return (failures or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT

@@ -19,3 +19,13 @@ def _rate(name: str):
 def limit(name: str, key: str = "ip", method: str = "POST"):
     """Refuse the request (429) once `name`'s rate is used up for `key`."""
     return ratelimit(group=f"jiceng.{name}", key=key, rate=_rate(name), method=method, block=True)
+
+
+def client_ip(request) -> str:
+    """The client's address, as both django-ratelimit and django-axes read it: the header the
+    proxy sets (`RATELIMIT_IP_META_KEY`, e.g. HTTP_X_REAL_IP behind the documented nginx),
+    else the socket's address. Behind a proxy without it, every visitor would be 127.0.0.1,
+    and a lockout by address would lock everyone out."""
+    key = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    found = request.META.get(key, "") if key else ""
+    return (found or request.META.get("REMOTE_ADDR", "")).split(",")[0].strip()

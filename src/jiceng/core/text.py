@@ -43,3 +43,29 @@ def mask_phones(text: str) -> str:
     number into the request; staff pages show it masked, so nothing staff see completes the
     tracking check (the full number is one logged click away)."""
     return _MOBILE.sub(lambda m: mask_phone(m.group(0)), text or "")
+
+
+# The largest id a database holds (a 64-bit signed integer): a longer number in an address or a
+# form is no id at all, and reaching the database with it would be an OverflowError (a 500).
+MAX_ID = 2**63 - 1
+
+
+def is_id(value: str) -> bool:
+    """Whether `value` (a path segment, a query or form value) is a possible row id."""
+    value = (value or "").strip()
+    return value.isdigit() and value.isascii() and int(value) <= MAX_ID
+
+
+class IdConverter:
+    """Django's `<int:…>` path converter, bounded by `MAX_ID`: a longer number is not found
+    (404), never a database error. Registered over the built-in one in `urls.py`."""
+
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        if not is_id(value):
+            raise ValueError(value)
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)

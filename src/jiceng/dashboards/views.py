@@ -126,7 +126,14 @@ def _sheet_name(label: str, used: set[str]) -> str:
 def export(request):
     """The 通报 as Excel: one sheet per group (or only `group`), every rate with its counts and
     its 95 % interval, 样本不足 rows after the ranked ones."""
-    period, _ = _period(request)
+    period, problem = _period(request)
+    if problem:
+        # an export of another period than the one asked for would mislead: say so instead
+        return HttpResponse(
+            f"统计期不正确：{problem}。未生成通报。",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     view = _view(request)
     lens = selectors.lens_for(request.user, request.GET.get("region", "").strip())
     groups = selectors.ranking(lens, period, view)

@@ -65,7 +65,7 @@ class PeriodOut(PeriodBrief):
     rows: list[ResultRow] = Field([], description="管辖范围内各村（社区）的结果与得分依据")
 
 
-class EventOut(Schema):
+class EvaluationEventOut(Schema):
     action: str
     label: str
     actor: str | None
@@ -231,7 +231,9 @@ def get_period(request, period_id: int):
 
 
 @router.get(
-    "/evaluation/periods/{period_id}/events", response=list[EventOut], summary="考评期办理记录"
+    "/evaluation/periods/{period_id}/events",
+    response=list[EvaluationEventOut],
+    summary="考评期办理记录",
 )
 def period_events(request, period_id: int):
     period = get_for_user(request.user, _periods(request), pk=period_id)

@@ -26,7 +26,6 @@ from .schemas import (
     DecisionIn,
     DispatchIn,
     EditIn,
-    EventOut,
     ExtensionIn,
     GridReportIn,
     MeetingIn,
@@ -38,6 +37,7 @@ from .schemas import (
     ReportIn,
     TextIn,
     TicketBrief,
+    TicketEventOut,
     TicketIn,
     TicketOut,
     WhistleIn,
@@ -191,7 +191,7 @@ def get_ticket(request, ticket_id: int):
     return _ticket(request, ticket_id)
 
 
-@router.get("/tickets/{ticket_id}/events", response=list[EventOut], summary="工单流转记录")
+@router.get("/tickets/{ticket_id}/events", response=list[TicketEventOut], summary="工单流转记录")
 def list_events(request, ticket_id: int):
     ticket = _ticket(request, ticket_id)
     return TicketEvent.objects.filter(ticket=ticket).select_related("unit").order_by("at", "id")

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.text import is_id
 from jiceng.orgs.models import RoleCode as R
 
 from . import access, services
@@ -81,8 +82,8 @@ def batch(request):
         raise Http404
     p = request.POST
     op = p.get("op", "")
-    ids = [int(v) for v in p.getlist("ids") if v.strip().isdigit()]
-    unit = int(p["unit"]) if p.get("unit", "").strip().isdigit() else None
+    ids = [int(v) for v in p.getlist("ids") if is_id(v)]
+    unit = int(p["unit"]) if is_id(p.get("unit", "")) else None
     into, problem = None, ""
     if op == "merge":
         number = p.get("into", "").strip()

@@ -241,7 +241,7 @@ class TicketBrief(Schema):
         return obj.overdue_at is not None
 
 
-class EventOut(Schema):
+class TicketEventOut(Schema):
     id: int
     action: str
     action_label: str

@@ -9,6 +9,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from jiceng.core.text import is_id
 from jiceng.orgs.access import Scope, scope_of
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
@@ -197,7 +198,7 @@ def search(tickets: QuerySet, params) -> Search:
             day += timedelta(days=1)  # the end day is included
         tickets = tickets.filter(**{lookup: timezone.make_aware(datetime.combine(day, time.min))})
     unit = params.get("unit", "").strip()
-    if unit and not unit.isdigit():
+    if unit and not is_id(unit):
         problems.append("承办单位参数不正确，已忽略")
         unit = ""
     period = params.get("period", "").strip()

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiceng.core.errors import ServiceError
+from jiceng.core.text import is_id
 from jiceng.orgs.access import get_for_user, visible
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
@@ -43,7 +44,7 @@ def theme_list(request):
 
 
 def _ids(text: str) -> list[int]:
-    return [int(x) for x in text.replace(",", " ").split() if x.isdigit()][:500]
+    return [int(x) for x in text.replace(",", " ").split() if is_id(x)][:500]
 
 
 @login_required
@@ -75,10 +76,8 @@ def theme_new(request):
                 region=region.pk if region else None,
                 category=category,
                 keywords=source.get("keywords", ""),
-                lead_unit=int(source["lead_unit"])
-                if source.get("lead_unit", "").isdigit()
-                else None,
-                co_units=[int(x) for x in source.getlist("co_units") if x.isdigit()],
+                lead_unit=int(source["lead_unit"]) if is_id(source.get("lead_unit", "")) else None,
+                co_units=[int(x) for x in source.getlist("co_units") if is_id(x)],
                 deadline=deadline,
                 tickets=[t.pk for t in picked],
             )
@@ -100,7 +99,7 @@ def theme_new(request):
             "regions": visible(request.user, Region.objects.all()).order_by("code")[:3000],
             "units": _units(request.user),
             "values": source,
-            "co_ids": {int(x) for x in source.getlist("co_units") if x.isdigit()},
+            "co_ids": {int(x) for x in source.getlist("co_units") if is_id(x)},
             "errors": errors,
             "today": timezone.localdate(),
         },

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.redact import redact
+from jiceng.core.text import is_id
 from jiceng.orgs.access import visible
 from jiceng.orgs.models import RoleCode, Unit
 from jiceng.regions.models import Grid, Region
@@ -301,12 +302,12 @@ def read_phone(request, pk: int):
 
 def _unit(request, name="unit"):
     value = request.POST.get(name, "").strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if is_id(value) else None
 
 
 def _units(request, name: str) -> list[int]:
     values = request.POST.getlist(name)
-    if any(not v.strip().isdigit() for v in values):
+    if any(not is_id(v) for v in values):
         raise ValidationError({name: "单位参数不正确"})
     return [int(v) for v in values]
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.limits import limit
+from jiceng.core.text import is_id
 from jiceng.orgs.access import get_for_user, visible
 from jiceng.orgs.models import Person
 
@@ -59,7 +60,7 @@ def selection_detail(request, pk: int):
                 selection.vote(
                     request.user,
                     contest,
-                    [int(x) for x in post.getlist("nominations") if x.isdigit()],
+                    [int(x) for x in post.getlist("nominations") if is_id(x)],
                 )
             elif action == "resolve":
                 objection = Objection.objects.get(
@@ -78,7 +79,7 @@ def selection_detail(request, pk: int):
                 selection.decide_tie(
                     request.user,
                     contest,
-                    [int(x) for x in post.getlist("chosen") if x.isdigit()],
+                    [int(x) for x in post.getlist("chosen") if is_id(x)],
                     post.get("reason", ""),
                 )
         except ValidationError as exc:
