@@ -125,6 +125,8 @@ def test_a_ticket_taken_in_on_one_node_is_dispatched_and_its_photo_served_on_the
 ):
     a, b = cluster["nodes"]
     auth = {"Authorization": f"Bearer {create_token(users['erin'], 'two nodes')}"}
+    # the hotline centre's 受理员 takes it in (a dispatcher files no hotline requests)
+    intake = {"Authorization": f"Bearer {create_token(users['ivan'], 'two nodes')}"}
     made = requests.post(
         f"{a}/api/v1/tickets",
         json={
@@ -133,7 +135,7 @@ def test_a_ticket_taken_in_on_one_node_is_dispatched_and_its_photo_served_on_the
             "region_code": "652301004012",
             "requester_phone": "13912342005",
         },
-        headers=auth,
+        headers=intake,
         timeout=10,
     )
     assert made.status_code == 201, made.text

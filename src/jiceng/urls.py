@@ -17,8 +17,9 @@ from jiceng.tickets import record_views as ticket_records
 from jiceng.tickets import theme_views, workbench
 from jiceng.tickets import views as ticket_views
 
-# `<int:…>` everywhere is bounded: 99999999999999999999999 is not found, never a 500
-register_converter(IdConverter, "int")
+# `<id:…>`: an integer bounded by the largest id, so 99999999999999999999999 is not found
+# (404), never a 500
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", project_views.home, name="home"),
@@ -29,7 +30,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("regions/", region_views.region_root, name="region-root"),
     path("regions/<str:code>/", region_views.region_detail, name="region-detail"),
-    path("units/<int:unit_id>/", region_views.unit_detail, name="unit-detail"),
+    path("units/<id:unit_id>/", region_views.unit_detail, name="unit-detail"),
     # residents: no account
     path("submit/", ticket_views.submit, name="submit"),
     path("submit/places/", ticket_views.places, name="places"),
@@ -40,7 +41,7 @@ urlpatterns = [
     path("track/<str:code>/code/", ticket_views.request_code, name="rating-code"),
     path("track/<str:code>/verify/", ticket_views.verify_code, name="rating-verify"),
     path(
-        "track/<str:code>/photos/<int:pk>/<str:size>/",
+        "track/<str:code>/photos/<id:pk>/<str:size>/",
         ticket_photos.resident_photo,
         name="track-photo",
     ),
@@ -53,53 +54,49 @@ urlpatterns = [
     path("work/tickets/batch/", ticket_batch.batch, name="work-batch"),
     path("work/themes/", theme_views.theme_list, name="theme-list"),
     path("work/themes/new/", theme_views.theme_new, name="theme-new"),
-    path("work/themes/<int:pk>/", theme_views.theme_detail, name="theme-detail"),
-    path("work/themes/<int:pk>/<str:action>/", theme_views.theme_act, name="theme-act"),
+    path("work/themes/<id:pk>/", theme_views.theme_detail, name="theme-detail"),
+    path("work/themes/<id:pk>/<str:action>/", theme_views.theme_act, name="theme-act"),
     path("work/tickets/export.xlsx", ticket_records.export, name="work-export"),
-    path("work/tickets/<int:pk>/notice/<str:kind>/", ticket_records.notice, name="work-notice"),
+    path("work/tickets/<id:pk>/notice/<str:kind>/", ticket_records.notice, name="work-notice"),
     path("work/tickets/suggest/", dispatch_views.suggest, name="work-suggest"),
     path("work/meetings/new/", workbench.new_meeting, name="work-meeting"),
     path("work/grid-report/", workbench.grid_report, name="work-grid-report"),
-    path("work/tickets/<int:pk>/", workbench.ticket_detail, name="work-ticket"),
-    path("work/photos/<int:pk>/<str:size>/", ticket_photos.staff_photo, name="work-photo"),
-    path("work/tickets/<int:pk>/phone/", workbench.read_phone, name="work-phone"),
-    path("work/tickets/<int:pk>/<str:action>/", workbench.act, name="work-act"),
+    path("work/tickets/<id:pk>/", workbench.ticket_detail, name="work-ticket"),
+    path("work/photos/<id:pk>/<str:size>/", ticket_photos.staff_photo, name="work-photo"),
+    path("work/tickets/<id:pk>/phone/", workbench.read_phone, name="work-phone"),
+    path("work/tickets/<id:pk>/<str:action>/", workbench.act, name="work-act"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", dashboard_views.export, name="dashboard-export"),
-    path("dashboard/units/<int:pk>/", dashboard_views.unit_page, name="dashboard-unit"),
+    path("dashboard/units/<id:pk>/", dashboard_views.unit_page, name="dashboard-unit"),
     path("dashboard/hotspots/", dashboard_views.hotspots, name="hotspots"),
     path("evaluation/surveys/", evaluation_views.campaign_list, name="survey-list"),
     path("evaluation/surveys/new/", evaluation_views.campaign_new, name="survey-new"),
-    path("evaluation/surveys/<int:pk>/", evaluation_views.campaign_detail, name="survey-detail"),
-    path(
-        "evaluation/surveys/<int:pk>/state/", evaluation_views.campaign_state, name="survey-state"
-    ),
-    path(
-        "evaluation/surveys/<int:pk>/codes/", evaluation_views.campaign_codes, name="survey-codes"
-    ),
+    path("evaluation/surveys/<id:pk>/", evaluation_views.campaign_detail, name="survey-detail"),
+    path("evaluation/surveys/<id:pk>/state/", evaluation_views.campaign_state, name="survey-state"),
+    path("evaluation/surveys/<id:pk>/codes/", evaluation_views.campaign_codes, name="survey-codes"),
     path("evaluation/periods/", evaluation_views.period_list, name="period-list"),
     path(
-        "evaluation/periods/annual/<int:scheme_id>/<int:year>/",
+        "evaluation/periods/annual/<id:scheme_id>/<id:year>/",
         evaluation_views.period_annual,
         name="period-annual",
     ),
     path(
-        "evaluation/periods/annual/<int:scheme_id>/<int:year>/export.xlsx",
+        "evaluation/periods/annual/<id:scheme_id>/<id:year>/export.xlsx",
         evaluation_views.period_annual_export,
         name="period-annual-export",
     ),
-    path("evaluation/periods/<int:pk>/", evaluation_views.period_detail, name="period-detail"),
-    path("evaluation/periods/<int:pk>/act/", evaluation_views.period_act, name="period-act"),
+    path("evaluation/periods/<id:pk>/", evaluation_views.period_detail, name="period-detail"),
+    path("evaluation/periods/<id:pk>/act/", evaluation_views.period_act, name="period-act"),
     path(
-        "evaluation/periods/<int:pk>/values/", evaluation_views.period_values, name="period-values"
+        "evaluation/periods/<id:pk>/values/", evaluation_views.period_values, name="period-values"
     ),
     path(
-        "evaluation/periods/<int:pk>/values.xlsx",
+        "evaluation/periods/<id:pk>/values.xlsx",
         evaluation_views.period_values_template,
         name="period-values-template",
     ),
     path(
-        "evaluation/periods/<int:pk>/export.xlsx",
+        "evaluation/periods/<id:pk>/export.xlsx",
         evaluation_views.period_export,
         name="period-export",
     ),
@@ -115,36 +112,36 @@ urlpatterns = [
         name="rectification-list",
     ),
     path(
-        "evaluation/rectifications/<int:pk>/",
+        "evaluation/rectifications/<id:pk>/",
         evaluation_views.rectification_act,
         name="rectification-act",
     ),
     path("evaluation/diagnoses/new/", evaluation_views.diagnosis_new, name="diagnosis-new"),
     path(
-        "evaluation/diagnoses/<int:pk>/", evaluation_views.diagnosis_detail, name="diagnosis-detail"
+        "evaluation/diagnoses/<id:pk>/", evaluation_views.diagnosis_detail, name="diagnosis-detail"
     ),
     path("evaluation/meetings/", evaluation_views.meeting_list, name="meeting-list"),
     path("evaluation/secretaries/", evaluation_views.secretary_overview, name="secretary-overview"),
     path("evaluation/reserve/", evaluation_views.reserve_add, name="reserve-add"),
     path(
-        "evaluation/reserve/<int:pk>/remove/",
+        "evaluation/reserve/<id:pk>/remove/",
         evaluation_views.reserve_remove,
         name="reserve-remove",
     ),
     path(
-        "evaluation/files/<str:kind>/<int:pk>/",
+        "evaluation/files/<str:kind>/<id:pk>/",
         evaluation_files.attachment,
         name="evaluation-file",
     ),
     path("evaluation/meetings/new/", evaluation_views.meeting_new, name="meeting-new"),
     path("evaluation/selections/", evaluation_views.selection_list, name="selection-list"),
     path(
-        "evaluation/selections/<int:pk>/",
+        "evaluation/selections/<id:pk>/",
         evaluation_views.selection_detail,
         name="selection-detail",
     ),
-    path("publicity/<int:pk>/", evaluation_views.publicity, name="publicity"),
-    path("evaluation/people/<int:pk>/", evaluation_views.person_record, name="person-record"),
+    path("publicity/<id:pk>/", evaluation_views.publicity, name="publicity"),
+    path("evaluation/people/<id:pk>/", evaluation_views.person_record, name="person-record"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/v2/", include("jiceng.open311.urls")),

@@ -57,8 +57,8 @@ def is_id(value: str) -> bool:
 
 
 class IdConverter:
-    """Django's `<int:…>` path converter, bounded by `MAX_ID`: a longer number is not found
-    (404), never a database error. Registered over the built-in one in `urls.py`."""
+    """`<id:…>`: Django's `<int:…>` path converter bounded by `MAX_ID`, so a longer number is
+    not found (404), never a database error. Registered in `urls.py`, used for every id."""
 
     regex = "[0-9]+"
 
