@@ -80,6 +80,16 @@ def world(db):
 
 
 @pytest.fixture
+def memory_sms(settings):
+    """Messages go to `notify.outbox` in memory, emptied first (`notify.send_pending()` sends)."""
+    from jiceng.tickets import notify
+
+    settings.JICENG_NOTIFY_BACKEND = "jiceng.tickets.notify.MemoryBackend"
+    notify.outbox.clear()
+    return notify.outbox
+
+
+@pytest.fixture
 def every_unit_ranked(db):
     """Rank units however few tickets they have: for tests of the arithmetic on a handful of
     tickets. The 样本不足 rule has its own tests."""

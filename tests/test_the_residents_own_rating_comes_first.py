@@ -22,10 +22,7 @@ from jiceng.tickets.models import Ticket
 PHONE = "13912342005"
 
 
-@pytest.fixture(autouse=True)
-def memory_sms(settings):
-    settings.JICENG_NOTIFY_BACKEND = "jiceng.tickets.notify.MemoryBackend"
-    notify.outbox.clear()
+pytestmark = pytest.mark.usefixtures("memory_sms")
 
 
 @pytest.fixture

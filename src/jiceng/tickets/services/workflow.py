@@ -678,7 +678,6 @@ class Round:
     open: bool
     resident: TicketEvent | None
     phone: TicketEvent | None
-    replied_at: datetime | None
 
 
 def current_round(ticket: Ticket) -> Round:
@@ -689,7 +688,7 @@ def current_round(ticket: Ticket) -> Round:
     )
     replies = [i for i, e in enumerate(events) if e.action == "reply"]
     if not replies:
-        return Round(0, False, None, None, None)
+        return Round(0, False, None, None)
     since = events[replies[-1] + 1 :]
     callbacks = [e for e in since if e.action == "callback"]
     resident = [e for e in callbacks if e.by_resident]
@@ -699,7 +698,6 @@ def current_round(ticket: Ticket) -> Round:
         open=not any(e.action in ("reopen", "close") for e in since),
         resident=resident[-1] if resident else None,
         phone=phone[-1] if phone else None,
-        replied_at=events[replies[-1]].at,
     )
 
 
@@ -720,18 +718,31 @@ def resident_may_rate(ticket: Ticket, now: datetime | None = None) -> bool:
     return _now(now) < found.phone.at + days
 
 
+def _staff_refusal(ticket: Ticket, found: Round) -> Conflict | None:
+    """Why a phone 回访 may not be recorded now, or None: the round must be open and hold no
+    phone callback and no resident's rating that counts (a rating that does not count, on a
+    ticket the unit filed itself, still waits for the hotline's independent 回访)."""
+    closed = Conflict(
+        "invalid_transition",
+        f"工单当前状态为“{ticket.status_label}”，不能回访",
+        status_now=ticket.status,
+    )
+    if ticket.status not in (Status.REPLIED, Status.CLOSED, Status.REVIEW) or not found.open:
+        return closed
+    if found.resident is not None and found.resident.counted:
+        return Conflict(
+            "resident_rated", "诉求人本人已通过短信验证评价，以本人评价为准，不能再录入回访"
+        )
+    if found.phone is not None:
+        return Conflict("already_called_back", "本轮答复已录入回访")
+    if found.resident is None and ticket.status != Status.REPLIED:
+        return closed
+    return None
+
+
 def staff_may_call_back(ticket: Ticket) -> bool:
-    """Whether a phone 回访 may be recorded now: the round is open, holds no phone callback,
-    and no resident's rating that counts (a rating that does not count, on a ticket the unit
-    filed itself, still waits for the hotline's independent 回访)."""
-    if ticket.status not in (Status.REPLIED, Status.CLOSED, Status.REVIEW):
-        return False
-    found = current_round(ticket)
-    if not found.open or found.phone is not None:
-        return False
-    if found.resident is not None:
-        return not found.resident.counted
-    return ticket.status == Status.REPLIED
+    """Whether a phone 回访 may be recorded now (see `_staff_refusal`)."""
+    return _staff_refusal(ticket, current_round(ticket)) is None
 
 
 def independent(ticket: Ticket) -> bool:
@@ -809,18 +820,8 @@ def callback(
             raise ServiceError(
                 "proof_expired", _("评价链接或验证码已失效，请重新获取短信验证码"), status=403
             )
-    elif this.resident is not None and this.resident.counted:
-        raise Conflict(
-            "resident_rated", "诉求人本人已通过短信验证评价，以本人评价为准，不能再录入回访"
-        )
-    elif this.phone is not None:
-        raise Conflict("already_called_back", "本轮答复已录入回访")
-    elif ticket.status != Status.REPLIED and this.resident is None:
-        raise Conflict(
-            "invalid_transition",
-            f"工单当前状态为“{ticket.status_label}”，不能回访",
-            status_now=ticket.status,
-        )
+    elif refusal := _staff_refusal(ticket, this):  # staff, or the system replaying history
+        raise refusal
     errors = {}
     if solved is None:
         errors["solved"] = ["请选择问题是否解决"]
