@@ -54,6 +54,14 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys, monkey
     assert {"received", "in_progress", "replied", "closed"} <= statuses
     assert TicketEvent.objects.filter(action="return").exists()
     assert TicketEvent.objects.filter(action="reopen").exists()
+    # where answers come from: a rating of the grid worker's own report that is not counted,
+    # and a phone callback the resident overruled
+    assert Ticket.objects.filter(filed_by_unit__isnull=False, channel="grid").exists()
+    assert TicketEvent.objects.filter(action="callback", counted=False, by_resident=True).exists()
+    overruled = TicketEvent.objects.filter(
+        action="callback", by_resident=False, superseded_at__isnull=False, actor__username="intake"
+    )
+    assert overruled.exists()
     last_month = Ticket.objects.order_by("-received_at").first().received_at.replace(
         day=1
     ) - timedelta(days=1)

@@ -306,6 +306,7 @@ def seed(stdout=None, count: int = 900) -> int:
             if stdout is not None and made % 300 == 0:
                 stdout.write(f"  已生成演示工单 {made} 件")
     made += _bilingual(rng, local_units, now)
+    made += _integrity(now)
     services.sweep(now)
     return made
 
@@ -402,6 +403,85 @@ def _bilingual(rng, local_units, now) -> int:
         services.callback(
             None, ticket, solved=True, satisfaction="满意", at=received + timedelta(hours=50)
         )
+    return made
+
+
+def _integrity(now) -> int:
+    """Two tickets that show where an answer comes from (docs/metrics.md), on the demo's own
+    accounts in 嘉顺社区:
+    - a patrol report filed by the community's grid worker `grid`, handled by the community
+      itself: the resident's link rating is recorded but not counted, the hotline's 回访 is;
+    - a hotline request whose phone callback (满意) the resident overrules with their own
+      rating (不满意), which is the one counted; the ticket waits for a ruling."""
+    from django.contrib.auth import get_user_model
+
+    from . import residents
+
+    accounts = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=["grid", "dispatcher", "handler", "intake"]
+        )
+    }
+    if len(accounts) < 4 or accounts["handler"].scope_unit_id is None:
+        return 0
+    place = accounts["grid"].scope_region
+    unit = accounts["handler"].scope_unit
+    made = 0
+    for serial, (who, channel, text) in enumerate(
+        [
+            ("grid", "grid", "巡查发现5号楼东侧井盖破损，行人容易踩空，需尽快更换。"),
+            ("intake", "hotline", "3号楼单元门门禁坏了半个月，外来人员随意进出，请物业修理。"),
+        ],
+        1,
+    ):
+        at = _office_hours(now - timedelta(days=6 - serial), random.Random(serial))
+        ticket, _ = services.receive(
+            accounts[who],
+            services.Intake(
+                title="",
+                content=text,
+                region=place,
+                channel=channel,
+                requester_phone=f"1399100{serial:04d}",
+            ),
+            at=at,
+            number=f"{PREFIX}{timezone.localtime(at):%Y%m%d}8{serial:04d}",
+            auto_dispatch=False,
+        )
+        ticket = services.dispatch(accounts["dispatcher"], ticket, unit, at=at + timedelta(hours=1))
+        ticket = services.accept(accounts["handler"], ticket, at=at + timedelta(hours=2))
+        ticket = services.reply(
+            accounts["handler"], ticket, "已安排维修，现已修好。", at=at + timedelta(hours=20)
+        )
+        phone = services.callback if serial == 2 else None
+        if phone:  # the hotline calls first; the resident then gives their own answer
+            phone(
+                accounts["intake"],
+                ticket,
+                solved=True,
+                satisfaction="满意",
+                at=at + timedelta(hours=22),
+            )
+        residents.issue_link(ticket)
+        proof = ticket.resident_tokens.latest("created_at").pk
+        ticket = services.callback(
+            None,
+            ticket,
+            solved=serial == 1,
+            satisfaction="满意" if serial == 1 else "不满意",
+            proof=proof,
+            at=at + timedelta(hours=24),
+        )
+        if serial == 1:  # the independent 回访 that counts
+            services.callback(
+                accounts["intake"],
+                ticket,
+                solved=True,
+                satisfaction="基本满意",
+                at=at + timedelta(hours=26),
+            )
+        made += 1
     return made
 
 
