@@ -43,3 +43,24 @@ def test_a_trained_model_and_its_folder_are_not_world_readable(small_classifier,
     folder = tmp_path / "models"
     name, _ = store.save(small_classifier, folder, 1)
     assert mode(folder) == 0o750 and mode(folder / name) == 0o640
+
+
+def test_the_demo_outbox_is_owner_only(world, settings, tmp_path):
+    """Issue 26, finding 6: outbox/messages.log (FileBackend) was 0644 and holds live rating
+    links."""
+    from jiceng.tickets import notify
+    from jiceng.tickets.models import Notification
+
+    settings.VAR_DIR = tmp_path
+    settings.JICENG_NOTIFY_BACKEND = "jiceng.tickets.notify.FileBackend"
+    folder = tmp_path / "outbox"
+    folder.mkdir()
+    (folder / "messages.log").write_text("")
+    os.chmod(folder / "messages.log", 0o644)  # as an earlier version left it
+    ticket = factories.ticket(world["jiashun"])
+    Notification.objects.create(
+        kind="resident_reply", ticket=ticket, recipient="13912342005", subject="s", body="b"
+    )
+    notify.send_pending()
+    assert mode(folder / "messages.log") == 0o600
+    assert "13912342005" in (folder / "messages.log").read_text()

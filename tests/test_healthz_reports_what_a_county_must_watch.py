@@ -53,3 +53,18 @@ def test_a_missing_or_old_backup_is_a_warning(db, settings, tmp_path):
     os.utime(archive, (two_days_ago, two_days_ago))
     report = health()["backup"]
     assert report["status"] == "warn" and report["age_hours"] >= 47
+
+
+def test_an_outsider_reads_only_ok_or_error(db, settings):
+    """Issue 26, finding 6: anonymously /healthz showed the queue sizes, free disk, the last
+    backup and the 双语 queue. Only this machine and a monitor with the token read them now."""
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    settings.HEALTHZ_TOKEN = "monitor-secret-2026"
+    outsider = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.5")
+    assert outsider.get("/healthz").json() == {"status": "ok"}
+    wrong = outsider.get("/healthz", HTTP_AUTHORIZATION="Bearer guess").json()
+    assert wrong == {"status": "ok"}
+    monitor = outsider.get("/healthz", HTTP_AUTHORIZATION="Bearer monitor-secret-2026").json()
+    assert "disk" in monitor and "backup" in monitor and "bilingual" in monitor
+    local = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="127.0.0.1").get("/healthz").json()
+    assert "follow_up" in local

@@ -90,14 +90,15 @@ def test_posting_a_request_files_a_ticket_and_reading_it_matches_the_schemas(
     )
     assert ticket.events.get().actor_label == "Open311：随手拍"
 
-    # before moderation: not listed; read by its number, no description
+    # before moderation: neither listed nor read by its number (issue 26, finding 6)
     assert client.get("/open311/v2/requests.json").json() == []
+    assert client.get(f"/open311/v2/requests/{ticket.number}.json").status_code == 404
+    services.moderate(users["erin"], ticket, "3号楼暖气不热，电话13912345678")
     one = client.get(f"/open311/v2/requests/{ticket.number}.json").json()
     valid("requests.json", one)
     assert one[0]["status"] == "open" and one[0]["status_notes"] == "已受理"
-    assert one[0]["description"] is None and one[0]["lat"] is None
+    assert one[0]["lat"] is None
     assert one[0]["address_id"] == "652301004000"  # the township, not the community
-    services.moderate(users["erin"], ticket, "3号楼暖气不热，电话13912345678")
     listed = client.get("/open311/v2/requests.json").json()
     valid("requests.json", listed)
     assert listed[0]["description"] == "3号楼暖气不热，电话[电话]"

@@ -13,11 +13,19 @@ from jiceng.tickets.models import Ticket, TicketEvent
 WORDS = "我是张桂芳，电话13912345678，住幸福小区3号楼2单元501，楼道灯坏了一个月"
 
 
-def test_a_new_ticket_is_not_in_the_public_list(world):
+def test_a_new_ticket_is_not_in_the_public_list_nor_read_by_its_number(world, users):
+    """Issue 26, finding 6: the detail answered for tickets never moderated, with their
+    category, the handling 居委会 and the times. It follows the list's rule now."""
+    from jiceng.tickets import services
+
     ticket = factories.ticket(world["jiashun"], content=WORDS, title="")
+    services.dispatch(users["erin"], ticket, world["jiashun_unit"])
     assert Client().get("/open311/v2/requests.json").json() == []
+    hidden = Client().get(f"/open311/v2/requests/{ticket.number}.json")
+    assert hidden.status_code == 404 and "嘉顺社区" not in hidden.content.decode()
+    services.moderate(users["erin"], ticket, "楼道灯坏了一个月")
     one = Client().get(f"/open311/v2/requests/{ticket.number}.json").json()[0]
-    assert one["description"] is None and one["media_url"] is None
+    assert one["description"] == "楼道灯坏了一个月" and one["media_url"] is None
     assert "张桂芳" not in json.dumps(one, ensure_ascii=False)
 
 

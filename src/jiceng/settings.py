@@ -158,6 +158,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "jiceng.core.limits.client_ip"
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+
+# /healthz shows its parts (queues, disk, backups) to this machine and to a monitor sending
+# `Authorization: Bearer <HEALTHZ_TOKEN>`; anyone else reads only ok or error.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jiceng.project.views.locked_out"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

@@ -275,8 +275,7 @@ def _w3(text: str, name: str) -> datetime:
 def requests_view(request, fmt: str):
     if request.method == "POST":
         return _create(request, fmt)
-    # only what staff have moderated is listed; a ticket read by its number (the client that
-    # filed it) shows its status without a description until then
+    # only what staff have moderated is listed, and read by its number
     tickets = _tickets().filter(_read_scope(request), published_at__isnull=False)
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
@@ -309,7 +308,10 @@ def requests_view(request, fmt: str):
 @require_GET
 @open311
 def request_detail(request, number: str, fmt: str):
-    ticket = _tickets().filter(_read_scope(request)).filter(number=number).first()
+    # the list's rule: only what staff moderated is public, by number as in the list (a
+    # number is the date and six random digits, so trying numbers finds nothing else)
+    found = _tickets().filter(_read_scope(request), published_at__isnull=False)
+    ticket = found.filter(number=number).first()
     if ticket is None:
         raise Open311Error(404, f"service_request_id {number} 不存在")
     return render(fmt, [_request(ticket, request)], "service_requests", "request")

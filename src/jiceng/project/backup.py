@@ -86,13 +86,32 @@ def _outside_transactions() -> None:
         raise BackupError("不能在数据库事务中备份或恢复")
 
 
+def volatile_tables() -> list[str]:
+    """Tables whose rows a backup never holds: live sign-ins (sessions: a stolen archive would
+    sign its reader in as whoever was signed in), the cache (rate-limit counters, kept pages)
+    and the sign-in lock-out rows. Their structure is kept; a restored site starts with none."""
+    names = {"django_session", "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"}
+    for cache in settings.CACHES.values():
+        if cache["BACKEND"].endswith(("DatabaseCache", "AtomicDatabaseCache")):
+            names.add(cache["LOCATION"])
+    existing = set(connection.introspection.table_names())
+    return sorted(names & existing)
+
+
 def _dump_database(folder: Path) -> str:
     _outside_transactions()
+    volatile = volatile_tables()
     if connection.vendor == "sqlite":
         target = folder / "database.sqlite3"
         connection.ensure_connection()
         with sqlite3.connect(target) as copy:
             connection.connection.backup(copy)
+        with sqlite3.connect(target) as copy:
+            for table in volatile:
+                copy.execute(f'DELETE FROM "{table}"')
+        # and no deleted row is left in the file's free pages
+        copy.isolation_level = None
+        copy.execute("VACUUM")
         copy.close()
         return target.name
     if connection.vendor == "postgresql":
@@ -104,6 +123,7 @@ def _dump_database(folder: Path) -> str:
                 "--format=custom",
                 "--no-owner",
                 "--no-privileges",
+                *[f"--exclude-table-data={table}" for table in volatile],
                 *args,
                 "--file",
                 str(target),

@@ -36,7 +36,8 @@ def _top_regions(user):
 
 def healthz(request):
     """Machine-readable health: `status` is "ok" unless a part is down ("error"); a part that
-    works but needs a person ("warn") says so in its own entry."""
+    works but needs a person ("warn") says so in its own entry, shown only to this machine and
+    to a monitor with `HEALTHZ_TOKEN` (`_may_read_health`)."""
     report = {"status": "ok"}
     try:
         with connection.cursor() as cursor:
@@ -54,7 +55,30 @@ def healthz(request):
     report["bilingual"] = _bilingual_health()
     report["disk"] = _disk_health()
     report["backup"] = _backup_health()
+    if not _may_read_health(request):
+        return JsonResponse({"status": report["status"]})
     return JsonResponse(report)
+
+
+def _may_read_health(request) -> bool:
+    """The parts of /healthz (queue sizes, free disk, the last backup) are for the machine's
+    own probes and for a monitor holding `HEALTHZ_TOKEN`; anyone else reads only `status`.
+    The address is the client's, through the proxy's header (core.limits.client_ip)."""
+    import hmac
+    import ipaddress
+
+    from django.conf import settings
+
+    from jiceng.core.limits import client_ip
+
+    token = getattr(settings, "HEALTHZ_TOKEN", "")
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if token and given and hmac.compare_digest(given.encode(), token.encode()):
+        return True
+    try:
+        return ipaddress.ip_address(client_ip(request)).is_loopback
+    except ValueError:
+        return False
 
 
 def _backup_health(stale_hours: int = 36) -> dict:

@@ -74,9 +74,10 @@ class FileBackend:
 
     def send(self, notification: Notification) -> None:
         import json
+        import os
 
         folder = settings.VAR_DIR / "outbox"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         line = {
             "at": timezone.now().isoformat(),
             "kind": notification.kind,
@@ -84,7 +85,11 @@ class FileBackend:
             "subject": notification.subject,
             "body": notification.body,
         }
-        with open(folder / "messages.log", "a", encoding="utf-8") as out:
+        # owner only: the file holds live rating links and codes
+        path = folder / "messages.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.chmod(path, 0o600)  # a file an older version left readable to others
+        with os.fdopen(fd, "a", encoding="utf-8") as out:
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
