@@ -96,6 +96,52 @@ def can_manage_master_data(user) -> bool:
     return user.is_superuser or user.has_role(RoleCode.ADMIN)
 
 
+# Roles that decide who measures and who administers: granted only from a wider scope, so a
+# county administrator cannot make a second assessor of its own county (to get around the
+# separation of duties) or another administrator beside itself.
+GUARDED_ROLES = frozenset({RoleCode.ADMIN, RoleCode.ASSESSOR})
+
+
+def _scope_path(scope_region, scope_unit) -> str | None:
+    if scope_unit is not None:
+        return scope_unit.region.path
+    if scope_region is not None:
+        return scope_region.path
+    return None
+
+
+def account_change_problems(actor, target, roles: set[str], scope_region, scope_unit) -> list:
+    """Why `actor` may not give the account `target` (None: a new one) these roles and this
+    scope, in words; [] when it may. No account changes its own roles or scope; 管理员 and
+    考评员 are granted only by an administrator whose scope is wider than the account's."""
+    if actor is None or actor.is_superuser:
+        return []
+    problems = []
+    before = set(target.role_codes()) if target is not None else set()
+    if target is not None and target.pk == actor.pk:
+        if roles != before:
+            problems.append("不能修改自己账号的角色：请由上级管理员修改")
+        if (scope_region, scope_unit) != (target.scope_region, target.scope_unit):
+            problems.append("不能修改自己账号的管辖范围：请由上级管理员修改")
+    granted = (roles - before) & GUARDED_ROLES
+    if granted:
+        mine = scope_of(actor)
+        path = _scope_path(scope_region, scope_unit)
+        wider = (
+            mine.unit_id is None
+            and mine.path is not None
+            and path is not None
+            and path.startswith(mine.path)
+            and (scope_unit is not None or path != mine.path)
+        )
+        if not wider:
+            names = "、".join(RoleCode(code).label for code in sorted(granted))
+            problems.append(
+                f"{names}角色须由管辖范围更大的管理员授予：您不能授予与您同级或更高范围的账号"
+            )
+    return problems
+
+
 def can_manage_evaluation(user) -> bool:
     """Assessors (考评员) maintain indicators, schemes and periods, inside their scope."""
     if not user or not user.is_authenticated or not user.is_active:

@@ -3,12 +3,15 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from jiceng.core import crypto
 from jiceng.core.text import mask_phone
 from jiceng.regions.models import Grid, Region
 
-from . import access, tokens
+from . import access, services, tokens
 from .models import ApiToken, PartyOrg, Person, Post, Role, Unit, UnitType, User, WhistleRule
 
 
@@ -200,6 +203,14 @@ class ScopeFormMixin:
         user = self.request_user
         if user is not None and not user.is_superuser and not (region or unit):
             raise ValidationError("请选择管辖区划或所属单位")
+        if "roles" in cleaned:
+            target = self.instance if self.instance.pk else None
+            if target is not None:  # as stored, not as this form has begun to change it
+                target = User.objects.select_related("scope_region", "scope_unit").get(pk=target.pk)
+            codes = {role.code for role in cleaned["roles"]}
+            problems = access.account_change_problems(user, target, codes, region, unit)
+            if problems:
+                raise ValidationError(problems)
         return cleaned
 
 
@@ -238,13 +249,55 @@ class AccountAdmin(ScopedAdmin, DjangoUserAdmin):
             (None, {"fields": ["username", "password"]}),
             ("人员、角色与管辖范围", {"fields": ["person", "roles", "scope_region", "scope_unit"]}),
             ("状态", {"fields": ["is_active", "last_login", "date_joined"]}),
+            ("角色与管辖范围变更记录", {"fields": ["role_history"]}),
         ]
         if request.user.is_superuser:
             fieldsets.append(("超级管理员", {"fields": ["is_superuser"]}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        return ["last_login", "date_joined"]
+        return ["last_login", "date_joined", "role_history"]
+
+    @admin.display(description="角色与管辖范围变更")
+    def role_history(self, obj):
+        entries = services.account_changes(obj) if obj and obj.pk else []
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} {}：{}",
+                (
+                    (
+                        timezone.localtime(e.action_time).strftime("%Y-%m-%d %H:%M"),
+                        e.user,
+                        e.change_message,
+                    )
+                    for e in entries
+                ),
+            )
+            or "—"
+        )
+
+    def _account_state(self, account) -> dict:
+        return {
+            "roles": {role.name for role in account.roles.all()} if account.pk else set(),
+            "region": account.scope_region,
+            "unit": account.scope_unit,
+        }
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = User.objects.select_related("scope_region", "scope_unit").get(pk=obj.pk)
+            form._before = self._account_state(stored)
+        else:
+            form._before = {"roles": set(), "region": None, "unit": None}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        account = User.objects.select_related("scope_region", "scope_unit").get(pk=form.instance.pk)
+        services.record_account_change(
+            request.user, account, form._before, self._account_state(account)
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

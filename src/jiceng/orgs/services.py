@@ -62,3 +62,46 @@ def create_unit(actor: User, **fields) -> Unit:
         unit.save()
         _log(actor, unit, ADDITION, "新增单位")
     return unit
+
+
+ACCOUNT_CHANGE = "角色与管辖范围变更"
+
+
+def _scope_label(region, unit) -> str:
+    if unit is not None:
+        return f"单位：{unit.name}"
+    if region is not None:
+        return f"区划：{region.name}"
+    return "（无）"
+
+
+def record_account_change(actor: User, account: User, before: dict, after: dict) -> bool:
+    """The audit entry of a change of an account's roles or scope (each a dict of `roles`, a
+    set of role names, `region` and `unit`), in the admin history. False when nothing changed."""
+    parts = []
+    if before["roles"] != after["roles"]:
+        old = "、".join(sorted(before["roles"])) or "（无）"
+        new = "、".join(sorted(after["roles"])) or "（无）"
+        parts.append(f"角色：{old} → {new}")
+    old_scope = _scope_label(before["region"], before["unit"])
+    new_scope = _scope_label(after["region"], after["unit"])
+    if old_scope != new_scope:
+        parts.append(f"管辖范围：{old_scope} → {new_scope}")
+    if not parts:
+        return False
+    _log(actor, account, CHANGE, f"{ACCOUNT_CHANGE}：" + "；".join(parts))
+    return True
+
+
+def account_changes(account: User):
+    """The audited changes of an account's roles and scope, newest first."""
+    return (
+        LogEntry.objects.filter(
+            object_id=str(account.pk),
+            content_type__app_label="orgs",
+            content_type__model="user",
+            change_message__startswith=ACCOUNT_CHANGE,
+        )
+        .select_related("user")
+        .order_by("-action_time")
+    )
