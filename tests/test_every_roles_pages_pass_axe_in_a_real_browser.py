@@ -36,7 +36,7 @@ def pages(world, ticket):
         "dave": ["/work/tickets/", t],
         "walker": ["/work/tickets/", "/work/grid-report/"],
         "ivan": ["/work/tickets/", "/work/tickets/new/"],
-        "sam": ["/work/tickets/"],
+        "sam": ["/work/tickets/", "/work/integrity/"],
         "lead": ["/dashboard/", "/work/themes/"],
         "judge": [
             "/evaluation/periods/",

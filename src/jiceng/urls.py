@@ -57,6 +57,12 @@ urlpatterns = [
     path("work/themes/<id:pk>/", theme_views.theme_detail, name="theme-detail"),
     path("work/themes/<id:pk>/<str:action>/", theme_views.theme_act, name="theme-act"),
     path("work/tickets/export.xlsx", ticket_records.export, name="work-export"),
+    path("work/integrity/", ticket_records.integrity, name="work-integrity"),
+    path(
+        "work/integrity/export.xlsx",
+        ticket_records.integrity_export,
+        name="work-integrity-export",
+    ),
     path("work/tickets/<id:pk>/notice/<str:kind>/", ticket_records.notice, name="work-notice"),
     path("work/tickets/suggest/", dispatch_views.suggest, name="work-suggest"),
     path("work/meetings/new/", workbench.new_meeting, name="work-meeting"),

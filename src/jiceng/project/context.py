@@ -19,6 +19,7 @@ NAV = [
         (R.LEADER, R.DISPATCHER, R.SUPERVISOR, R.ASSESSOR, R.ADMIN),
     ),
     (pgettext_lazy("staff", "热点"), "hotspots", (R.LEADER, R.DISPATCHER, R.SUPERVISOR)),
+    (pgettext_lazy("staff", "评价线索"), "work-integrity", (R.SUPERVISOR, R.LEADER, R.ADMIN)),
     (
         pgettext_lazy("staff", "每月一题"),
         "theme-list",

@@ -7,7 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from . import access, records, selectors
+from . import access, metrics, records, selectors
+from . import integrity as integrity_leads
 from .models import TicketEvent, TicketUnit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,3 +56,69 @@ def notice(request, pk: int, kind: str):
         "tickets/work/notice.html",
         {"ticket": ticket, "event": event, "kind": kind, "calls": calls},
     )
+
+
+def _integrity_period(request):
+    """The period asked for (default: the current month), or the reason it is not one."""
+    from django.utils import timezone
+
+    text = request.GET.get("period", "").strip() or f"{timezone.localtime():%Y-%m}"
+    try:
+        return metrics.parse_period(text), ""
+    except metrics.BadPeriod as exc:
+        return None, str(exc)
+
+
+@login_required
+def integrity(request):
+    """评价异常线索: patterns worth a look, each with the tickets behind it (never a penalty)."""
+    if not integrity_leads.may_read(request.user):
+        raise Http404
+    period, problem = _integrity_period(request)
+    found = integrity_leads.leads(request.user, *period.bounds()) if period else []
+    return render(
+        request,
+        "tickets/work/integrity.html",
+        {
+            "period": period.text if period else request.GET.get("period", ""),
+            "period_label": period.label if period else "",
+            "problem": problem,
+            "leads": found,
+            "kinds": integrity_leads.KINDS,
+            "limits": integrity_leads,
+        },
+        status=400 if problem else 200,
+    )
+
+
+@login_required
+def integrity_export(request):
+    """The same leads as .xlsx, one row each, with its tickets' numbers."""
+    from openpyxl import Workbook
+
+    from jiceng.core.tabular import defuse
+
+    if not integrity_leads.may_read(request.user):
+        raise Http404
+    period, problem = _integrity_period(request)
+    if problem:
+        return HttpResponse(
+            f"统计期不正确：{problem}", status=400, content_type="text/plain; charset=utf-8"
+        )
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "评价异常线索"
+    sheet.append([f"评价异常线索（{period.label}）：仅供核查，不作为扣分依据"])
+    sheet.append(["类型", "单位", "说明", "工单数", "工单编号"])
+    for lead in integrity_leads.leads(request.user, *period.bounds()):
+        numbers = "、".join(number for _, number in lead.tickets)
+        sheet.append([lead.label, lead.unit, lead.detail, len(lead.tickets), numbers])
+    defuse(book)
+    from io import BytesIO
+
+    out = BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    name = f"评价异常线索-{period.text}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
