@@ -5,7 +5,8 @@
 # deploy/nginx/jiceng.conf, with only places and ports changed: gunicorn with DEBUG=false
 # behind Debian's nginx, TLS with a throw-away certificate. deploy/prod_check.py then checks
 # the pages, static files, /healthz, the security headers and a protected photo (404 to
-# anonymous users, 200 to staff in scope). Everything started here is stopped on exit.
+# anonymous users, 200 to staff in scope), and that wrong passwords from one address (127.0.0.2)
+# lock nobody out from another (127.0.0.3). Everything started here is stopped on exit.
 #
 # DATABASE_URL may name an empty PostgreSQL database (CI does); otherwise SQLite is used.
 set -euo pipefail

@@ -4,6 +4,7 @@ Usage: prod_check.py HTTPS_BASE HTTP_BASE PHOTO_ID PHOTO_NAME METRICS_TOKEN. Sta
 one line per check and exits non-zero at the first failure.
 """
 
+import http.client
 import http.cookiejar
 import json
 import re
@@ -25,10 +26,25 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def client():
+class FromAddress(urllib.request.HTTPSHandler):
+    """HTTPS from a chosen loopback source address (127.0.0.2, 127.0.0.3…): nginx sees two
+    visitors, as it would two people, and passes each one's address on in X-Real-IP."""
+
+    def __init__(self, source: str):
+        super().__init__(context=TLS)
+        self.source = source
+
+    def https_open(self, req):
+        def connect(host, **kwargs):
+            return http.client.HTTPSConnection(host, source_address=(self.source, 0), **kwargs)
+
+        return self.do_open(connect, req, context=TLS)
+
+
+def client(source: str = "127.0.0.1"):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(
-        urllib.request.HTTPSHandler(context=TLS),
+        FromAddress(source),
         urllib.request.HTTPCookieProcessor(jar),
         NoRedirect,
     )
@@ -51,14 +67,19 @@ def check(condition, what, detail=""):
     print(f"ok    {what}")
 
 
-def sign_in(username):
-    opener, jar = client()
+def try_sign_in(username, password="prod-check-password", source="127.0.0.1"):
+    opener, jar = client(source)
     status, _, body = get(opener, f"{HTTPS}/login/")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
     form = urllib.parse.urlencode(
-        {"username": username, "password": "prod-check-password", "csrfmiddlewaretoken": token}
+        {"username": username, "password": password, "csrfmiddlewaretoken": token}
     ).encode()
     status, _, _ = get(opener, f"{HTTPS}/login/", form, {"Referer": f"{HTTPS}/login/"})
+    return status, opener, jar
+
+
+def sign_in(username):
+    status, opener, jar = try_sign_in(username)
     check(status == 302, f"{username} signs in over HTTPS", status)
     cookie = next(c for c in jar if c.name == "sessionid")
     check(cookie.secure, "the session cookie is Secure")
@@ -130,4 +151,14 @@ status, _, body = get(
     anonymous, f"{HTTPS}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
 )
 check(status == 200 and b"jiceng_tickets_open" in body, "/metrics with the token", status)
+# Wrong passwords from one address lock that address out of that account, and nobody else:
+# nginx passes each visitor's address (X-Real-IP), which both axes and the rate limits read.
+for _ in range(5):
+    try_sign_in("outsider", "wrong-password", source="127.0.0.2")
+status = try_sign_in("outsider", source="127.0.0.2")[0]
+check(status == 429, "five wrong passwords from 127.0.0.2 lock outsider there", status)
+status = try_sign_in("outsider", source="127.0.0.3")[0]
+check(status == 302, "…and outsider still signs in from 127.0.0.3", status)
+status = try_sign_in("checker", source="127.0.0.2")[0]
+check(status == 302, "…and checker signs in from 127.0.0.2 itself", status)
 print("prod-check passed")
