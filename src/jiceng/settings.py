@@ -283,7 +283,7 @@ LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ug", "ur", "kk"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 CSRF_FAILURE_VIEW = "jiceng.project.views.csrf_failure"
 # /healthz warns when a request in Uyghur or Kazakh has waited this long for its summary
-BILINGUAL_WAIT_HOURS = int(os.environ.get("BILINGUAL_WAIT_HOURS", "24"))
+BILINGUAL_WAIT_WORK_HOURS = float(os.environ.get("BILINGUAL_WAIT_WORK_HOURS", "4"))
 django_locale.LANG_INFO.setdefault(
     "kk-arab",
     {"bidi": True, "code": "kk-arab", "name": "Kazakh (Arabic script)", "name_local": "قازاقشا"},

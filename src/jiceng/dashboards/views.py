@@ -93,6 +93,7 @@ def dashboard(request):
             "channels": selectors.by_channel(lens, period, counted),
             "slowest": selectors.slowest_units(lens, period),
             "answers": selectors.lens_answers(lens, period),
+            "bilingual": ticket_selectors.bilingual_queue(lens.tickets()),
             "hot_spots": selectors.hot_spots(lens, period),
             "scope_name": _scope_name(request.user, lens),
             "lens": lens,

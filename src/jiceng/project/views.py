@@ -67,8 +67,6 @@ def _may_read_health(request) -> bool:
     import hmac
     import ipaddress
 
-    from django.conf import settings
-
     from jiceng.core.limits import client_ip
 
     token = getattr(settings, "HEALTHZ_TOKEN", "")
@@ -85,8 +83,6 @@ def _backup_health(stale_hours: int = 36) -> dict:
     """The newest archive `jiceng backup` left in BACKUP_DIR, and its age."""
     from datetime import datetime
     from pathlib import Path
-
-    from django.conf import settings
 
     from jiceng.project.backup import PREFIX, SUFFIX
 
@@ -160,20 +156,20 @@ def _follow_up_health(stale_seconds: int = 60) -> dict:
 
 def _bilingual_health() -> dict:
     """Requests in Uyghur or Kazakh waiting for their Chinese summary (双语受理). No deadline
-    runs before a dispatch, so no 三率 shows them: this does. Longer than
-    BILINGUAL_WAIT_HOURS is a warning."""
+    runs before a dispatch, so no 三率 shows them: this does. One waiting longer than
+    BILINGUAL_WAIT_WORK_HOURS working hours is a warning."""
     from django.utils import timezone
 
     from jiceng.tickets.models import Ticket
-    from jiceng.tickets.services import awaiting_summary
+    from jiceng.tickets.selectors import bilingual_queue
 
-    waiting = awaiting_summary(Ticket.objects.all())
-    oldest = waiting.order_by("received_at").values_list("received_at", flat=True).first()
+    queue = bilingual_queue(Ticket.objects.all(), shown=1)
+    oldest = queue.oldest[0][0].received_at if queue.oldest else None
     age = max(0, int((timezone.now() - oldest).total_seconds())) if oldest else 0
-    limit = int(settings.BILINGUAL_WAIT_HOURS) * 3600
     return {
-        "status": "warn" if age > limit else "ok",
-        "waiting": waiting.count(),
+        "status": "warn" if queue.late else "ok",
+        "waiting": queue.waiting,
+        "late": queue.late,
         "oldest_waiting_seconds": age,
     }
 
@@ -197,8 +193,6 @@ def _disk_health(min_free_bytes: int = 1 << 30) -> dict:
     """Free space where uploads and backups go (MEDIA_ROOT's disk)."""
     import shutil
     from pathlib import Path
-
-    from django.conf import settings
 
     folder = Path(settings.MEDIA_ROOT)
     while not folder.exists() and folder != folder.parent:
@@ -251,7 +245,6 @@ def rate_limited(request, exception=None):
 
 def locked_out(request, credentials=None, *args, **kwargs):
     """Too many wrong passwords (django-axes): 429, in Chinese."""
-    from django.conf import settings
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = f"密码错误次数过多，该账号或本机的登录已暂停 {minutes} 分钟，请稍后再试或联系管理员。"

@@ -611,3 +611,38 @@ def grids_walked_by(user) -> list[int]:
             grid__isnull=False,
         ).values_list("grid_id", flat=True)
     )
+
+
+@dataclass
+class BilingualQueue:
+    """The 双语受理 queue as a reader sees it: requests in another language still without
+    their Chinese summary. No deadline runs before a dispatch, so no 三率 counts them while
+    they wait; this is where they show. `late` are those waiting longer than
+    `BILINGUAL_WAIT_WORK_HOURS` working hours."""
+
+    waiting: int
+    late: int
+    oldest: list  # the oldest few: (ticket, hours waited)
+
+
+def bilingual_queue(tickets, now: datetime | None = None, shown: int = 5) -> BilingualQueue:
+    from . import deadlines
+
+    now = now or timezone.now()
+    waiting = tickets.filter(QUEUES["bilingual"][1])
+    calendar = deadlines.load_calendar()
+    hours = settings.BILINGUAL_WAIT_WORK_HOURS
+    late = 0
+    oldest = []
+    for i, ticket in enumerate(
+        waiting.order_by("received_at", "id").only(
+            "pk", "number", "title", "received_at", "text_language"
+        )
+    ):
+        is_late = deadlines.add(calendar, ticket.received_at, hours, "work_hours") < now
+        late += is_late
+        if i < shown:
+            oldest.append((ticket, round((now - ticket.received_at).total_seconds() / 3600, 1)))
+        if not is_late and i >= shown:
+            break  # the rest came in later still: none of them is late
+    return BilingualQueue(waiting=waiting.count(), late=late, oldest=oldest)

@@ -87,6 +87,10 @@ def ticket_list(request):
         "tickets/work/list.html",
         {
             "tabs": [(k, QUEUES[k][0]) for k in tabs],
+            # the 双语受理 queue with its ages, for those who write the summaries
+            "bilingual": selectors.bilingual_queue(access.visible_tickets(request.user))
+            if "bilingual" in tabs
+            else None,
             "current": current,
             "page": page,
             "q": q,
