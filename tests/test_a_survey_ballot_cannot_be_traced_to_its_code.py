@@ -61,13 +61,15 @@ def test_no_stored_field_can_point_from_a_tally_to_a_code_or_a_time():
             assert not isinstance(field, models.DateTimeField | models.DateField), (model, field)
     tally_links = {f.related_model for f in Tally._meta.get_fields() if f.is_relation}
     assert VoterCode not in tally_links
-    # a code knows its voter group (党员, 代表, 群众), as printed on its slip: nothing else
+    # a code knows its voter group (党员, 代表, 群众), as printed on its slip, and whether it
+    # was issued after voting opened (counted apart, issue 26): nothing else
     assert {f.name for f in VoterCode._meta.concrete_fields} == {
         "id",
         "campaign",
         "digest",
         "used",
         "group",
+        "late",
     }
 
 

@@ -138,6 +138,8 @@ class VoterCode(models.Model):
     group = models.CharField(
         "投票人类别", max_length=16, choices=VoterGroup.choices, default=VoterGroup.PUBLIC
     )
+    # issued after voting opened: its ballot is counted apart from the others and shown apart
+    late = models.BooleanField("开始投票后补发", default=False)
 
     class Meta:
         verbose_name = "投票码"
@@ -158,13 +160,15 @@ class Tally(models.Model):
         "投票人类别", max_length=16, choices=VoterGroup.choices, default=VoterGroup.PUBLIC
     )
     count = models.PositiveIntegerField(default=0)
+    # the ballots of codes issued after voting opened, counted apart (`VoterCode.late`)
+    late = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "计票"
         verbose_name_plural = "计票"
         constraints = [
             models.UniqueConstraint(
-                fields=["ratee", "answer", "group"], name="tally_once_per_group"
+                fields=["ratee", "answer", "group", "late"], name="tally_once_per_group_and_time"
             )
         ]
 

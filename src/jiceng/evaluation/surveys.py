@@ -99,11 +99,28 @@ def issue_codes(actor, campaign: Campaign, count: int, group: str = VoterGroup.P
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
             if campaign.digest(code) not in existing:
                 codes.add(code)
+        # codes belong before the vote: any issued after it opened are counted and shown apart
+        late = campaign.state == Campaign.State.OPEN
         VoterCode.objects.bulk_create(
-            [VoterCode(campaign=campaign, digest=campaign.digest(c), group=group) for c in codes]
+            [
+                VoterCode(campaign=campaign, digest=campaign.digest(c), group=group, late=late)
+                for c in codes
+            ]
         )
+        if late:
+            Tally.objects.bulk_create(
+                [
+                    Tally(ratee=ratee, answer=a, group=group, late=True)
+                    for ratee in campaign.ratees.all()
+                    for a in ANSWERS
+                ],
+                ignore_conflicts=True,
+            )
         label = VoterGroup(group).label
-        return {"count": count, "group": group, "note": f"向{label}发放 {count} 个投票码"}
+        note = f"向{label}发放 {count} 个投票码"
+        if late:
+            note += "（开始投票后补发，另行计票、单独列示）"
+        return {"count": count, "group": group, "late": late, "note": note}
 
     transitions.apply(actor, FLOW, campaign, "issue_codes", change=change)
     return sorted(codes)
@@ -154,13 +171,13 @@ def cast_ballot(campaign: Campaign, code: str, answers: dict[int, str]) -> None:
         unused = VoterCode.objects.filter(
             campaign=campaign, digest=campaign.digest(code), used=False
         )
-        group = unused.values_list("group", flat=True).first()
+        group, late = unused.values_list("group", "late").first() or (None, False)
         spent = unused.update(used=True)
         if spent != 1:
             raise ServiceError("code_invalid", _("投票码无效或已经使用"), status=409)
         chosen = Q(pk__in=[])
         for ratee_id, answer in answers.items():
-            chosen |= Q(ratee_id=ratee_id, answer=answer, group=group)
+            chosen |= Q(ratee_id=ratee_id, answer=answer, group=group, late=late)
         # Every tally row of the campaign is rewritten, the chosen ones by one.
         Tally.objects.filter(ratee__campaign=campaign).update(
             count=F("count")
@@ -219,7 +236,8 @@ def results(campaign: Campaign) -> dict:
     the vote is open, a running count would sway the voters still to come and tell who is
     ahead). `hidden` says which. Each voter group is counted apart; a person's and the
     village's rate combine the groups' rates by the campaign's weights (`combine`)."""
-    codes = VoterCode.objects.filter(campaign=campaign)
+    everything = VoterCode.objects.filter(campaign=campaign)
+    codes = everything.filter(late=False)  # the late ones are counted apart (`late` below)
     issued = codes.count()
     used = codes.filter(used=True).count()
     by_group = {
@@ -243,13 +261,16 @@ def results(campaign: Campaign) -> dict:
         "totals": None,
         "satisfied_rate": None,
     }
+    out["late"] = _late(campaign, everything.filter(late=True), out["hidden"])
     if out["hidden"]:
         return out
     people = []
     village = {g: {a: 0 for a in ANSWERS} for g in VoterGroup.values}
     for ratee in campaign.ratees.select_related("person"):
         groups = {g: {a: 0 for a in ANSWERS} for g in VoterGroup.values}
-        for group, answer, count in ratee.tallies.values_list("group", "answer", "count"):
+        for group, answer, count in ratee.tallies.filter(late=False).values_list(
+            "group", "answer", "count"
+        ):
             groups[group][answer] += count
             village[group][answer] += count
         counts = {a: sum(groups[g][a] for g in groups) for a in ANSWERS}
@@ -289,6 +310,26 @@ def results(campaign: Campaign) -> dict:
         satisfied_rate=combine({g: _rate(c) for g, c in village.items()}, weights),
     )
     return out
+
+
+def _late(campaign: Campaign, codes, hidden: bool) -> dict | None:
+    """Codes issued after voting opened, and their ballots: never mixed into the result, shown
+    apart (their answers only once the vote is closed, and only from GROUP_MINIMUM ballots, so
+    a handful of late voters are not read off the page)."""
+    issued = codes.count()
+    if not issued:
+        return None
+    voted = codes.filter(used=True).count()
+    totals = None
+    if not hidden and voted >= GROUP_MINIMUM:
+        rows = Tally.objects.filter(ratee__campaign=campaign, late=True)
+        totals = {a: rows.filter(answer=a).aggregate(n=Sum("count"))["n"] or 0 for a in ANSWERS}
+    return {
+        "issued": issued,
+        "voted": voted,
+        "totals": totals,
+        "too_few": 0 < voted < GROUP_MINIMUM,
+    }
 
 
 def tallies_sum(campaign: Campaign) -> int:
