@@ -92,3 +92,46 @@ def test_the_tracking_page_never_shows_another_tickets_rating_as_ones_own(world,
     page = resident.get(f"/track/{twin.tracking_code}/").content.decode()
     assert "与其他群众反映的同一问题合并办理" in page
     assert "您的评价" not in page and "基本满意" not in page
+
+
+def test_a_merged_request_gets_the_reply_and_its_own_rating_round_which_counts(
+    world, users, memory_sms
+):
+    import re
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jiceng.tickets import notify, selectors
+
+    keep = factories.ticket(world["jiashun"], phone="13912340009")
+    twin = factories.ticket(world["jiashun"], phone="13912340001")
+    services.dispatch(users["erin"], keep, world["jiashun_unit"])
+    services.merge(users["erin"], twin, keep, "同一楼道")
+    services.accept(users["dave"], keep)
+    services.reply(users["dave"], keep, "已修好楼道灯。")
+    twin.refresh_from_db()
+    assert (twin.status, twin.reply, twin.main_unit) == (
+        "replied",
+        "已修好楼道灯。",
+        world["jiashun_unit"],
+    )
+    assert twin.events.filter(action="share_reply").exists()
+    # its own resident gets the reply and a link of their own, and rates
+    notify.send_pending()
+    body = [n for n in notify.outbox if n.recipient == "13912340001"][-1].body
+    secret = re.search(r"/r/#([A-Za-z0-9_\-]+)", body).group(1)
+    resident = Client()
+    resident.post("/r/", {"secret": secret})
+    page = resident.get(f"/track/{twin.tracking_code}/").content.decode()
+    assert "已修好楼道灯" in page and "提交评价" in page
+    resident.post(f"/track/{twin.tracking_code}/rate/", {"solved": "0", "satisfaction": "不满意"})
+    twin.refresh_from_db()
+    assert (twin.status, twin.satisfaction) == ("review", "不满意")
+    # and the answer counts for the unit that handled it
+    now = timezone.now()
+    rows = selectors.rate_counts((now - timedelta(days=1), now + timedelta(days=1)))
+    row = next(r for r in rows if r.key == world["jiashun_unit"].code)
+    assert (row.callbacks, row.answers["不满意"]) == (1, 1)
+    # the main ticket's resident is untouched by it
+    assert Ticket.objects.get(pk=keep.pk).status == "replied"

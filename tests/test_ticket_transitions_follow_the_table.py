@@ -178,4 +178,6 @@ def test_the_transition_table_reaches_every_state_from_received():
     # a closed ticket moves again only by a callback within its round (the resident's own
     # rating, or the hotline's independent 回访 of a ticket the unit filed itself)
     assert states.TRANSITIONS[Status.CLOSED] == {Status.CLOSED, Status.REVIEW}
-    assert states.TRANSITIONS[Status.MERGED] == frozenset()
+    # a merged request moves only when the ticket it joined is answered (并案答复, a system
+    # action): its resident gets the reply and a rating round of their own (issue 26)
+    assert states.TRANSITIONS[Status.MERGED] == {Status.REPLIED}

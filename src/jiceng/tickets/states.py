@@ -103,6 +103,9 @@ ACTIONS: dict[str, Action] = {
     # is never counted in 响应率 (the unit cannot credit itself), and no callback
     "close_on_spot": _a("现场办结", [Status.RECEIVED], Status.CLOSED),
     "merge": _a("合并重复件", [Status.RECEIVED, Status.DISPATCHED, Status.RETURNED], Status.MERGED),
+    # the reply to a ticket goes to each request merged into it too: each resident gets it and
+    # a rating round of their own (written by the reply, never taken by a person)
+    "share_reply": _a("并案答复", [Status.MERGED], Status.REPLIED),
     # 双语受理: a bilingual operator's Chinese summary of a request written in Uyghur or
     # Kazakh (the model reads it; the original is kept), and the reply put into the resident's
     # language
@@ -117,7 +120,10 @@ ACTIONS: dict[str, Action] = {
 }
 
 # Actions the system writes by itself; no person takes them from a page or the API.
-SYSTEM_ACTIONS = frozenset({"receive", "overdue", "escalate", "recompute_deadlines"})
+SYSTEM_ACTIONS = frozenset({"receive", "overdue", "escalate", "recompute_deadlines", "share_reply"})
+
+# Events that answer a resident and open a round of callbacks.
+REPLYING = frozenset({"reply", "share_reply"})
 
 # Events that give the ticket to a unit: the unit "keeps" the ticket from the last of them.
 ASSIGNING = frozenset({"dispatch", "redispatch", "uphold_return"})

@@ -207,9 +207,9 @@ def _provenance(ticket: Ticket) -> SimpleNamespace:
 def _answers(ticket: Ticket) -> list[SimpleNamespace]:
     """Every callback with its round, who gave it and whether it counts in the 三率."""
     rows, round_number = [], 0
-    events = TicketEvent.objects.filter(ticket=ticket, action__in=["reply", "callback"])
+    events = TicketEvent.objects.filter(ticket=ticket, action__in=[*states.REPLYING, "callback"])
     for event in events.order_by("id"):
-        if event.action == "reply":
+        if event.action in states.REPLYING:
             round_number += 1
             continue
         rows.append(

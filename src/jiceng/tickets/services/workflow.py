@@ -654,6 +654,12 @@ def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
         reason=text,
         data={"on_time": due is None or at <= due},
     )
+    _tell_resident(ticket)
+    _share_reply(ticket, text, at)
+    return ticket
+
+
+def _tell_resident(ticket: Ticket) -> None:
     if ticket.requester_phone:
         _notify(
             "resident_reply",
@@ -662,7 +668,32 @@ def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
             reply_text(ticket),
             recipient=ticket.requester_phone,
         )
-    return ticket
+
+
+def _share_reply(main: Ticket, text: str, at: datetime) -> None:
+    """并案答复: every request merged into `main` gets its reply, from its unit, and a rating
+    round of its own: its resident is told, rates with their own link, and that answer counts
+    for the unit like any other. A merge never buries a request."""
+    merged = Ticket.objects.select_for_update().filter(duplicate_of=main, status=Status.MERGED)
+    for dup in merged.order_by("id"):
+        old = dup.status
+        dup.status = states.target("share_reply", old)
+        dup.main_unit, dup.reply, dup.replied_at, dup.closed_at = main.main_unit, text, at, None
+        dup.save(
+            update_fields=["status", "main_unit", "reply", "replied_at", "closed_at", "updated_at"]
+        )
+        _event(
+            dup,
+            "share_reply",
+            None,
+            old,
+            at=at,
+            unit=main.main_unit,
+            reason=text,
+            data={"of": main.pk, "of_number": main.number},
+            actor_label=f"并入工单 {main.number} 的答复",
+        )
+        _tell_resident(dup)
 
 
 @dataclass(frozen=True)
@@ -683,10 +714,10 @@ class Round:
 def current_round(ticket: Ticket) -> Round:
     events = list(
         TicketEvent.objects.filter(
-            ticket_id=ticket.pk, action__in=["reply", "callback", "reopen", "close"]
+            ticket_id=ticket.pk, action__in=[*states.REPLYING, "callback", "reopen", "close"]
         ).order_by("id")
     )
-    replies = [i for i, e in enumerate(events) if e.action == "reply"]
+    replies = [i for i, e in enumerate(events) if e.action in states.REPLYING]
     if not replies:
         return Round(0, False, None, None)
     since = events[replies[-1] + 1 :]
