@@ -135,3 +135,14 @@ def test_a_merged_request_gets_the_reply_and_its_own_rating_round_which_counts(
     assert (row.callbacks, row.answers["不满意"]) == (1, 1)
     # the main ticket's resident is untouched by it
     assert Ticket.objects.get(pk=keep.pk).status == "replied"
+
+
+def test_a_request_merged_into_an_answered_ticket_gets_the_answer_at_once(world, users):
+    keep = factories.ticket(world["jiashun"])
+    services.dispatch(users["erin"], keep, world["jiashun_unit"])
+    services.accept(users["dave"], keep)
+    services.reply(users["dave"], keep, "已修好楼道灯。")
+    twin = factories.ticket(world["jiashun"], phone="13912340001")
+    merged = services.merge(users["erin"], twin, keep, "同一楼道")
+    assert (merged.status, merged.reply) == ("replied", "已修好楼道灯。")
+    assert services.resident_may_rate(merged)

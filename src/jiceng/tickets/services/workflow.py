@@ -1028,6 +1028,9 @@ def merge(actor, ticket, into, reason: str = "", *, at: datetime | None = None) 
         reason=reason,
         data={"into": target.pk, "into_number": target.number},
     )
+    if target.status == Status.REPLIED:  # already answered: this resident gets it now
+        _share_reply(target, target.reply, at)
+        ticket.refresh_from_db()
     return ticket
 
 
