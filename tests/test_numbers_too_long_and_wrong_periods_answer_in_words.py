@@ -42,3 +42,12 @@ def test_the_events_answer_has_the_fields_its_schema_documents(world, users, log
     for event in events:
         assert set(schema["required"]) <= set(event) <= set(schema["properties"])
     assert "action_label" in schema["properties"]
+
+
+def test_a_body_that_is_not_an_object_is_refused_even_where_every_field_is_optional(world, login):
+    """Found once the schema test met real ids: PATCH /units/{id} took `[null, null]` as a
+    change of nothing and answered 200."""
+    answer = login("alice").patch(
+        f"/api/v1/units/{world['jiashun_unit'].pk}", "[null, null]", content_type="application/json"
+    )
+    assert answer.status_code == 422 and answer.json()["code"] == "malformed"

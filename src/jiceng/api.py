@@ -55,12 +55,21 @@ class BadText(Exception):
         self.field, self.message = field, message
 
 
+class NotAnObject(BadText):
+    """A JSON body that is an array or a bare value: every operation takes an object."""
+
+
 class CleanParser(Parser):
     """JSON bodies with every string made safe to store and publish: a NUL or a lone surrogate
     refuses the request (422 invalid_text); other control characters are dropped."""
 
     def parse_body(self, request):
-        return _clean(json.loads(request.body), "")
+        body = _clean(json.loads(request.body), "")
+        if not isinstance(body, dict):
+            # every operation takes an object: an array or a bare value is not one, even where
+            # all its fields are optional (PATCH /units/{id} took `[null, null]` as "no change")
+            raise NotAnObject("body", "请求体应为 JSON 对象（{…}）")
+        return body
 
 
 def _clean(value, field: str):
@@ -130,6 +139,14 @@ def error(request, status: int, code: str, message: str, **extra):
 
 @api.exception_handler(BadText)
 def bad_text(request, exc):
+    if isinstance(exc, NotAnObject):
+        return error(
+            request,
+            422,
+            "malformed",
+            f"请求格式不正确：{exc.message}",
+            errors=[{"field": exc.field, "message": exc.message}],
+        )
     return error(
         request,
         422,
