@@ -127,6 +127,9 @@ def test_a_reopened_ticket_keeps_its_earlier_rounds(replied, users, world):
         f"/dashboard/units/{world['jiashun_unit'].pk}/?period={month}"
     ).content.decode()
     assert "重办 1 件" in unit_page
+    # the unit's page lists each round's answer too
+    rounds = unit_page.split('id="rounds"')[1].split("</section>")[0]
+    assert "第 1 轮" in rounds and "第 2 轮" in rounds and "群众本人评价" in rounds
     # the last answer that counts is the phone's of round 2, and the page says so
     assert "群众本人评价（短信链接或验证码）0 件，热线电话回访 1 件" in unit_page
     board = staff.get(f"/dashboard/?period={month}").content.decode()

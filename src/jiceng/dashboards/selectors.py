@@ -294,6 +294,31 @@ def answers(period: str, where: Q, region: Region | None = None) -> dict:
     }
 
 
+def unit_answers(unit: Unit, period: str, limit: int = 30) -> list[dict]:
+    """The period's callbacks of the unit's tickets, newest first, each with its round, who
+    gave it and whether it counts: reopened tickets show every round's answer."""
+    start, end = metrics.period_bounds(period)
+    events = (
+        TicketEvent.objects.filter(action="callback", unit=unit, at__gte=start, at__lt=end)
+        .select_related("ticket")
+        .order_by("-at", "-id")[:limit]
+    )
+    return [
+        {
+            "ticket_id": e.ticket_id,
+            "number": e.ticket.number,
+            "round": e.data.get("round", 1),
+            "how": "群众本人评价" if e.by_resident else "热线回访",
+            "solved": e.solved,
+            "satisfaction": e.satisfaction,
+            "at": e.at,
+            "counted": e.counted,
+            "superseded": e.superseded_at is not None,
+        }
+        for e in events
+    ]
+
+
 def lens_answers(lens: Lens, period: str) -> dict:
     return answers(period, ticket_selectors._scope_q(lens.scope, "unit"), lens.region)
 

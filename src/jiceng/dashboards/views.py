@@ -247,6 +247,7 @@ def unit_page(request, pk: int):
             "periods": selectors.period_choices(period),
             "history": history,
             "answers": selectors.answers(period, Q(unit_id=unit.pk)),
+            "rounds": selectors.unit_answers(unit, period),
             "chart": {
                 "months": [h["month"] for h in history],
                 "response": [h["response_rate"] for h in history],
