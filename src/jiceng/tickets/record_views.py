@@ -1,11 +1,16 @@
 """Pages of records: the Excel export of a search and the printable notices. Thin: the
 search is `selectors.search`, the workbook is `records.workbook`."""
 
+from io import BytesIO
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from openpyxl import Workbook
+
+from jiceng.core.tabular import defuse
 
 from . import access, metrics, records, selectors
 from . import integrity as integrity_leads
@@ -60,8 +65,6 @@ def notice(request, pk: int, kind: str):
 
 def _integrity_period(request):
     """The period asked for (default: the current month), or the reason it is not one."""
-    from django.utils import timezone
-
     text = request.GET.get("period", "").strip() or f"{timezone.localtime():%Y-%m}"
     try:
         return metrics.parse_period(text), ""
@@ -94,10 +97,6 @@ def integrity(request):
 @login_required
 def integrity_export(request):
     """The same leads as .xlsx, one row each, with its tickets' numbers."""
-    from openpyxl import Workbook
-
-    from jiceng.core.tabular import defuse
-
     if not integrity_leads.may_read(request.user):
         raise Http404
     period, problem = _integrity_period(request)
@@ -114,8 +113,6 @@ def integrity_export(request):
         numbers = "、".join(number for _, number in lead.tickets)
         sheet.append([lead.label, lead.unit, lead.detail, len(lead.tickets), numbers])
     defuse(book)
-    from io import BytesIO
-
     out = BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX)

@@ -14,7 +14,7 @@ from jiceng.orgs.access import Scope, scope_of
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
 
-from . import metrics, rollup
+from . import deadlines, metrics, rollup
 from .models import (
     NEEDS_SUMMARY,
     Category,
@@ -626,8 +626,6 @@ class BilingualQueue:
 
 
 def bilingual_queue(tickets, now: datetime | None = None, shown: int = 5) -> BilingualQueue:
-    from . import deadlines
-
     now = now or timezone.now()
     waiting = tickets.filter(QUEUES["bilingual"][1])
     calendar = deadlines.load_calendar()
