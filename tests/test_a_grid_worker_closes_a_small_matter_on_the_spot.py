@@ -59,9 +59,9 @@ def test_a_grid_worker_scoped_to_a_place_closes_on_the_spot_with_a_photo(world, 
     assert (str(ticket.latitude), str(ticket.longitude)) == ("44.012345", "87.308765")
     assert ticket.photos.count() == 1
     events = list(TicketEvent.objects.filter(ticket=ticket).order_by("id"))
-    assert [e.action for e in events] == ["receive", "close_on_spot"]
-    assert (events[1].from_status, events[1].to_status) == ("received", "closed")
-    assert events[1].unit == world["jiashun_unit"] and events[1].reason == "已联系住户当场清理"
+    assert [e.action for e in events] == ["receive", "follow_up", "close_on_spot"]
+    assert (events[2].from_status, events[2].to_status) == ("received", "closed")
+    assert events[2].unit == world["jiashun_unit"] and events[2].reason == "已联系住户当场清理"
 
 
 def test_a_matter_closed_on_the_spot_never_counts_in_the_response_rate(world, walker):

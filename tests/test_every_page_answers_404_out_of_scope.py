@@ -28,7 +28,9 @@ def test_the_neighbour_gets_404_everywhere(login, jiashun_ticket, who):
             ).status_code
             == 404
         )
-    assert TicketEvent.objects.filter(ticket=jiashun_ticket).count() == 2
+    assert (
+        TicketEvent.objects.filter(ticket=jiashun_ticket).count() == 3
+    )  # receive, follow_up, dispatch
     assert PhoneRead.objects.count() == 0
     listing = neighbour.get("/work/tickets/?view=all").content.decode()
     assert jiashun_ticket.number not in listing

@@ -78,7 +78,7 @@ def test_intake_answers_without_reading_the_model_or_the_themes(
     ticket = Ticket.objects.get(pk=answer.json()["id"])
     assert ticket.follow_up_pending and not Suggestion.objects.filter(ticket=ticket).exists()
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "jiceng.tickets.followup.follow_up"
+    assert queued.task_path == "jiceng.tickets.services.followup.follow_up"
     assert queued.args_kwargs["args"] == [ticket.pk, True, True, True]
     assert not Notification.objects.exists()  # the receipt comes with the follow-up
 
@@ -154,7 +154,7 @@ def test_the_receipt_waits_for_the_follow_up_and_history_gets_none(world, queue_
 def test_finished_tasks_are_pruned_and_a_failed_one_is_reported(
     client, world, sure_model, queue_in_the_database, monkeypatch
 ):
-    from jiceng.tickets import themes
+    from jiceng.tickets import theme_match
 
     ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=LAMP)
     work_the_queue()
@@ -164,7 +164,7 @@ def test_finished_tasks_are_pruned_and_a_failed_one_is_reported(
     def broken(*args, **kwargs):
         raise RuntimeError("themes table unreadable")
 
-    monkeypatch.setattr(themes, "auto_link", broken)
+    monkeypatch.setattr(theme_match, "auto_link", broken)
     Ticket.objects.filter(pk=ticket.pk).update(follow_up_pending=True)
     followup.follow_up.enqueue(ticket.pk, True, True, True)
     work_the_queue()
@@ -174,3 +174,15 @@ def test_finished_tasks_are_pruned_and_a_failed_one_is_reported(
     with time_machine.travel(timezone.now() + timedelta(days=2)):
         assert services.sweep().tasks_pruned == 1  # the successful one; the failure stays
     assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["FAILED"]
+
+
+def test_a_task_stored_under_the_old_path_still_runs(world, sure_model, queue_in_the_database):
+    """Queues deployed before the follow-up moved into `services` hold rows whose path is
+    `jiceng.tickets.followup.follow_up`: the alias module resolves them to the same task."""
+    ticket = factories.ticket(world["jiashun"], title="路灯坏了", content=LAMP)
+    DBTaskResult.objects.update(task_path="jiceng.tickets.followup.follow_up")
+    work_the_queue()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert not Ticket.objects.filter(pk=ticket.pk, follow_up_pending=True).exists()
+    step = TicketEvent.objects.get(ticket=ticket, action="follow_up")
+    assert step.data["suggestion"] is True and step.actor_label == "系统"

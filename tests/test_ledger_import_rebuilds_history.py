@@ -150,10 +150,20 @@ def test_a_ledger_becomes_tickets_with_their_history(world, tmp_path):
     assert one.status == "closed" and one.satisfaction == "满意" and one.main_unit.code == code
     assert one.category.name == "冬季采暖"
     actions = lambda t: list(TicketEvent.objects.filter(ticket=t).values_list("action", flat=True))  # noqa: E731
-    assert actions(one) == ["receive", "dispatch", "accept", "reply", "callback"]
+    # the system's follow-up of each ticket (no receipt: history is not news) comes last
+    assert actions(one) == ["receive", "dispatch", "accept", "reply", "callback", "follow_up"]
+    follow = TicketEvent.objects.get(ticket=one, action="follow_up")
+    assert follow.data["receipt"] is False
     two = Ticket.objects.get(number="CJ2026030002")
     assert two.region.code == "652301004000" and two.channel == "web" and two.title == "路灯不亮"
-    assert actions(two) == ["receive", "dispatch", "return", "reject_return", "accept"]
+    assert actions(two) == [
+        "receive",
+        "dispatch",
+        "return",
+        "reject_return",
+        "accept",
+        "follow_up",
+    ]
     assert Ticket.objects.get(number="CJ2026030003").status == "replied"
     assert Ticket.objects.get(number="CJ2026030004").status == "received"
     assert {e.actor_label for e in TicketEvent.objects.all()} == {"台账导入"}
@@ -190,6 +200,10 @@ def test_importing_again_updates_the_same_tickets(world, tmp_path):
     assert again.pk == first.pk and again.tracking_code == first.tracking_code
     assert again.status == "review" and again.satisfaction == "不满意"
     assert TicketEvent.objects.filter(ticket=again, action="callback").count() == 1
+    # removing the first import's history is a step of its own, signed by the import
+    step = TicketEvent.objects.get(ticket=again, action="reimport")
+    assert step.actor_label == "台账导入" and step.data["removed"]["events"] == 6
+    assert (step.from_status, step.to_status) == ("closed", "received")
 
 
 def test_a_bad_file_is_refused_whole_with_row_numbers(world, tmp_path):

@@ -9,8 +9,7 @@ from resident_pages import REQUEST, pages, visible_text
 from jiceng.regions.models import Region
 from jiceng.tickets.models import Notification, Ticket
 from jiceng.tickets.residents import code_text
-from jiceng.tickets.services.intake import received_text
-from jiceng.tickets.services.workflow import reply_text
+from jiceng.tickets.texts import received_text, reply_text
 
 
 @pytest.fixture(autouse=True)

@@ -88,7 +88,7 @@ def test_posting_a_request_files_a_ticket_and_reading_it_matches_the_schemas(
         "652301004012",
         "李明",
     )
-    assert ticket.events.get().actor_label == "Open311：随手拍"
+    assert ticket.events.get(action="receive").actor_label == "Open311：随手拍"
 
     # before moderation: neither listed nor read by its number (issue 26, finding 6)
     assert client.get("/open311/v2/requests.json").json() == []

@@ -34,7 +34,7 @@ def test_the_export_holds_the_searchs_tickets_and_their_history(world, users, lo
     assert "王建国" not in flat and "王**" in flat
     assert "协办：昌吉市住建局" in flat
     history = [r for r in book["流转记录"].iter_rows(values_only=True)][1:]
-    assert [r[2] for r in history] == ["受理", "派单", "接单"]
+    assert [r[2] for r in history] == ["受理", "受理后续处理", "派单", "接单"]
     assert all(r[0] == lamp.number for r in history)
 
 

@@ -57,13 +57,14 @@ def test_a_request_goes_from_intake_to_a_satisfied_callback(world, users, login)
     history = erin.get(f"{url}/events").json()
     assert [e["action"] for e in history] == [
         "receive",
+        "follow_up",
         "dispatch",
         "accept",
         "note",
         "reply",
         "callback",
     ]
-    assert history[2]["actor"].startswith("dave") and history[2]["unit"]["name"] == "嘉顺社区"
+    assert history[3]["actor"].startswith("dave") and history[3]["unit"]["name"] == "嘉顺社区"
 
 
 def test_a_handler_may_not_dispatch_and_a_dispatcher_may_not_accept(world, users, login):

@@ -13,7 +13,17 @@ from jiceng.orgs.access import Scope, get_for_user, visible
 from jiceng.orgs.models import Post, PostKind, RoleCode, Unit
 from jiceng.regions.models import Region
 
-from .models import Meeting, Notification, PhoneRead, ResidentToken, Ticket, TicketUnit
+from .models import (
+    Meeting,
+    Notification,
+    PhoneRead,
+    ResidentToken,
+    Theme,
+    ThemeEvent,
+    ThemeTicket,
+    Ticket,
+    TicketUnit,
+)
 
 R = RoleCode
 
@@ -161,6 +171,18 @@ def _notification_rule(scope: Scope) -> Q:
 access.register(PhoneRead, _by_ticket)
 access.register(ResidentToken, _by_ticket)
 access.register(Notification, _notification_rule)
+
+
+def theme_rule(scope: Scope) -> Q:
+    """每月一题: a unit sees the themes it leads or co-handles; a region, those of its places."""
+    if scope.unit_id:
+        return Q(lead_unit_id=scope.unit_id) | Q(co_units=scope.unit_id)
+    return Q(region__path__startswith=scope.path)
+
+
+access.register(Theme, theme_rule)
+access.register(ThemeEvent, lambda scope: Q(theme__in=Theme.objects.filter(theme_rule(scope))))
+access.register(ThemeTicket, lambda scope: Q(theme__in=Theme.objects.filter(theme_rule(scope))))
 
 
 def visible_tickets(user):

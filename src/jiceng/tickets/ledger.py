@@ -28,16 +28,14 @@ from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
 from jiceng.regions.rules import normalize_code
 
-from . import rollup, services
+from . import services
 from .deadlines import DeadlineUnknown
 from .models import (
     Category,
     Channel,
-    IntakeKey,
     Satisfaction,
     Ticket,
     TicketEvent,
-    TicketUnit,
     Urgency,
 )
 
@@ -353,6 +351,7 @@ def import_ledger(path: Path | str, dry_run: bool = False, progress=None) -> Led
     touched = set(
         TicketEvent.objects.filter(ticket__in=existing.values())
         .exclude(actor_label=IMPORT_LABEL)
+        .exclude(action="follow_up")  # the system's own work after intake
         .values_list("ticket__number", flat=True)
     )
     if touched:
@@ -396,12 +395,8 @@ def import_ledger(path: Path | str, dry_run: bool = False, progress=None) -> Led
 
 def _replay(row: Row, old: Ticket | None) -> Ticket:
     """Build the ticket and its events from the row, through the services, as the system."""
-    if old is not None:  # the row is kept, so its id and tracking code stay
-        replaced = TicketEvent.objects.filter(ticket=old)
-        rollup.invalidate(replaced.values_list("at", flat=True))
-        replaced.delete()
-        TicketUnit.objects.filter(ticket=old).delete()
-        IntakeKey.objects.filter(ticket=old).delete()
+    # a ticket imported before is taken in again (`services.intake.reimport`): the row is
+    # kept, so its id and tracking code stay, and its earlier history is removed as a step
     intake = services.Intake(
         title=row.title,
         content=row.content,

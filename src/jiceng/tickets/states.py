@@ -117,10 +117,25 @@ ACTIONS: dict[str, Action] = {
     "escalate": _a("超时升级", OPEN, None),  # written by the sweep
     # written when the official holiday arrangement replaces a provisional calendar
     "recompute_deadlines": _a("时限重算", [Status.DISPATCHED, Status.IN_PROGRESS], None),
+    # the work after intake, off the request path (services.followup): the model's advice,
+    # the 每月一题 it joins and the resident's receipt
+    "follow_up": _a("受理后续处理", list(Status), None),
+    # a ledger's ticket taken in again: its earlier history is removed, and this says how much
+    "reimport": _a("台账重新导入", list(Status), Status.RECEIVED),
 }
 
 # Actions the system writes by itself; no person takes them from a page or the API.
-SYSTEM_ACTIONS = frozenset({"receive", "overdue", "escalate", "recompute_deadlines", "share_reply"})
+SYSTEM_ACTIONS = frozenset(
+    {
+        "receive",
+        "overdue",
+        "escalate",
+        "recompute_deadlines",
+        "share_reply",
+        "follow_up",
+        "reimport",
+    }
+)
 
 # Events that answer a resident and open a round of callbacks.
 REPLYING = frozenset({"reply", "share_reply"})
@@ -129,10 +144,12 @@ REPLYING = frozenset({"reply", "share_reply"})
 ASSIGNING = frozenset({"dispatch", "redispatch", "uphold_return"})
 
 # The transition table in the shape of django-oscar's pipeline: status -> reachable statuses.
+# A ticket's life only: `reimport` starts a ledger's ticket over from the beginning, outside it.
+_LIFE = {name: a for name, a in ACTIONS.items() if name != "reimport"}
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     status: frozenset(
-        {a.target for a in ACTIONS.values() if status in a.sources and a.target is not None}
-        | {o for a in ACTIONS.values() if status in a.sources for o in a.outcomes}
+        {a.target for a in _LIFE.values() if status in a.sources and a.target is not None}
+        | {o for a in _LIFE.values() if status in a.sources for o in a.outcomes}
     )
     for status in Status
 }

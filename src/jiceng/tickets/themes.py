@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,22 +19,13 @@ from jiceng.orgs.models import RoleCode as R
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
 
+from . import services
 from .models import Category, Channel, Theme, ThemeEvent, ThemeTicket, Ticket
+from .services.intake import proactive_work
 
 RAISE_ROLES = {R.DISPATCHER, R.LEADER, R.SUPERVISOR}
 MAX_KEYWORDS = 10
 WEEKS = 8
-
-
-def _q(scope) -> Q:
-    if scope.unit_id:
-        return Q(lead_unit_id=scope.unit_id) | Q(co_units=scope.unit_id)
-    return Q(region__path__startswith=scope.path)
-
-
-org_access.register(Theme, _q)
-org_access.register(ThemeEvent, lambda scope: Q(theme__in=Theme.objects.filter(_q(scope))))
-org_access.register(ThemeTicket, lambda scope: Q(theme__in=Theme.objects.filter(_q(scope))))
 
 
 def may_raise(user) -> bool:
@@ -265,9 +256,6 @@ def open_proactive(actor, theme, *, content: str, region=None, address: str = ""
     """未诉先办: a work item staff open for the theme's place before anyone complains. It is
     received like a ticket (channel 主动治理), dispatched and handled like one, and never
     counted in 三率."""
-    from . import services
-    from .services.intake import proactive_work
-
     theme_obj = visible(actor).filter(pk=theme.pk if isinstance(theme, Theme) else theme).first()
     if theme_obj is None:
         raise Http404("不存在或无权查看")
@@ -296,37 +284,6 @@ def open_proactive(actor, theme, *, content: str, region=None, address: str = ""
         Theme.objects.select_for_update().get(pk=theme_obj.pk)
         _event(theme_obj, "proactive", actor, at, content[:200], {"ticket": ticket.pk})
     return ticket
-
-
-# --- matching new tickets -----------------------------------------------------------------
-
-
-def matches(theme: Theme, ticket: Ticket) -> bool:
-    """A ticket matches an open theme when it is inside the theme's place, in its category
-    (if the theme has one and the ticket has been classified), and says one of its words."""
-    if theme.state != Theme.State.OPEN or ticket.channel == Channel.PROACTIVE:
-        return False
-    if not ticket.region.path.startswith(theme.region.path):
-        return False
-    if theme.category_id and ticket.category_id:
-        if not ticket.category.full_name.startswith(theme.category.full_name):
-            return False
-    text = f"{ticket.title}\n{ticket.content}"
-    return any(word in text for word in theme.words)
-
-
-def auto_link(ticket: Ticket, at: datetime) -> list[int]:
-    """Link a new ticket to every open theme it matches (inside intake's transaction)."""
-    themes = [
-        t
-        for t in Theme.objects.filter(state=Theme.State.OPEN).select_related("region", "category")
-        if matches(t, ticket)
-    ]
-    ThemeTicket.objects.bulk_create(
-        [ThemeTicket(theme=t, ticket=ticket, how="auto", linked_at=at) for t in themes],
-        ignore_conflicts=True,
-    )
-    return [t.pk for t in themes]
 
 
 # --- the leader's view ----------------------------------------------------------------------

@@ -1,8 +1,11 @@
-"""The machinery every ticket change shares: the row lock and table check, the event row,
-the outbox, and signing changes made by the system itself."""
+"""The machinery every ticket change shares: the row lock and table check, the one
+`transition` that writes a step (the new status from the table, the changed fields, the event
+row and the outbox), and signing changes made by the system itself."""
 
+from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -150,6 +153,81 @@ def _notify(
         body=body,
         dedupe_key=dedupe_key,
     )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message a step queues in the outbox: to a unit, or to a resident's phone."""
+
+    kind: str
+    subject: str
+    body: str
+    unit: Unit | None = None
+    recipient: str = ""
+    dedupe_key: str | None = None
+
+
+# `transition(unit=MAIN_UNIT)`: the event is the ticket's main unit's (the usual case)
+MAIN_UNIT = object()
+
+
+def transition(
+    ticket: Ticket,
+    action: str,
+    actor,
+    *,
+    at: datetime,
+    changes: dict | None = None,
+    outcome: str | None = None,
+    unit=MAIN_UNIT,
+    due_at=None,
+    reason: str = "",
+    data: dict | None = None,
+    actor_label: str = "",
+    notices: Iterable[Notice | None] = (),
+) -> TicketEvent:
+    """Write one step of `ticket`, already locked and checked (`_lock`): the status the table
+    gives `action` (with `outcome` where the step decides between two), the fields in
+    `changes`, `updated_at`, one `TicketEvent` with its derived columns, and `notices` in the
+    outbox. The caller's transaction holds them all. Every ticket service writes through here
+    and nowhere else (tests/test_every_ticket_change_goes_through_one_transition.py).
+
+    `receive` records a ticket just created: it is not saved again, and its event starts from
+    no state."""
+    changes = changes or {}
+    old = "" if action == "receive" else ticket.status
+    for name, value in changes.items():
+        setattr(ticket, name, value)
+    if action != "receive":
+        fields = {*changes, "updated_at"}
+        ticket.status = states.target(action, old, outcome)
+        if ticket.status != old:
+            fields.add("status")
+        ticket.save(update_fields=sorted(fields))
+    event = _event(
+        ticket,
+        action,
+        actor,
+        old,
+        at=at,
+        unit=ticket.main_unit if unit is MAIN_UNIT else unit,
+        due_at=due_at,
+        reason=reason,
+        data=data,
+        actor_label=actor_label,
+    )
+    for notice in notices:
+        if notice is not None:
+            _notify(
+                notice.kind,
+                ticket,
+                notice.subject,
+                notice.body,
+                unit=notice.unit,
+                recipient=notice.recipient,
+                dedupe_key=notice.dedupe_key,
+            )
+    return event
 
 
 def _lock(actor, ticket: Ticket | int, action: str) -> Ticket:

@@ -17,7 +17,7 @@ from django.db import transaction
 from .. import hooks
 from ..models import NEEDS_SUMMARY, Ticket
 from ..states import OPEN
-from .base import Conflict, _event, _lock, _now, _required_text
+from .base import Conflict, _lock, _now, _required_text, transition
 
 SUMMARY_MAX = 1000
 REPLY_MAX = 5000
@@ -56,16 +56,14 @@ def summarize(
     with transaction.atomic():
         ticket = _lock(actor, pk, "summarize")
         _unchanged(ticket.summary, expected, "summary_changed", "中文摘要")
-        at, old = _now(at), ticket.status
         first = not ticket.summary
-        ticket.summary = text
-        ticket.save(update_fields=["summary", "updated_at"])
-        _event(
+        transition(
             ticket,
             "summarize",
             actor,
-            old,
-            at=at,
+            at=_now(at),
+            changes={"summary": text},
+            unit=None,
             reason=text,
             data={"language": ticket.text_language, "first": first},
         )
@@ -82,8 +80,13 @@ def translate_reply(
     ticket = _lock(actor, ticket, "translate_reply")
     _unchanged(ticket.reply_local, expected, "translation_changed", "答复译文")
     text = _bounded(text, "reply_local", "答复译文", REPLY_MAX)
-    at, old = _now(at), ticket.status
-    ticket.reply_local = text
-    ticket.save(update_fields=["reply_local", "updated_at"])
-    _event(ticket, "translate_reply", actor, old, at=at, reason=text)
+    transition(
+        ticket,
+        "translate_reply",
+        actor,
+        at=_now(at),
+        changes={"reply_local": text},
+        unit=None,
+        reason=text,
+    )
     return ticket

@@ -18,7 +18,7 @@ from jiceng.core.workcalendar import official_year
 from .. import deadlines
 from ..models import CalendarYear, Holiday, Ticket
 from ..states import Status
-from .base import _event, _now
+from .base import _now, transition
 
 SOURCE_LABELS = {
     "official": "官方（chinesecalendar）",
@@ -118,19 +118,19 @@ def recompute_provisional(actor, *, reason: str, at: datetime | None = None) -> 
     only where a deadline still reaches a year without the official arrangement."""
     at = _now(at)
     calendar = deadlines.load_calendar()
+    # a ticket whose clocks have stopped keeps no mark: it says nothing about a running clock
+    # (a derived flag, not a step of the ticket: no event)
+    Ticket.objects.filter(deadlines_provisional=True).exclude(
+        status__in=[Status.DISPATCHED, Status.IN_PROGRESS]
+    ).update(deadlines_provisional=False)
     tickets = (
         Ticket.objects.select_for_update(of=("self",))
-        .filter(deadlines_provisional=True)
+        .filter(deadlines_provisional=True, status__in=[Status.DISPATCHED, Status.IN_PROGRESS])
         .select_related("category", "main_unit")
         .order_by("pk")
     )
     count = 0
     for ticket in tickets:
-        if ticket.status not in (Status.DISPATCHED, Status.IN_PROGRESS):
-            # its clocks have stopped: the mark no longer says anything about a running clock
-            ticket.deadlines_provisional = False
-            ticket.save(update_fields=["deadlines_provisional", "updated_at"])
-            continue
         start = ticket.clocks_started_at
         old_accept, old_reply = ticket.accept_by, ticket.reply_by
         if ticket.status == Status.DISPATCHED:
@@ -142,16 +142,16 @@ def recompute_provisional(actor, *, reason: str, at: datetime | None = None) -> 
             reply_by, provisional = deadlines.reply_deadline(
                 ticket.category, ticket.urgency, start, calendar
             )
-        ticket.accept_by, ticket.reply_by = accept_by, reply_by
-        ticket.deadlines_provisional = provisional
-        ticket.save(update_fields=["accept_by", "reply_by", "deadlines_provisional", "updated_at"])
-        _event(
+        transition(
             ticket,
             "recompute_deadlines",
             actor,
-            ticket.status,
             at=at,
-            unit=ticket.main_unit,
+            changes={
+                "accept_by": accept_by,
+                "reply_by": reply_by,
+                "deadlines_provisional": provisional,
+            },
             due_at=reply_by,
             reason=reason,
             data={

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.core import crypto, files
@@ -19,25 +19,28 @@ from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Grid, Region
 
-from .. import access, followup, scripts, states
+from .. import access, rollup, scripts
 from ..models import (
     Category,
     Channel,
     IntakeKey,
     Meeting,
     Ticket,
+    TicketEvent,
     TicketPhoto,
+    TicketUnit,
     Urgency,
 )
 from ..states import Status
+from . import followup
 from .base import (
     Conflict,
-    _event,
     _lock,
     _notifications_on,
     _now,
     _required_text,
     as_system,
+    transition,
 )
 
 # --- intake -------------------------------------------------------------------------------
@@ -192,18 +195,6 @@ def _store_photo(ticket: Ticket, photo: "files.Clean") -> TicketPhoto:
     )
 
 
-def received_text(ticket: Ticket) -> str:
-    """The SMS a resident gets when a request is taken in, in the resident's language: the
-    tracking code and where to follow it (the last 4 digits of the phone are the other half of
-    the check)."""
-    site = settings.SITE_URL.rstrip("/")
-    with translation.override(ticket.language or settings.LANGUAGE_CODE):
-        return _(
-            "您反映的诉求已受理，工单编号 %(number)s，查询码 %(code)s。"
-            "可在 %(site)s/track/ 凭查询码和手机号后 4 位查询办理进度，办结后请您评价。"
-        ) % {"number": ticket.number, "code": ticket.tracking_code, "site": site}
-
-
 def new_code(length: int = 8) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(length))
 
@@ -233,11 +224,29 @@ RESTART_FIELDS = {
 }
 
 
-def _restart(ticket: Ticket, fields: dict) -> Ticket:
+def reimport(ticket: Ticket, fields: dict, *, at: datetime | None = None) -> Ticket:
+    """A ledger's ticket taken in again from the start (`receive(existing=…)`, the ledger
+    import only, as the system): its events, units and idempotency keys are removed, the months
+    they counted in are recounted, and the ticket takes the ledger's fields. Removing history
+    is a step of its own: its `reimport` event says how many rows went."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    for name, value in {**fields, **RESTART_FIELDS}.items():
-        setattr(ticket, name, value)
-    ticket.save()
+    events = TicketEvent.objects.filter(ticket=ticket)
+    rollup.invalidate(events.values_list("at", flat=True))
+    removed = {
+        "events": events.delete()[0],
+        "units": TicketUnit.objects.filter(ticket=ticket).delete()[0],
+        "keys": IntakeKey.objects.filter(ticket=ticket).delete()[0],
+    }
+    changes = {k: v for k, v in {**fields, **RESTART_FIELDS}.items() if k != "status"}
+    transition(
+        ticket,
+        "reimport",
+        None,
+        at=_now(at),
+        changes=changes,
+        unit=None,
+        data={"removed": removed},
+    )
     return ticket
 
 
@@ -313,7 +322,7 @@ def receive(
         try:
             with transaction.atomic():
                 if existing is not None:
-                    ticket = _restart(existing, fields)
+                    ticket = reimport(existing, fields)
                 else:
                     _codes(fields, at, given=bool(number))
                     ticket = Ticket.objects.create(**fields)
@@ -323,12 +332,12 @@ def receive(
                     IntakeKey.objects.create(
                         client=client, key=key, ticket=ticket, fingerprint=fingerprint
                     )
-                _event(
+                transition(
                     ticket,
                     "receive",
                     actor,
-                    "",
                     at=at,
+                    unit=None,
                     actor_label=actor_label,
                     data={
                         "channel": intake.channel,
@@ -517,20 +526,13 @@ def close_on_spot(actor, ticket, result: str, *, at: datetime | None = None) -> 
             raise Conflict("not_your_report", "只能现场办结本单位网格员上报的事项")
     if not ticket.photos.exists():
         raise ValidationError({"photos": "现场办结须附至少一张现场照片"})
-    at, old = _now(at), ticket.status
-    ticket.status = states.target("close_on_spot", old)
-    ticket.main_unit = unit
-    ticket.replied_at = ticket.closed_at = at
-    ticket.reply = result
-    ticket.save(
-        update_fields=["status", "main_unit", "replied_at", "closed_at", "reply", "updated_at"]
-    )
-    _event(
+    at = _now(at)
+    transition(
         ticket,
         "close_on_spot",
         actor,
-        old,
         at=at,
+        changes={"main_unit": unit, "replied_at": at, "closed_at": at, "reply": result},
         unit=unit,
         reason=result,
         data={"on_spot": True, "photos": ticket.photos.count()},
@@ -555,16 +557,14 @@ def attach_photos(actor, ticket, uploads: list, *, at: datetime | None = None) -
             problems.append(str(exc))
     if problems:
         raise ValidationError({"files": problems})
-    at, old = _now(at), ticket.status
     for photo in cleaned:
         _store_photo(ticket, photo)
-    ticket.save(update_fields=["updated_at"])
-    _event(
+    transition(
         ticket,
         "attach",
         actor,
-        old,
-        at=at,
+        at=_now(at),
+        unit=None,
         reason=f"上传照片 {len(uploads)} 张",
         data={"photos": len(uploads)},
     )

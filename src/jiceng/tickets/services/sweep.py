@@ -14,7 +14,8 @@ from ..models import (
     TicketUnit,
 )
 from ..states import Status
-from .base import _event, _notify, _now
+from . import followup
+from .base import Notice, _now, transition
 
 # --- the sweep --------------------------------------------------------------------------------
 
@@ -56,28 +57,29 @@ def sweep(now: datetime | None = None) -> SweepResult:
                 if deadlines.latest_due(ticket, clock, calendar) >= now:
                     continue
             with transaction.atomic():
+                # the claim: a conditional UPDATE, so two sweeps at once mark it once
                 if not Ticket.objects.filter(pk=pk, overdue_at__isnull=True).update(overdue_at=now):
                     continue
                 ticket = Ticket.objects.select_related("main_unit").get(pk=pk)
                 due = ticket.accept_by if clock == "accept" else ticket.reply_by
-                _event(
+                transition(
                     ticket,
                     "overdue",
                     None,
-                    ticket.status,
                     at=now,
-                    unit=ticket.main_unit,
+                    changes={"overdue_at": now},
                     due_at=due,
                     data={"clock": clock, "provisional": ticket.deadlines_provisional},
-                )
-                _notify(
-                    "overdue",
-                    ticket,
-                    f"工单超时：{ticket.title}",
-                    f"工单 {ticket.number} 已超过{'接单' if clock == 'accept' else '答复'}时限"
-                    f"（{timezone.localtime(due):%Y-%m-%d %H:%M}），请尽快办理。",
-                    unit=ticket.main_unit,
-                    dedupe_key=f"overdue:{pk}:{clock}:{due.isoformat()}",
+                    notices=[
+                        Notice(
+                            "overdue",
+                            f"工单超时：{ticket.title}",
+                            f"工单 {ticket.number} 已超过{'接单' if clock == 'accept' else '答复'}时限"
+                            f"（{timezone.localtime(due):%Y-%m-%d %H:%M}），请尽快办理。",
+                            unit=ticket.main_unit,
+                            dedupe_key=f"overdue:{pk}:{clock}:{due.isoformat()}",
+                        )
+                    ],
                 )
                 result.overdue += 1
 
@@ -104,29 +106,28 @@ def sweep(now: datetime | None = None) -> SweepResult:
         if line > now:
             continue
         with transaction.atomic():
-            if not Ticket.objects.filter(pk=pk, escalated_at__isnull=True).update(
-                escalated_at=now, is_supervised=True
-            ):
+            # the claim, as above
+            if not Ticket.objects.filter(pk=pk, escalated_at__isnull=True).update(escalated_at=now):
                 continue
             ticket = Ticket.objects.select_related("main_unit").get(pk=pk)
-            _event(
+            transition(
                 ticket,
                 "escalate",
                 None,
-                ticket.status,
                 at=now,
-                unit=ticket.main_unit,
+                changes={"escalated_at": now, "is_supervised": True},
                 due_at=due,
                 reason=f"超过时限 {config.escalate_after_days} 个工作日，自动升级督办",
-            )
-            _notify(
-                "escalate",
-                ticket,
-                f"超时升级督办：{ticket.title}",
-                f"工单 {ticket.number}（{ticket.main_unit}）超时超过 {config.escalate_after_days} 个工作日，已升级督办。",
-                unit=ticket.main_unit,
-                recipient="督办员",
-                dedupe_key=f"escalate:{pk}:{due.isoformat()}",
+                notices=[
+                    Notice(
+                        "escalate",
+                        f"超时升级督办：{ticket.title}",
+                        f"工单 {ticket.number}（{ticket.main_unit}）超时超过 {config.escalate_after_days} 个工作日，已升级督办。",
+                        unit=ticket.main_unit,
+                        recipient="督办员",
+                        dedupe_key=f"escalate:{pk}:{due.isoformat()}",
+                    )
+                ],
             )
             result.escalated += 1
 
@@ -153,8 +154,6 @@ def sweep(now: datetime | None = None) -> SweepResult:
             except IntegrityError:
                 continue
             result.whistle_reminders += 1
-    from .. import followup
-
     result.followed_up = followup.catch_up(now=now)
     result.tasks_pruned = followup.prune(now)
     # /healthz reports when the sweep last ran (a sweep that stopped stops every deadline)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ServiceError
@@ -23,6 +23,7 @@ from ..models import (
     Category,
     Channel,
     PhoneRead,
+    ResidentToken,
     Satisfaction,
     Ticket,
     TicketEvent,
@@ -30,7 +31,8 @@ from ..models import (
     Urgency,
 )
 from ..states import Status
-from .base import Conflict, _event, _lock, _notify, _now, _required_text, _unit_for
+from ..texts import callback_text, reply_text
+from .base import Conflict, Notice, _lock, _now, _required_text, _unit_for, transition
 
 # --- dispatching ------------------------------------------------------------------------------
 
@@ -48,68 +50,54 @@ def _assign(
     reason: str,
     data: dict | None = None,
 ) -> Ticket:
-    old = ticket.status
-    if category is not None:
-        ticket.category = category
-    if urgency is not None:
-        if urgency not in Urgency.values:
-            raise ValidationError({"urgency": "紧急程度只能是 紧急、一般 或 复杂"})
-        ticket.urgency = urgency
-    accept_by, reply_by, provisional = deadlines.deadlines(ticket.category, ticket.urgency, at)
-    ticket.main_unit = unit
-    ticket.status = states.target(action, old)
-    ticket.accept_by, ticket.reply_by = accept_by, reply_by
-    ticket.clocks_started_at, ticket.deadlines_provisional = at, provisional
-    ticket.accepted_at = None
-    ticket.overdue_at = ticket.escalated_at = None
-    ticket.extension_requested_until = None
-    ticket.save(
-        update_fields=[
-            "category",
-            "urgency",
-            "main_unit",
-            "status",
-            "accept_by",
-            "reply_by",
-            "clocks_started_at",
-            "deadlines_provisional",
-            "accepted_at",
-            "overdue_at",
-            "escalated_at",
-            "extension_requested_until",
-            "updated_at",
-        ]
-    )
+    if urgency is not None and urgency not in Urgency.values:
+        raise ValidationError({"urgency": "紧急程度只能是 紧急、一般 或 复杂"})
+    category = category if category is not None else ticket.category
+    urgency = urgency if urgency is not None else ticket.urgency
+    accept_by, reply_by, provisional = deadlines.deadlines(category, urgency, at)
+    ticket.main_unit = unit  # the co-handlers are read against the new main unit
     co = _change_co_units(actor, ticket, co_units)
-    _event(
+    transition(
         ticket,
         action,
         actor,
-        old,
         at=at,
-        unit=unit,
+        changes={
+            "category": category,
+            "urgency": urgency,
+            "main_unit": unit,
+            "accept_by": accept_by,
+            "reply_by": reply_by,
+            "clocks_started_at": at,
+            "deadlines_provisional": provisional,
+            "accepted_at": None,
+            "overdue_at": None,
+            "escalated_at": None,
+            "extension_requested_until": None,
+        },
         due_at=accept_by,
         reason=reason,
         data={
             "reply_by": reply_by.isoformat(),
             "provisional": provisional,
-            "urgency": ticket.urgency,
-            "category": ticket.category.code if ticket.category_id else None,
+            "urgency": urgency,
+            "category": category.code if category is not None else None,
             **co,
             **(data or {}),
         },
+        notices=[
+            Notice(
+                "dispatched",
+                f"新工单待接单：{ticket.title}",
+                f"工单 {ticket.number} 已派至{unit.name}，请于 {timezone.localtime(accept_by):%Y-%m-%d %H:%M} 前接单。"
+                + ("（时限按法定节假日暂定，官方放假安排公布后重算）" if provisional else ""),
+                unit=unit,
+            )
+        ],
     )
     if actor is not None and ticket.category_id:
         # A person chose (or kept) the category: the dispatch model learns from it.
         hooks.call("assigned", actor, ticket)
-    _notify(
-        "dispatched",
-        ticket,
-        f"新工单待接单：{ticket.title}",
-        f"工单 {ticket.number} 已派至{unit.name}，请于 {timezone.localtime(accept_by):%Y-%m-%d %H:%M} 前接单。"
-        + ("（时限按法定节假日暂定，官方放假安排公布后重算）" if provisional else ""),
-        unit=unit,
-    )
     return ticket
 
 
@@ -147,27 +135,24 @@ def set_co_units(actor, ticket, units, *, reason: str = "", at: datetime | None 
     change = _change_co_units(actor, ticket, list(units or []))
     if not change["added"] and not change["removed"]:
         raise Conflict("co_units_unchanged", "协办单位没有变化")
-    at, old = _now(at), ticket.status
-    ticket.save(update_fields=["updated_at"])
-    _event(
+    transition(
         ticket,
         "co_handle",
         actor,
-        old,
-        at=at,
-        unit=ticket.main_unit,
+        at=_now(at),
         reason=reason.strip(),
         data=change,
+        notices=[
+            Notice(
+                "co_handle",
+                f"协办：{ticket.title}",
+                f"工单 {ticket.number} 请贵单位协助{ticket.main_unit.name if ticket.main_unit_id else ''}办理。"
+                + (f"说明：{reason.strip()}" if reason.strip() else ""),
+                unit=co,
+            )
+            for co in Unit.objects.filter(pk__in=change["added"])
+        ],
     )
-    for co in Unit.objects.filter(pk__in=change["added"]):
-        _notify(
-            "co_handle",
-            ticket,
-            f"协办：{ticket.title}",
-            f"工单 {ticket.number} 请贵单位协助{ticket.main_unit.name if ticket.main_unit_id else ''}办理。"
-            + (f"说明：{reason.strip()}" if reason.strip() else ""),
-            unit=co,
-        )
     return ticket
 
 
@@ -235,18 +220,14 @@ def redispatch(
 @transaction.atomic
 def accept(actor, ticket, *, at: datetime | None = None) -> Ticket:
     ticket = _lock(actor, ticket, "accept")
-    at, old = _now(at), ticket.status
+    at = _now(at)
     due = deadlines.latest_due(ticket, "accept")
-    ticket.status, ticket.accepted_at = states.target("accept", old), at
-    ticket.overdue_at = ticket.escalated_at = None
-    ticket.save(update_fields=["status", "accepted_at", "overdue_at", "escalated_at", "updated_at"])
-    _event(
+    transition(
         ticket,
         "accept",
         actor,
-        old,
         at=at,
-        unit=ticket.main_unit,
+        changes={"accepted_at": at, "overdue_at": None, "escalated_at": None},
         data={"on_time": due is None or at <= due},
     )
     return ticket
@@ -257,10 +238,7 @@ def return_ticket(actor, ticket, reason: str, *, at: datetime | None = None) -> 
     """退单: the unit says the ticket is not theirs; the dispatcher rules on it."""
     ticket = _lock(actor, ticket, "return")
     reason = _required_text(reason, "reason", "退单理由", 4)
-    at, old = _now(at), ticket.status
-    ticket.status = states.target("return", old)
-    ticket.save(update_fields=["status", "updated_at"])
-    _event(ticket, "return", actor, old, at=at, unit=ticket.main_unit, reason=reason)
+    transition(ticket, "return", actor, at=_now(at), reason=reason)
     return ticket
 
 
@@ -300,25 +278,21 @@ def reject_return(actor, ticket, reason: str, *, at: datetime | None = None) -> 
     """The return was wrong: the ticket goes back to the same unit, with its first deadline."""
     ticket = _lock(actor, ticket, "reject_return")
     reason = _required_text(reason, "reason", "驳回理由")
-    at, old = _now(at), ticket.status
-    ticket.status = states.target("reject_return", old)
-    ticket.save(update_fields=["status", "updated_at"])
-    _event(
+    transition(
         ticket,
         "reject_return",
         actor,
-        old,
-        at=at,
-        unit=ticket.main_unit,
+        at=_now(at),
         due_at=ticket.accept_by,
         reason=reason,
-    )
-    _notify(
-        "return_rejected",
-        ticket,
-        f"退单被驳回：{ticket.title}",
-        f"工单 {ticket.number} 的退单申请被驳回，请尽快接单。理由：{reason}",
-        unit=ticket.main_unit,
+        notices=[
+            Notice(
+                "return_rejected",
+                f"退单被驳回：{ticket.title}",
+                f"工单 {ticket.number} 的退单申请被驳回，请尽快接单。理由：{reason}",
+                unit=ticket.main_unit,
+            )
+        ],
     )
     return ticket
 
@@ -338,16 +312,12 @@ def request_extension(
         raise Conflict("extension_pending", "已有一项延期申请待审批")
     if ticket.reply_by and until <= ticket.reply_by:
         raise ValidationError({"until": "延期后的时限必须晚于现在的答复时限"})
-    at, old = _now(at), ticket.status
-    ticket.extension_requested_until = until
-    ticket.save(update_fields=["extension_requested_until", "updated_at"])
-    _event(
+    transition(
         ticket,
         "request_extension",
         actor,
-        old,
-        at=at,
-        unit=ticket.main_unit,
+        at=_now(at),
+        changes={"extension_requested_until": until},
         due_at=until,
         reason=reason,
     )
@@ -363,34 +333,35 @@ def decide_extension(
         raise Conflict("no_extension_pending", "没有待审批的延期申请")
     if not approve:
         reason = _required_text(reason, "reason", "不同意延期的理由")
-    at, old = _now(at), ticket.status
     until = ticket.extension_requested_until
-    fields = ["extension_requested_until", "updated_at"]
+    changes: dict = {"extension_requested_until": None}
     if approve:
         # an approved date is a date a person chose, not a count of working days
-        ticket.reply_by, ticket.deadlines_provisional = until, False
-        ticket.overdue_at = ticket.escalated_at = None
-        fields += ["reply_by", "deadlines_provisional", "overdue_at", "escalated_at"]
-    ticket.extension_requested_until = None
-    ticket.save(update_fields=fields)
-    _event(
+        changes |= {
+            "reply_by": until,
+            "deadlines_provisional": False,
+            "overdue_at": None,
+            "escalated_at": None,
+        }
+    reply_by = until if approve else ticket.reply_by
+    transition(
         ticket,
         "decide_extension",
         actor,
-        old,
-        at=at,
-        unit=ticket.main_unit,
+        at=_now(at),
+        changes=changes,
         due_at=until,
         reason=reason.strip(),
         data={"approved": approve},
-    )
-    _notify(
-        "extension",
-        ticket,
-        f"延期申请{'已批准' if approve else '未批准'}：{ticket.title}",
-        f"工单 {ticket.number} 的延期申请{'已批准，答复时限延至' if approve else '未批准，答复时限仍为'}"
-        f" {timezone.localtime(ticket.reply_by):%Y-%m-%d %H:%M}。{reason}",
-        unit=ticket.main_unit,
+        notices=[
+            Notice(
+                "extension",
+                f"延期申请{'已批准' if approve else '未批准'}：{ticket.title}",
+                f"工单 {ticket.number} 的延期申请{'已批准，答复时限延至' if approve else '未批准，答复时限仍为'}"
+                f" {timezone.localtime(reply_by):%Y-%m-%d %H:%M}。{reason}",
+                unit=ticket.main_unit,
+            )
+        ],
     )
     return ticket
 
@@ -402,18 +373,24 @@ def supervise(actor, ticket, reason: str, *, at: datetime | None = None) -> Tick
     reason = _required_text(reason, "reason", "督办意见")
     if ticket.is_supervised:
         raise Conflict("already_supervised", "该工单已在督办中")
-    at, old = _now(at), ticket.status
-    ticket.is_supervised = True
-    ticket.save(update_fields=["is_supervised", "updated_at"])
-    _event(ticket, "supervise", actor, old, at=at, unit=ticket.main_unit, reason=reason)
-    if ticket.main_unit_id:
-        _notify(
-            "supervise",
-            ticket,
-            f"督办：{ticket.title}",
-            f"工单 {ticket.number} 被督办：{reason}",
-            unit=ticket.main_unit,
-        )
+    transition(
+        ticket,
+        "supervise",
+        actor,
+        at=_now(at),
+        changes={"is_supervised": True},
+        reason=reason,
+        notices=[
+            Notice(
+                "supervise",
+                f"督办：{ticket.title}",
+                f"工单 {ticket.number} 被督办：{reason}",
+                unit=ticket.main_unit,
+            )
+            if ticket.main_unit_id
+            else None
+        ],
+    )
     return ticket
 
 
@@ -437,9 +414,9 @@ def whistle(
         raise ValidationError({"units": "请选择需要报到的部门"})
     if not (0 < float(hours) <= 240):
         raise ValidationError({"hours": "报到时限应在 0 到 240 个工作小时之间"})
-    at, old = _now(at), ticket.status
+    at = _now(at)
     report_by = deadlines.add(deadlines.load_calendar(), at, hours, "work_hours")
-    called = []
+    called, notices = [], []
     for item in units:
         unit = _whistle_target(actor, item)
         if unit.pk == ticket.main_unit_id:
@@ -455,26 +432,24 @@ def whistle(
             defaults={"report_by": report_by, "reported_at": None, "report": ""},
         )
         called.append(unit)
-        _notify(
-            "whistle",
-            ticket,
-            f"吹哨报到：{ticket.title}",
-            f"工单 {ticket.number} 需要贵单位于 {timezone.localtime(report_by):%Y-%m-%d %H:%M} 前报到。事由：{reason}",
-            unit=unit,
+        notices.append(
+            Notice(
+                "whistle",
+                f"吹哨报到：{ticket.title}",
+                f"工单 {ticket.number} 需要贵单位于 {timezone.localtime(report_by):%Y-%m-%d %H:%M} 前报到。事由：{reason}",
+                unit=unit,
+            )
         )
     # a township that was asked to whistle (提请吹哨) has answered by whistling
     own = access.unit_of(actor)
     answered = TicketUnit.objects.filter(
         ticket=ticket, unit_id=own, role=TicketUnit.Role.ASKED, reported_at__isnull=True
     ).update(reported_at=at, report=f"已吹哨：{'、'.join(u.name for u in called)}")
-    ticket.save(update_fields=["updated_at"])
-    _event(
+    transition(
         ticket,
         "whistle",
         actor,
-        old,
         at=at,
-        unit=ticket.main_unit,
         due_at=report_by,
         reason=reason,
         data={
@@ -482,6 +457,7 @@ def whistle(
             "by_unit": own,
             **({"answers_ask": True} if answered else {}),
         },
+        notices=notices,
     )
     return ticket
 
@@ -540,7 +516,7 @@ def ask_whistle(actor, ticket, reason: str, *, at: datetime | None = None) -> Ti
         ticket=ticket, role=TicketUnit.Role.ASKED, reported_at__isnull=True
     ).exists():
         raise Conflict("already_asked", "已提请吹哨，乡镇（街道）尚未回应")
-    at, old = _now(at), ticket.status
+    at = _now(at)
     answer_by = deadlines.add(deadlines.load_calendar(), at, DEFAULT_WHISTLE_HOURS, "work_hours")
     for unit in asked:
         TicketUnit.objects.update_or_create(
@@ -549,25 +525,24 @@ def ask_whistle(actor, ticket, reason: str, *, at: datetime | None = None) -> Ti
             role=TicketUnit.Role.ASKED,
             defaults={"report_by": answer_by, "reported_at": None, "report": ""},
         )
-        _notify(
-            "ask_whistle",
-            ticket,
-            f"提请吹哨：{ticket.title}",
-            f"{ticket.main_unit.name}提请贵单位就工单 {ticket.number} 吹哨召集部门，"
-            f"请于 {timezone.localtime(answer_by):%Y-%m-%d %H:%M} 前处理。事由：{reason}",
-            unit=unit,
-        )
-    ticket.save(update_fields=["updated_at"])
-    _event(
+    transition(
         ticket,
         "ask_whistle",
         actor,
-        old,
         at=at,
-        unit=ticket.main_unit,
         due_at=answer_by,
         reason=reason,
         data={"units": [u.pk for u in asked]},
+        notices=[
+            Notice(
+                "ask_whistle",
+                f"提请吹哨：{ticket.title}",
+                f"{ticket.main_unit.name}提请贵单位就工单 {ticket.number} 吹哨召集部门，"
+                f"请于 {timezone.localtime(answer_by):%Y-%m-%d %H:%M} 前处理。事由：{reason}",
+                unit=unit,
+            )
+            for unit in asked
+        ],
     )
     return ticket
 
@@ -588,15 +563,12 @@ def whistle_report(actor, ticket, report: str, *, at: datetime | None = None) ->
     )
     if call is None:
         raise Conflict("not_whistled", "贵单位没有待报到的吹哨")
-    at, old = _now(at), ticket.status
-    call.reported_at, call.report = at, report
-    call.save(update_fields=["reported_at", "report"])
-    ticket.save(update_fields=["updated_at"])
-    _event(
+    at = _now(at)
+    TicketUnit.objects.filter(pk=call.pk).update(reported_at=at, report=report)
+    transition(
         ticket,
         "whistle_report",
         actor,
-        old,
         at=at,
         unit=call.unit,
         due_at=call.report_by,
@@ -610,25 +582,9 @@ def whistle_report(actor, ticket, report: str, *, at: datetime | None = None) ->
 def note(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
     ticket = _lock(actor, ticket, "note")
     text = _required_text(text, "text", "办理记录")
-    at, old = _now(at), ticket.status
-    ticket.save(update_fields=["updated_at"])
     unit = actor.scope_unit if actor is not None and actor.scope_unit_id else ticket.main_unit
-    _event(ticket, "note", actor, old, at=at, unit=unit, reason=text)
+    transition(ticket, "note", actor, at=_now(at), unit=unit, reason=text)
     return ticket
-
-
-def reply_text(ticket: Ticket) -> str:
-    """The SMS that tells the resident the answer is ready, in the resident's language: the
-    single-use rating link and how long it lasts (the request's own words are not repeated, so
-    the message stays short and in one language)."""
-    with translation.override(ticket.language or settings.LANGUAGE_CODE):
-        return _(
-            "您的诉求（查询码 %(code)s）已答复，请查看并评价：%(link)s（%(days)s 天内有效）"
-        ) % {
-            "code": ticket.tracking_code,
-            "link": residents.LINK_PLACEHOLDER,
-            "days": settings.RATING_LINK_DAYS,
-        }
 
 
 @transaction.atomic
@@ -636,38 +592,31 @@ def reply(actor, ticket, text: str, *, at: datetime | None = None) -> Ticket:
     """办结答复: the unit's answer to the resident; the ticket waits for the callback."""
     ticket = _lock(actor, ticket, "reply")
     text = _required_text(text, "text", "答复内容", 5)
-    at, old = _now(at), ticket.status
+    at = _now(at)
     due = deadlines.latest_due(ticket, "reply")
-    ticket.status, ticket.replied_at, ticket.reply = states.target("reply", old), at, text
-    ticket.overdue_at = ticket.escalated_at = None
-    ticket.save(
-        update_fields=["status", "replied_at", "reply", "overdue_at", "escalated_at", "updated_at"]
-    )
-    _event(
+    transition(
         ticket,
         "reply",
         actor,
-        old,
         at=at,
-        unit=ticket.main_unit,
+        changes={"replied_at": at, "reply": text, "overdue_at": None, "escalated_at": None},
         due_at=ticket.reply_by,
         reason=text,
         data={"on_time": due is None or at <= due},
+        notices=[_reply_notice(ticket)],
     )
-    _tell_resident(ticket)
     _share_reply(ticket, text, at)
     return ticket
 
 
-def _tell_resident(ticket: Ticket) -> None:
-    if ticket.requester_phone:
-        _notify(
-            "resident_reply",
-            ticket,
-            "您的诉求已答复",
-            reply_text(ticket),
-            recipient=ticket.requester_phone,
-        )
+def _reply_notice(ticket: Ticket) -> Notice | None:
+    """The resident's SMS that the answer is ready (with the rating link), when they left a
+    phone."""
+    if not ticket.requester_phone:
+        return None
+    return Notice(
+        "resident_reply", "您的诉求已答复", reply_text(ticket), recipient=ticket.requester_phone
+    )
 
 
 def _share_reply(main: Ticket, text: str, at: datetime) -> None:
@@ -676,24 +625,22 @@ def _share_reply(main: Ticket, text: str, at: datetime) -> None:
     for the unit like any other. A merge never buries a request."""
     merged = Ticket.objects.select_for_update().filter(duplicate_of=main, status=Status.MERGED)
     for dup in merged.order_by("id"):
-        old = dup.status
-        dup.status = states.target("share_reply", old)
-        dup.main_unit, dup.reply, dup.replied_at, dup.closed_at = main.main_unit, text, at, None
-        dup.save(
-            update_fields=["status", "main_unit", "reply", "replied_at", "closed_at", "updated_at"]
-        )
-        _event(
+        transition(
             dup,
             "share_reply",
             None,
-            old,
             at=at,
-            unit=main.main_unit,
+            changes={
+                "main_unit": main.main_unit,
+                "reply": text,
+                "replied_at": at,
+                "closed_at": None,
+            },
             reason=text,
             data={"of": main.pk, "of_number": main.number},
             actor_label=f"并入工单 {main.number} 的答复",
+            notices=[_reply_notice(dup)],
         )
-        _tell_resident(dup)
 
 
 @dataclass(frozen=True)
@@ -788,24 +735,6 @@ def independent(ticket: Ticket) -> bool:
     return not TicketUnit.objects.filter(ticket_id=ticket.pk, unit_id=own).exists()
 
 
-def callback_text(ticket: Ticket) -> str:
-    """The SMS that tells the resident what a phone callback recorded, with the link to give
-    their own rating, in the resident's language."""
-    with translation.override(ticket.language or settings.LANGUAGE_CODE):
-        answer = _("已解决") if ticket.solved else _("未解决")
-        words = {"满意": _("满意"), "基本满意": _("基本满意"), "不满意": _("不满意")}
-        return _(
-            "热线回访记录您对诉求（查询码 %(code)s）的评价为：%(answer)s，%(satisfaction)s。"
-            "如与您的意见不符，请用此链接给出您自己的评价：%(link)s（%(days)s 天内有效）"
-        ) % {
-            "code": ticket.tracking_code,
-            "answer": answer,
-            "satisfaction": words.get(ticket.satisfaction, ticket.satisfaction),
-            "link": residents.LINK_PLACEHOLDER,
-            "days": settings.RATING_LINK_DAYS,
-        }
-
-
 @transaction.atomic
 def callback(
     actor,
@@ -860,21 +789,24 @@ def callback(
         errors["satisfaction"] = ["满意度只能是 满意、基本满意 或 不满意"]
     if errors:
         raise ValidationError(errors)
-    at, old = _now(at), ticket.status
+    at = _now(at)
     counted = not by_resident or independent(ticket)
     good = bool(solved) and satisfaction != Satisfaction.UNSATISFIED
-    # the answer decides where the callback leads: one of the table's two outcomes
-    ticket.status = states.target("callback", old, Status.CLOSED if good else Status.REVIEW)
+    if token is not None:  # spent in this transaction: the proof rates once
+        ResidentToken.objects.filter(pk=token.pk).update(used_at=at)
     ticket.solved, ticket.satisfaction = bool(solved), satisfaction
-    ticket.closed_at = at if good else None
-    ticket.save(update_fields=["status", "solved", "satisfaction", "closed_at", "updated_at"])
-    _event(
+    transition(
         ticket,
         "callback",
         actor,
-        old,
         at=at,
-        unit=ticket.main_unit,
+        # the answer decides where the callback leads: one of the table's two outcomes
+        outcome=Status.CLOSED if good else Status.REVIEW,
+        changes={
+            "solved": bool(solved),
+            "satisfaction": satisfaction,
+            "closed_at": at if good else None,
+        },
         reason=remark.strip(),
         actor_label="诉求人本人" if by_resident else "",
         data={
@@ -887,27 +819,26 @@ def callback(
             **({} if counted else {"counted": False, "why": "filed_by_handling_unit"}),
             **({"supersedes": this.phone.pk} if by_resident and this.phone else {}),
         },
+        notices=[
+            # what was recorded goes to the resident, with the link to give their own rating
+            Notice(
+                "resident_callback",
+                "热线回访记录",
+                callback_text(ticket),
+                recipient=ticket.requester_phone,
+            )
+            if actor is not None and ticket.requester_phone
+            else None,
+            Notice(
+                "callback_unsatisfied",
+                f"回访未解决或不满意：{ticket.title}",
+                f"工单 {ticket.number} 回访结果：{'已解决' if solved else '未解决'}，{satisfaction}。",
+                unit=ticket.main_unit,
+            )
+            if not good and ticket.main_unit_id
+            else None,
+        ],
     )
-    if token is not None:
-        token.used_at = at
-        token.save(update_fields=["used_at"])
-    if actor is not None and ticket.requester_phone:
-        # what was recorded goes to the resident, with the link to give their own rating
-        _notify(
-            "resident_callback",
-            ticket,
-            "热线回访记录",
-            callback_text(ticket),
-            recipient=ticket.requester_phone,
-        )
-    if not good and ticket.main_unit_id:
-        _notify(
-            "callback_unsatisfied",
-            ticket,
-            f"回访未解决或不满意：{ticket.title}",
-            f"工单 {ticket.number} 回访结果：{'已解决' if solved else '未解决'}，{satisfaction}。",
-            unit=ticket.main_unit,
-        )
     return ticket
 
 
@@ -916,43 +847,32 @@ def reopen(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
     """重办: back to the same unit with a fresh reply-by."""
     ticket = _lock(actor, ticket, "reopen")
     reason = _required_text(reason, "reason", "重办理由")
-    at, old = _now(at), ticket.status
-    ticket.reply_by, ticket.deadlines_provisional = deadlines.reply_deadline(
-        ticket.category, ticket.urgency, at
-    )
-    ticket.clocks_started_at = at
-    ticket.status = states.target("reopen", old)
-    ticket.replied_at = None
-    ticket.overdue_at = ticket.escalated_at = None
-    ticket.save(
-        update_fields=[
-            "status",
-            "reply_by",
-            "clocks_started_at",
-            "deadlines_provisional",
-            "replied_at",
-            "overdue_at",
-            "escalated_at",
-            "updated_at",
-        ]
-    )
-    _event(
+    at = _now(at)
+    reply_by, provisional = deadlines.reply_deadline(ticket.category, ticket.urgency, at)
+    transition(
         ticket,
         "reopen",
         actor,
-        old,
         at=at,
-        unit=ticket.main_unit,
-        due_at=ticket.reply_by,
+        changes={
+            "reply_by": reply_by,
+            "deadlines_provisional": provisional,
+            "clocks_started_at": at,
+            "replied_at": None,
+            "overdue_at": None,
+            "escalated_at": None,
+        },
+        due_at=reply_by,
         reason=reason,
-        data={"provisional": ticket.deadlines_provisional},
-    )
-    _notify(
-        "reopen",
-        ticket,
-        f"工单重办：{ticket.title}",
-        f"工单 {ticket.number} 回访未解决或不满意，需重新办理。{reason}",
-        unit=ticket.main_unit,
+        data={"provisional": provisional},
+        notices=[
+            Notice(
+                "reopen",
+                f"工单重办：{ticket.title}",
+                f"工单 {ticket.number} 回访未解决或不满意，需重新办理。{reason}",
+                unit=ticket.main_unit,
+            )
+        ],
     )
     return ticket
 
@@ -961,10 +881,8 @@ def reopen(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
 def close(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
     ticket = _lock(actor, ticket, "close")
     reason = _required_text(reason, "reason", "办结说明")
-    at, old = _now(at), ticket.status
-    ticket.status, ticket.closed_at = states.target("close", old), at
-    ticket.save(update_fields=["status", "closed_at", "updated_at"])
-    _event(ticket, "close", actor, old, at=at, unit=ticket.main_unit, reason=reason)
+    at = _now(at)
+    transition(ticket, "close", actor, at=at, changes={"closed_at": at}, reason=reason)
     return ticket
 
 
@@ -1014,17 +932,13 @@ def merge(actor, ticket, into, reason: str = "", *, at: datetime | None = None) 
     if target.status == Status.MERGED:
         raise ValidationError({"into": "目标工单本身已被合并，请选择它所并入的工单"})
     reason = _merge_allowed(actor, ticket, target, reason)
-    at, old = _now(at), ticket.status
-    ticket.status, ticket.duplicate_of = states.target("merge", old), target
-    ticket.closed_at = at
-    ticket.save(update_fields=["status", "duplicate_of", "closed_at", "updated_at"])
-    _event(
+    at = _now(at)
+    transition(
         ticket,
         "merge",
         actor,
-        old,
         at=at,
-        unit=ticket.main_unit,
+        changes={"duplicate_of": target, "closed_at": at},
         reason=reason,
         data={"into": target.pk, "into_number": target.number},
     )
@@ -1064,17 +978,16 @@ def moderate(
         raise ValidationError(
             {"text": f"公开描述不能超过 {PUBLIC_DESCRIPTION_MAX} 字（现有 {len(text)} 字）"}
         )
-    at, old = _now(at), ticket.status
-    ticket.public_description = text if publish else ""
-    ticket.published_at = at if publish else None
-    ticket.save(update_fields=["public_description", "published_at", "updated_at"])
-    _event(
+    at = _now(at)
+    transition(
         ticket,
         "moderate",
         actor,
-        old,
         at=at,
-        unit=ticket.main_unit,
+        changes={
+            "public_description": text if publish else "",
+            "published_at": at if publish else None,
+        },
         reason=("公开：" + (text or "（不公开描述）")) if publish else "撤回公开",
         data={"public": publish},
     )
