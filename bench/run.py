@@ -441,10 +441,10 @@ ORDER BY rank, u.code
 def bench_ranking(runs: int) -> dict:
     from django.db import connection
 
-    from jiceng.tickets import metrics, selectors
+    from jiceng.tickets import metrics, rates
 
     start, end = metrics.period_bounds(PERIOD)
-    w = selectors.weights()
+    w = rates.weights()
     params = {
         "start": start,
         "end": end,
@@ -457,7 +457,7 @@ def bench_ranking(runs: int) -> dict:
     }
 
     def orm():
-        return selectors.ranking(PERIOD)
+        return rates.ranking(PERIOD)
 
     def raw():
         with connection.cursor() as cur:
@@ -511,7 +511,8 @@ def bench_pages(runs: int) -> dict:
     from jiceng import factories
     from jiceng.orgs.models import Unit, User
     from jiceng.regions.models import Region
-    from jiceng.tickets import selectors
+    from jiceng.tickets import rates
+    from jiceng.tickets.rates import rollup
 
     year = PERIOD[:4]
     leader = User.objects.filter(username="bench-leader").first() or factories.account(
@@ -544,7 +545,7 @@ def bench_pages(runs: int) -> dict:
 
     out = {"runs": runs, "unit": busy.name if busy else None}
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
-        out["ranking_year"] = timed(lambda: selectors.ranking(year))
+        out["ranking_year"] = timed(lambda: rates.ranking(year))
         out["dashboard_month"] = timed(page(f"/dashboard/?period={PERIOD}"))
         out["dashboard_year"] = timed(page(f"/dashboard/?period={year}"))
         if busy:
@@ -566,7 +567,8 @@ def bench_pages(runs: int) -> dict:
         client.force_login(leader)
         # the first read after every month of the year changed: each month recounted from the
         # events and kept again (what a reader meets after, say, a ledger re-import)
-        from jiceng.tickets import metrics, rollup
+        from jiceng.tickets import metrics, rates
+        from jiceng.tickets.rates import rollup
 
         rollup.invalidate([m.start for m in metrics.parse_period(year).months()])
         t0 = time.perf_counter()

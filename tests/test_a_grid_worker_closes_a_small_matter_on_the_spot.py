@@ -7,7 +7,7 @@ from django.http import Http404
 from django.test import Client
 
 from jiceng import factories
-from jiceng.tickets import selectors, services
+from jiceng.tickets import rates, services
 from jiceng.tickets.models import Ticket, TicketEvent
 
 
@@ -67,7 +67,7 @@ def test_a_grid_worker_scoped_to_a_place_closes_on_the_spot_with_a_photo(world, 
 def test_a_matter_closed_on_the_spot_never_counts_in_the_response_rate(world, walker):
     _user, client = walker
     report(client, world, on_spot="on", result="当场清理", photos=[factories.photo()])
-    counts = selectors.rate_counts("2026")
+    counts = rates.rate_counts("2026")
     assert all(c.dispatched == 0 and c.on_time == 0 for c in counts)
 
 

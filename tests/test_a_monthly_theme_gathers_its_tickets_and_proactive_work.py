@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from jiceng import factories
-from jiceng.tickets import selectors, services, themes
+from jiceng.tickets import rates, services, themes
 from jiceng.tickets.models import Theme, ThemeTicket
 
 
@@ -97,7 +97,7 @@ def test_a_proactive_item_is_handled_like_a_ticket_and_never_counted(
     services.reply(users["dave"], item, "已检查并更换阀门")
     services.callback(users["ivan"], item, solved=True, satisfaction="满意")
     year = str(timezone.localdate().year)
-    assert all(c.dispatched == 0 and c.callbacks == 0 for c in selectors.rate_counts(year))
+    assert all(c.dispatched == 0 and c.callbacks == 0 for c in rates.rate_counts(year))
     week_on = themes.trend(theme, now=theme.planned_at + timedelta(days=8))
     assert week_on.proactive == 1 and week_on.weeks_after == [0]  # not a resident's request
 

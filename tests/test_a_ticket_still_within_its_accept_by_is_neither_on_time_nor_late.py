@@ -19,7 +19,7 @@ from django.test import Client
 from jiceng import factories
 from jiceng.orgs.access import Scope
 from jiceng.orgs.tokens import create_token
-from jiceng.tickets import selectors, services
+from jiceng.tickets import rates, selectors, services
 
 TZ = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2026, 3, 10, 9, tzinfo=TZ)  # a Tuesday
@@ -33,7 +33,7 @@ def waiting(world, users, every_unit_ranked):
 
 
 def jiashun(world, **kwargs):
-    rows = selectors.ranking("2026-03", **kwargs)
+    rows = rates.ranking("2026-03", **kwargs)
     return next(r for r in rows if r.key == world["jiashun_unit"].code)
 
 
@@ -78,7 +78,7 @@ def test_every_way_of_reading_the_rates_leaves_it_out(world, users, waiting, log
         book = openpyxl.load_workbook(
             BytesIO(login("erin").get("/dashboard/export.xlsx?period=2026-03").content)
         )
-        area = selectors.scope_rates(
+        area = rates.scope_rates(
             *selectors.metrics.period_bounds("2026-03"), Scope(path=world["jiashun"].path)
         )
     for row in (cli, via_api):

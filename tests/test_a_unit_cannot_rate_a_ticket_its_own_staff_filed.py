@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from jiceng import factories
-from jiceng.tickets import derived, notify, selectors, services
+from jiceng.tickets import derived, notify, rates, services
 from jiceng.tickets.models import Channel, Ticket
 
 PHONE = "13912342005"
@@ -73,7 +73,7 @@ def handled_and_answered(users, ticket, unit, co_units=None):
 def counts_of(unit):
     """(callbacks, solved, 满意) of the unit over a window around now, from the events."""
     now = timezone.now()
-    rows = selectors.rate_counts((now - timedelta(days=30), now + timedelta(days=30)))
+    rows = rates.rate_counts((now - timedelta(days=30), now + timedelta(days=30)))
     row = next((c for c in rows if c.key == unit.code), None)
     return (row.callbacks, row.solved, row.answers["满意"]) if row else (0, 0, 0)
 

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from jiceng import factories
-from jiceng.tickets import metrics, selectors, services
+from jiceng.tickets import metrics, rates, services
 from jiceng.tickets.models import RankingSettings
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -101,7 +101,7 @@ def test_the_minimum_is_the_assessors_setting(world, users, login):
     config = RankingSettings.current()
     config.min_dispatched, config.min_callbacks = 2, 2
     config.save()
-    row = next(r for r in selectors.ranking("2026-03") if r.name == "嘉顺社区")
+    row = next(r for r in rates.ranking("2026-03") if r.name == "嘉顺社区")
     assert row.rank == 1
 
 

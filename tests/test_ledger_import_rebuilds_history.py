@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from jiceng.core.tabular import ImportRefused
-from jiceng.tickets import selectors, services
+from jiceng.tickets import rates, services
 from jiceng.tickets.ledger import import_ledger
 from jiceng.tickets.models import Notification, Ticket, TicketEvent
 
@@ -169,7 +169,7 @@ def test_a_ledger_becomes_tickets_with_their_history(world, tmp_path):
     assert {e.actor_label for e in TicketEvent.objects.all()} == {"台账导入"}
     assert Notification.objects.count() == 0  # history is not news
 
-    jiashun = {r.key: r for r in selectors.ranking("2026-03")}[code]
+    jiashun = {r.key: r for r in rates.ranking("2026-03")}[code]
     assert (jiashun.dispatched, jiashun.on_time, jiashun.callbacks) == (3, 2, 1)
 
 

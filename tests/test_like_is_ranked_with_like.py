@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from jiceng import factories
-from jiceng.tickets import selectors, services
+from jiceng.tickets import rates, services
 from jiceng.tickets.models import RankingSettings
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -37,7 +37,7 @@ def march(world, users, every_unit_ranked):
 
 
 def test_a_heating_company_is_never_ranked_against_a_community(march):
-    groups = dict(selectors.grouped_ranking("2026-03", view="kind"))
+    groups = dict(rates.grouped_ranking("2026-03", view="kind"))
     assert list(groups) == ["社区和村", "政府部门", "公共服务企业"]
     assert sorted((r.name, r.rank) for r in groups["社区和村"]) == [
         ("嘉顺社区", 1),
@@ -48,7 +48,7 @@ def test_a_heating_company_is_never_ranked_against_a_community(march):
 
 
 def test_regions_are_ranked_level_by_level(march):
-    groups = dict(selectors.grouped_ranking("2026-03", view="region"))
+    groups = dict(rates.grouped_ranking("2026-03", view="region"))
     assert list(groups) == ["县市", "乡镇（街道）", "村（社区）"]
     assert [(r.name, r.dispatched) for r in groups["县市"]] == [("昌吉市", 7)]
     assert [(r.name, r.dispatched) for r in groups["乡镇（街道）"]] == [("建国路街道", 7)]
@@ -101,11 +101,11 @@ def test_large_and_small_units_can_be_ranked_apart(march):
     config = RankingSettings.current()
     config.volume_groups, config.volume_split = True, 3
     config.save()
-    groups = dict(selectors.grouped_ranking("2026-03", view="kind"))
+    groups = dict(rates.grouped_ranking("2026-03", view="kind"))
     assert [r.name for r in groups["社区和村·件量较大"]] == ["嘉顺社区"]
     assert [r.name for r in groups["社区和村·件量较小"]] == ["建国社区"]
     # a quarter's threshold is three months'
-    quarter = dict(selectors.grouped_ranking("2026-Q1", view="kind"))
+    quarter = dict(rates.grouped_ranking("2026-Q1", view="kind"))
     assert "社区和村·件量较大" not in quarter
 
 

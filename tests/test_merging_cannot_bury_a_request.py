@@ -102,7 +102,7 @@ def test_a_merged_request_gets_the_reply_and_its_own_rating_round_which_counts(
 
     from django.utils import timezone
 
-    from jiceng.tickets import notify, selectors
+    from jiceng.tickets import notify, rates
 
     keep = factories.ticket(world["jiashun"], phone="13912340009")
     twin = factories.ticket(world["jiashun"], phone="13912340001")
@@ -130,7 +130,7 @@ def test_a_merged_request_gets_the_reply_and_its_own_rating_round_which_counts(
     assert (twin.status, twin.satisfaction) == ("review", "不满意")
     # and the answer counts for the unit that handled it
     now = timezone.now()
-    rows = selectors.rate_counts((now - timedelta(days=1), now + timedelta(days=1)))
+    rows = rates.rate_counts((now - timedelta(days=1), now + timedelta(days=1)))
     row = next(r for r in rows if r.key == world["jiashun_unit"].code)
     assert (row.callbacks, row.answers["不满意"]) == (1, 1)
     # the main ticket's resident is untouched by it

@@ -13,8 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from jiceng import factories
-from jiceng.tickets import metrics, rollup, selectors, services
+from jiceng.tickets import metrics, rates, services
 from jiceng.tickets.models import RateCell, RateMonth, Ticket
+from jiceng.tickets.rates import rollup
 from jiceng.tickets.states import Status
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -22,8 +23,8 @@ PERIODS = ["2026-03", "2026-04", "2026-05", "2026-Q1", "2026-Q2", "2026"]
 
 
 def both_ways(period: str, by: str = "unit"):
-    kept = selectors.rate_counts(period, by=by)
-    from_events = selectors.rate_counts(metrics.period_bounds(period), by=by)
+    kept = rates.rate_counts(period, by=by)
+    from_events = rates.rate_counts(metrics.period_bounds(period), by=by)
     key = lambda c: c.key  # noqa: E731
     return sorted(kept, key=key), sorted(from_events, key=key)
 
@@ -186,9 +187,9 @@ def test_each_month_of_a_trend_counts_what_its_events_count(world, users, by):
     factories.random_histories(world, users, random.Random(14), 60)
     months = [f"2026-{m:02d}" for m in range(1, 12)]
     for round in ("live", "kept"):
-        trend = selectors.monthly_rate_counts(months, by=by)
+        trend = rates.monthly_rate_counts(months, by=by)
         for month in months:
-            from_events = selectors.rate_counts(metrics.period_bounds(month), by=by)
+            from_events = rates.rate_counts(metrics.period_bounds(month), by=by)
             assert counted(trend[month]) == counted(from_events), (round, month)
         rule_on_returns(users)
 
@@ -204,8 +205,8 @@ def test_one_reading_counts_a_live_month_once(world, users, monkeypatch):
 
     def page():
         for by in ("unit", "region", "channel"):
-            selectors.rate_counts(current, by=by)
-        selectors.monthly_rate_counts([current], by="scope")
+            rates.rate_counts(current, by=by)
+        rates.monthly_rate_counts([current], by="scope")
 
     page()
     assert len(calls) == 4  # without a reading, each read counts the month again

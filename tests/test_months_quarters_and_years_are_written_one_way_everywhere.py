@@ -84,12 +84,12 @@ def test_the_api_and_the_command_write_the_period_the_same_way(october, users, c
 
 
 def test_a_quarter_counts_what_its_months_count(october, world, users):
-    from jiceng.tickets import selectors
+    from jiceng.tickets import rates
 
     for period in ["2026-10", "2026-Q4", "2026"]:
-        (row,) = selectors.ranking(period)
+        (row,) = rates.ranking(period)
         assert (row.dispatched, row.callbacks) == (1, 1)
-    assert selectors.ranking("2026-Q3") == []
+    assert rates.ranking("2026-Q3") == []
 
 
 def test_the_dashboard_opens_on_the_last_complete_month(login, world):

@@ -7,7 +7,7 @@ from jiceng.demo import DEMO_ACCOUNTS
 from jiceng.evaluation import periods
 from jiceng.orgs.models import PartyOrg, Person, Post, Unit, User
 from jiceng.regions.models import Grid, Region
-from jiceng.tickets import selectors
+from jiceng.tickets import rates
 from jiceng.tickets.models import Ticket, TicketEvent
 
 
@@ -65,7 +65,7 @@ def test_seed_demo_is_safe_to_run_twice_and_every_login_works(db, capsys, monkey
     last_month = Ticket.objects.order_by("-received_at").first().received_at.replace(
         day=1
     ) - timedelta(days=1)
-    rows = selectors.ranking(f"{last_month:%Y-%m}")
+    rows = rates.ranking(f"{last_month:%Y-%m}")
     assert len(rows) > 30 and all(r.score is not None for r in rows)
     # A village survey with votes, and codes left to try.
     from jiceng.evaluation import surveys

@@ -16,7 +16,7 @@ from django.apps import apps as django_apps
 from django.db.models import Count, Exists, OuterRef, Q
 
 from jiceng import factories
-from jiceng.tickets import selectors
+from jiceng.tickets import rates
 from jiceng.tickets.models import TicketEvent
 from jiceng.tickets.states import ASSIGNING, Status
 
@@ -67,7 +67,7 @@ def by_definition(start, end, as_of):
 
 
 def through_the_engine(start, end, as_of):
-    counts = selectors.rate_counts((start, end), as_of=as_of)
+    counts = rates.rate_counts((start, end), as_of=as_of)
     from jiceng.orgs.models import Unit
 
     ids = dict(Unit.objects.values_list("code", "pk"))
@@ -128,10 +128,10 @@ def test_month_by_month_in_one_query_equals_each_month_on_its_own(world, users):
     factories.random_histories(world, users, random.Random(11), 80)
     months = ["2026-03", "2026-04", "2026-05"]
     for by in ("unit", "scope", "channel"):
-        together = selectors.monthly_rate_counts(months, by=by, as_of=NOW)
+        together = rates.monthly_rate_counts(months, by=by, as_of=NOW)
         for month in months:
-            alone = selectors.rate_counts(month, by=by, as_of=NOW)
+            alone = rates.rate_counts(month, by=by, as_of=NOW)
             assert sorted(together[month], key=lambda c: c.key) == sorted(
                 alone, key=lambda c: c.key
             ), (by, month)
-    assert any(c.callbacks for c in selectors.monthly_rate_counts(months, by="unit")["2026-04"])
+    assert any(c.callbacks for c in rates.monthly_rate_counts(months, by="unit")["2026-04"])

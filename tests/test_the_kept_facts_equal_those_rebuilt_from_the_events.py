@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jiceng import factories
-from jiceng.tickets import derived, selectors
+from jiceng.tickets import derived, rates
 from jiceng.tickets.models import RateMonth, TicketEvent
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -41,7 +41,7 @@ def history(world, users):
 
 
 def test_a_fact_changed_outside_the_services_is_found_and_rebuilt(history, capsys):
-    before = {month: selectors.rate_counts(month, as_of=NOW) for month in ("2026-03", "2026-04")}
+    before = {month: rates.rate_counts(month, as_of=NOW) for month in ("2026-03", "2026-04")}
     assert RateMonth.objects.exists()  # the ended months are kept by the rollup
     last = TicketEvent.objects.filter(action="dispatch", superseded_at__isnull=True).first()
     answer = TicketEvent.objects.filter(action="callback").first()
@@ -59,7 +59,7 @@ def test_a_fact_changed_outside_the_services_is_found_and_rebuilt(history, capsy
     assert derived.check().wrong == 0
     assert not RateMonth.objects.exists()  # every month is counted again from the events
     for month, counts in before.items():
-        assert selectors.rate_counts(month, as_of=NOW) == counts
+        assert rates.rate_counts(month, as_of=NOW) == counts
     call_command("metrics", "rebuild", "--check")
     assert "0 条所存事实与事件推算不符" in capsys.readouterr().out
 

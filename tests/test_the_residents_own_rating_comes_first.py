@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from jiceng import factories
 from jiceng.orgs.tokens import create_token
-from jiceng.tickets import notify, selectors, services
+from jiceng.tickets import notify, rates, services
 from jiceng.tickets.models import Ticket
 
 PHONE = "13912342005"
@@ -49,7 +49,7 @@ def open_link(body: str) -> Client:
 
 def counts(unit):
     now = timezone.now()
-    rows = selectors.rate_counts((now - timedelta(days=30), now + timedelta(days=30)))
+    rows = rates.rate_counts((now - timedelta(days=30), now + timedelta(days=30)))
     row = next(c for c in rows if c.key == unit.code)
     return row.callbacks, row.solved, row.answers["满意"] + row.answers["基本满意"]
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from jiceng import factories
-from jiceng.tickets import metrics, selectors, services
+from jiceng.tickets import metrics, rates, services
 from jiceng.tickets.models import EngineSettings
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -63,7 +63,7 @@ def by_key(rows):
 
 
 def test_march_counts_and_rates_per_unit(march):
-    rows = by_key(selectors.ranking("2026-03"))
+    rows = by_key(rates.ranking("2026-03"))
     jiashun = rows[march["jiashun_unit"].code]
     assert (jiashun.dispatched, jiashun.on_time) == (3, 1)
     assert (jiashun.callbacks, jiashun.solved, jiashun.satisfied) == (2, 2, 2)
@@ -80,23 +80,23 @@ def test_the_weights_and_credits_are_the_assessors_to_change(march):
     config.credit_basic = 0.5
     config.weight_response, config.weight_solved, config.weight_satisfied = 0.2, 0.4, 0.4
     config.save()
-    jiashun = by_key(selectors.ranking("2026-03"))[march["jiashun_unit"].code]
+    jiashun = by_key(rates.ranking("2026-03"))[march["jiashun_unit"].code]
     assert jiashun.satisfied_rate == 75.0
     assert jiashun.score == round(0.2 * 100 / 3 + 0.4 * 100 + 0.4 * 75, 2)
 
 
 def test_by_region_sums_the_tickets_of_each_county(march):
-    rows = selectors.ranking("2026-03", by="region", level="county")
+    rows = rates.ranking("2026-03", by="region", level="county")
     assert [(r.key, r.name, r.dispatched, r.callbacks) for r in rows] == [
         ("652301000000", "昌吉市", 4, 2)
     ]
 
 
 def test_a_scope_sees_only_its_own_units(march, users):
-    assert {r.key for r in selectors.ranking("2026-03", user=users["dave"])} == {
+    assert {r.key for r in rates.ranking("2026-03", user=users["dave"])} == {
         march["jiashun_unit"].code
     }
-    assert selectors.ranking("2026-03", user=users["gina"]) == []
+    assert rates.ranking("2026-03", user=users["gina"]) == []
 
 
 def test_the_command_prints_json_with_the_ranking(march, capsys):

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection, connections
 
 from jiceng import factories
-from jiceng.tickets import metrics, rollup, selectors, services
+from jiceng.tickets import metrics, rates, services
 from jiceng.tickets.models import RateCell, Ticket
+from jiceng.tickets.rates import rollup
 from jiceng.tickets.states import Status
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -40,6 +41,6 @@ def test_two_readers_keep_a_month_once(world, users):
     for t in threads:
         t.join()
     assert RateCell.objects.filter(month=day).count() == len(cells)
-    kept = sorted(selectors.rate_counts("2026-04"), key=lambda c: c.key)
-    from_events = sorted(selectors.rate_counts(april.bounds()), key=lambda c: c.key)
+    kept = sorted(rates.rate_counts("2026-04"), key=lambda c: c.key)
+    from_events = sorted(rates.rate_counts(april.bounds()), key=lambda c: c.key)
     assert kept == from_events

@@ -14,10 +14,10 @@ from django.utils import timezone
 from jiceng.orgs.access import Scope, region_in_scope, scope_of
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Region
-from jiceng.tickets import metrics, rollup
-from jiceng.tickets import selectors as ticket_selectors
+from jiceng.tickets import metrics, rates
 from jiceng.tickets.access import visible_tickets
 from jiceng.tickets.models import Category, Channel, TicketEvent
+from jiceng.tickets.rates import rollup
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def period_choices(current: str, now: datetime | None = None) -> list[tuple[str,
 def ranking(lens: Lens, period: str, view: str = "kind") -> list[dict]:
     """The 通报's groups, each ranked on its own, as rows for the page and the export. Each
     row carries `drill`, the ticket list behind its figures."""
-    groups = ticket_selectors.grouped_ranking(period, view=view, scope=lens.scope)
+    groups = rates.grouped_ranking(period, view=view, scope=lens.scope)
     codes = [r.key for _, rows in groups for r in rows]
     ids = {}
     if view == "kind":
@@ -147,9 +147,9 @@ def trend_months(period: str) -> list[str]:
 
 def trend(lens: Lens, period: str) -> list[dict]:
     """The scope's own 三率, month by month (each month its own period)."""
-    w = ticket_selectors.weights()
+    w = rates.weights()
     months = trend_months(period)
-    found = ticket_selectors.monthly_rate_counts(months, by="scope", scope=lens.scope)
+    found = rates.monthly_rate_counts(months, by="scope", scope=lens.scope)
     out = []
     for month in months:
         counts = found[month][0] if found[month] else metrics.Counts("scope", "合计")
@@ -206,10 +206,8 @@ def by_channel(lens: Lens, period: str, counted: dict | None = None) -> list[dic
     for (month, channel, _), n in counted["n"].items():
         if month in in_period:
             got[channel] += n
-    counts = {
-        c.key: c for c in ticket_selectors.rate_counts(period, by="channel", scope=lens.scope)
-    }
-    w = ticket_selectors.weights()
+    counts = {c.key: c for c in rates.rate_counts(period, by="channel", scope=lens.scope)}
+    w = rates.weights()
     out = []
     for channel in Channel:
         if channel == Channel.IMPORT and channel not in got and channel not in counts:
@@ -273,7 +271,7 @@ def answers(period: str, where: Q, region: Region | None = None) -> dict:
     handling unit's own staff filed the ticket; and the tickets reopened (重办) after an
     unsatisfied answer. `where` selects events by unit (a scope, or one unit)."""
     start, end = metrics.period_bounds(period)
-    callbacks = ticket_selectors.last_callbacks(start, end).filter(where)
+    callbacks = rates.last_callbacks(start, end).filter(where)
     others = TicketEvent.objects.filter(at__gte=start, at__lt=end).filter(where)
     if region is not None:
         callbacks = callbacks.filter(ticket__region__path__startswith=region.path)
@@ -320,7 +318,7 @@ def unit_answers(unit: Unit, period: str, limit: int = 30) -> list[dict]:
 
 
 def lens_answers(lens: Lens, period: str) -> dict:
-    return answers(period, ticket_selectors._scope_q(lens.scope, "unit"), lens.region)
+    return answers(period, rates.scope_q(lens.scope, "unit"), lens.region)
 
 
 def slowest_units(lens: Lens, period: str, limit: int = 10) -> list[dict]:
@@ -423,9 +421,9 @@ def unit_history(unit: Unit, period: str) -> list[dict]:
     _, peers = peers_of(unit)
     last = metrics.parse_period(period).months()[-1]
     months = [metrics.shift_month(last, -i).text for i in reversed(range(12))]
-    w, minimum = ticket_selectors.weights(), ticket_selectors.min_sample()
-    group_of, order = ticket_selectors.unit_groups()
-    found = ticket_selectors.monthly_rate_counts(months, by="unit", scope=peers)
+    w, minimum = rates.weights(), rates.min_sample()
+    group_of, order = rates.unit_groups()
+    found = rates.monthly_rate_counts(months, by="unit", scope=peers)
     out = []
     for month in months:
         groups = dict(metrics.rank_groups(found[month], w, minimum, group_of, order))
@@ -455,7 +453,7 @@ def slowest_tickets(
     last = metrics.parse_period(period).months()[-1]
     start, end = metrics.shift_month(last, -11).start, last.end
     events = (
-        ticket_selectors.final_assignments(start, end)
+        rates.final_assignments(start, end)
         .filter(unit_id=unit.pk)
         .values_list(
             "ticket_id",
@@ -573,10 +571,7 @@ def county_map(lens: Lens, period: str) -> dict | None:
         return None
     if not lens.scope.everything and not prefecture.path.startswith(lens.scope.path or "\0"):
         return None
-    rows = {
-        r.key: r
-        for r in ticket_selectors.ranking(period, by="region", level="county", scope=lens.scope)
-    }
+    rows = {r.key: r for r in rates.ranking(period, by="region", level="county", scope=lens.scope)}
     counties = Region.objects.filter(parent=prefecture, level="county").order_by("code")
     out = []
     for county in counties:

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from jiceng.core.tabular import defuse
 from jiceng.orgs.access import get_for_user, scope_of
 from jiceng.orgs.models import Unit
-from jiceng.tickets import metrics, themes
+from jiceng.tickets import metrics, rates, themes
 from jiceng.tickets import selectors as ticket_selectors
 
 from . import selectors
@@ -34,7 +34,7 @@ def _period(request) -> tuple[str, str]:
 
 def _view(request) -> str:
     view = request.GET.get("view", "")
-    return view if view in ticket_selectors.VIEWS else "kind"
+    return view if view in rates.VIEWS else "kind"
 
 
 def _scope_name(user, lens=None) -> str:
@@ -86,7 +86,7 @@ def dashboard(request):
             "in_progress": selectors.is_in_progress(period),
             "problem": problem,
             "view": view,
-            "views": ticket_selectors.VIEWS,
+            "views": rates.VIEWS,
             "groups": groups,
             "ranked_count": len(ranked),
             "chart": chart,
@@ -99,8 +99,8 @@ def dashboard(request):
             "lens": lens,
             "map_script": f"vendor/china-cities/{settings.CHANGJI_MAP}",
             "periods": selectors.period_choices(period),
-            "weights": ticket_selectors.weights(),
-            "minimum": ticket_selectors.min_sample(),
+            "weights": rates.weights(),
+            "minimum": rates.min_sample(),
             "map_rates": MAP_RATES,
         },
     )
@@ -142,8 +142,8 @@ def export(request):
     if wanted:
         groups = [g for g in groups if g["label"] == wanted]
     p = metrics.parse_period(period)
-    w = ticket_selectors.weights()
-    m = ticket_selectors.min_sample()
+    w = rates.weights()
+    m = rates.min_sample()
     notes = [
         f"综合得分 = {w.response:.2f}×响应率 + {w.solved:.2f}×解决率 + {w.satisfied:.2f}×满意率；"
         "全部由工单流转记录计算。",
@@ -232,7 +232,7 @@ def unit_page(request, pk: int):
     county, _ = selectors.peers_of(unit)
     history = selectors.unit_history(unit, period)
     group = next(
-        (label for label, kinds in ticket_selectors.KIND_GROUPS if unit.type.category in kinds),
+        (label for label, kinds in rates.KIND_GROUPS if unit.type.category in kinds),
         "其他单位",
     )
     return render(
@@ -258,6 +258,6 @@ def unit_page(request, pk: int):
             "slowest": selectors.slowest_tickets(unit, period),
             "returns": selectors.returns_with_rulings(unit, period),
             "whistles": selectors.whistle_reports(unit, period),
-            "minimum": ticket_selectors.min_sample(),
+            "minimum": rates.min_sample(),
         },
     )

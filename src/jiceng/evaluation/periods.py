@@ -16,7 +16,7 @@ from django.utils import timezone
 from jiceng.core.errors import Forbidden
 from jiceng.orgs.access import Scope
 from jiceng.regions.models import Kind, Region
-from jiceng.tickets import selectors as ticket_selectors
+from jiceng.tickets import rates
 from jiceng.tickets.metrics import SHANGHAI
 
 from . import figures, flows, scoring, surveys, transitions
@@ -189,7 +189,7 @@ def _part(period, region, item, start, end, entered) -> scoring.Part:
     low, high = float(ind.low), float(ind.high)
     raw, source = None, ""
     if ind.kind == Indicator.Kind.TICKETS:
-        row = ticket_selectors.scope_rates(start, end, Scope(path=region.path))
+        row = rates.scope_rates(start, end, Scope(path=region.path))
         raw = {
             "score": row.score,
             "response": row.response_rate,

@@ -4,7 +4,6 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import File, Form, Header, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -15,7 +14,7 @@ from jiceng.core.pagination import Page
 from jiceng.regions import lookup
 from jiceng.regions.models import Grid, Region
 
-from . import access, metrics, selectors, services
+from . import access, metrics, rates, selectors, services
 from .access import get_ticket_for_user, visible_tickets
 from .models import Category, Ticket, TicketEvent, TicketPhoto, TicketUnit
 from .schemas import (
@@ -491,33 +490,11 @@ def get_metrics(request, period: str, by: str = "unit", level: str = "county", v
     the 通报; otherwise one ranking `by` unit, region (at `level`) or channel."""
     if by not in {"unit", "region", "channel"}:
         raise ServiceError("invalid", "by 只能是 unit、region 或 channel", status=422)
-    if level not in selectors.LEVEL_DIGITS:
+    if level not in rates.LEVEL_DIGITS:
         raise ServiceError("invalid", "level 只能是 county、township 或 village", status=422)
-    if view and view not in selectors.VIEWS:
+    if view and view not in rates.VIEWS:
         raise ServiceError("invalid", "view 只能是 kind 或 region", status=422)
     try:
-        parsed = metrics.parse_period(period)
+        return rates.report(period, by=by, level=level, view=view, user=request.user)
     except metrics.BadPeriod as exc:
         raise ServiceError("invalid_period", str(exc), status=422) from None
-    if view:
-        groups = selectors.grouped_ranking(parsed.text, view=view, user=request.user)
-        rows = [r for _, group in groups for r in group]
-    else:
-        rows = selectors.ranking(parsed.text, by=by, level=level, user=request.user)
-    w = selectors.weights()
-    m = selectors.min_sample()
-    return {
-        "period": parsed.text,
-        "period_label": parsed.label,
-        "in_progress": not parsed.is_complete(timezone.now()),
-        "by": by,
-        "view": view,
-        "weights": {
-            "response": w.response,
-            "solved": w.solved,
-            "satisfied": w.satisfied,
-            "credit": w.credit,
-        },
-        "minimum": {"dispatched": m.dispatched, "callbacks": m.callbacks},
-        "rows": [r.as_dict() for r in rows],
-    }

@@ -1,6 +1,6 @@
 """三率 and the composite score (PRODUCT.md, "三率"): pure functions over plain counts.
 
-No Django import. `selectors.rate_counts` gathers the counts from events; these functions turn
+No Django import. `rates.rate_counts` gathers the counts from events; these functions turn
 them into rates, a composite score and a ranking, the same way for the command, the API and
 the dashboards.
 

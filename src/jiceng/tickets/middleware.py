@@ -1,11 +1,11 @@
 """Middleware of the 接诉即办 engine."""
 
-from .rollup import reading
+from .rates.rollup import reading
 
 
 class OneReadingMiddleware:
     """A GET (or HEAD) request changes nothing, so every 三率 read it makes may share one count
-    of each live month (`tickets.rollup.reading`): a dashboard asks for the current month by
+    of each live month (`tickets.rates.rollup.reading`): a dashboard asks for the current month by
     unit, by place, by channel and for its trend."""
 
     def __init__(self, get_response):

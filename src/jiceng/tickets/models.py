@@ -467,7 +467,7 @@ class Ticket(models.Model):
                 name="ticket_awaiting_summary",
                 condition=models.Q(summary="") & ~models.Q(text_language="zh"),
             ),
-            # 三率 leave out 主动治理 items (selectors.COUNTED): a sub-select of these few ids,
+            # 三率 leave out 主动治理 items (rates.COUNTED): a sub-select of these few ids,
             # which without this index is a scan of every ticket in each count (0.3 s at 1M)
             models.Index(
                 fields=["id"], name="ticket_proactive", condition=models.Q(channel="proactive")

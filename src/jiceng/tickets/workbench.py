@@ -25,7 +25,7 @@ from jiceng.orgs.access import visible
 from jiceng.orgs.models import RoleCode, Unit
 from jiceng.regions.models import Grid, Region
 
-from . import access, batch, hooks, selectors, services, states
+from . import access, batch, hooks, rates, selectors, services, states
 from .forms import GridReportForm, HotlineForm, MeetingForm
 from .models import Category, Channel, Satisfaction, TextLanguage, Ticket, TicketEvent, Urgency
 from .states import STATUS_LABELS, Status
@@ -95,7 +95,7 @@ def ticket_list(request):
             "page": page,
             "q": q,
             "query": request.GET.urlencode(),
-            "measure": selectors.MEASURES[measure][0] if measure else "",
+            "measure": rates.MEASURES[measure][0] if measure else "",
             "sorts": SORTS,
             "sort": sort,
             # a search inside a drill-down stays inside it

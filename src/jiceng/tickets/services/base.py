@@ -18,12 +18,13 @@ from jiceng.core.text import clean_text
 from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Unit
 
-from .. import access, rollup, states
+from .. import access, states
 from ..models import (
     Notification,
     Ticket,
     TicketEvent,
 )
+from ..rates import rollup
 from ..states import ASSIGNING
 
 

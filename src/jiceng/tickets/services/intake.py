@@ -19,7 +19,7 @@ from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Grid, Region
 
-from .. import access, rollup, scripts
+from .. import access, scripts
 from ..models import (
     Category,
     Channel,
@@ -31,6 +31,7 @@ from ..models import (
     TicketUnit,
     Urgency,
 )
+from ..rates import rollup
 from ..states import Status
 from . import followup
 from .base import (

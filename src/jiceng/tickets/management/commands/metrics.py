@@ -8,7 +8,7 @@ from django.utils import timezone
 from jiceng.core.tabular import csv_text
 from jiceng.orgs.access import Scope
 from jiceng.regions.models import Region
-from jiceng.tickets import derived, metrics, selectors
+from jiceng.tickets import derived, metrics, rates
 
 
 class Command(BaseCommand):
@@ -30,13 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("--by", choices=["unit", "region", "channel"], default="unit")
         parser.add_argument(
             "--level",
-            choices=list(selectors.LEVEL_DIGITS),
+            choices=list(rates.LEVEL_DIGITS),
             default="county",
             help="--by region 时按哪一级区划汇总（默认县市）",
         )
         parser.add_argument(
             "--view",
-            choices=list(selectors.VIEWS),
+            choices=list(rates.VIEWS),
             help="按组分别排名，如通报：kind 按单位类别，region 按区划层级（此时忽略 --by）",
         )
         parser.add_argument("--region", help="只统计该区划（12 位代码）及其下级")
@@ -57,37 +57,21 @@ class Command(BaseCommand):
             parsed = metrics.parse_period(period)
         except metrics.BadPeriod as exc:
             raise CommandError(str(exc)) from None
-        if view:
-            groups = selectors.grouped_ranking(parsed.text, view=view, scope=scope)
-        else:
-            rows = selectors.ranking(parsed.text, by=by, level=level, scope=scope)
-            groups = [("", rows)]
-        rows = [r for _, group in groups for r in group]
         in_progress = not parsed.is_complete(timezone.now())
         if format == "json":
-            w = selectors.weights()
-            m = selectors.min_sample()
             document = json.dumps(
-                {
-                    "period": parsed.text,
-                    "period_label": parsed.label,
-                    "in_progress": in_progress,
-                    "by": by,
-                    "view": view or "",
-                    "weights": {
-                        "response": w.response,
-                        "solved": w.solved,
-                        "satisfied": w.satisfied,
-                        "credit": w.credit,
-                    },
-                    "minimum": {"dispatched": m.dispatched, "callbacks": m.callbacks},
-                    "rows": [r.as_dict() for r in rows],
-                },
+                rates.report(parsed.text, by=by, level=level, view=view or "", scope=scope),
                 ensure_ascii=False,
                 indent=2,
             )
             self.stdout.write(document)  # one write: OutputWrapper ends each with a newline
-        elif format == "csv":
+            return
+        if view:
+            groups = rates.grouped_ranking(parsed.text, view=view, scope=scope)
+        else:
+            groups = [("", rates.ranking(parsed.text, by=by, level=level, scope=scope))]
+        rows = [r for _, group in groups for r in group]
+        if format == "csv":
             writer = csv.writer(self.stdout)
             columns = metrics.REPORT_COLUMNS
             writer.writerow(["分组"] * bool(view) + [label for label, _ in columns])

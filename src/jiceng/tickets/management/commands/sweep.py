@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from jiceng.core.observe import Job
-from jiceng.tickets import metrics, rollup, services
+from jiceng.tickets import metrics, services
+from jiceng.tickets.rates import rollup
 
 
 class Command(BaseCommand):

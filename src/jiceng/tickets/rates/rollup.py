@@ -1,6 +1,6 @@
 """The 三率 by month, computed once from the events and kept until an event changes them.
 
-A month's counts are computed from the events exactly as `selectors` defines them, grouped by
+A month's counts are computed from the events exactly as `definitions` defines them, grouped by
 unit, place (the ticket's village) and channel, and stored as `RateCell` rows under the
 month's current token (`RateMonth`). A quarter or a year is the sum of its months: a final
 assignment belongs to one month, and each callback is counted three ways (last of its month,
@@ -26,8 +26,9 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from . import metrics
-from .models import RateCell, RateMonth, TicketEvent
+from .. import metrics
+from ..models import RateCell, RateMonth, TicketEvent
+from .definitions import COUNTED, final_assignments
 
 PARTS = ["n", "solved", "s1", "s2", "s3"]
 ASSIGNED = ["dispatched", "on_time", "pending"]
@@ -79,8 +80,6 @@ def span_end(month: metrics.Period, span: str) -> datetime:
 
 def compute(month: metrics.Period, as_of: datetime | None = None) -> dict[tuple, dict]:
     """(unit_id, region_id, channel) -> counts of one month, from the events."""
-    from .selectors import COUNTED, final_assignments
-
     start, end = month.bounds()
     group = ("unit_id", "ticket__region_id", "ticket__channel")
     cells: dict[tuple, dict] = {}
