@@ -7,7 +7,6 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from jiceng import factories
@@ -94,9 +93,11 @@ def test_every_operation_answers_as_documented(case, real):
 
 def test_the_document_lists_every_error_status(client):
     document = client.get("/api/v1/openapi.json").json()
-    for path, operations in document["paths"].items():
-        for method, operation in operations.items():
-            assert {"401", "404", "422"} <= set(map(str, operation["responses"])), (method, path)
-
-    # the default checks, not_a_server_error among them, run on every operation above
-    assert not_a_server_error.__name__ == "not_a_server_error"
+    operations = [
+        (method, path, operation)
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    ]
+    assert len(operations) >= 50  # the whole API, not an empty document
+    for method, path, operation in operations:
+        assert {"401", "404", "422"} <= set(map(str, operation["responses"])), (method, path)

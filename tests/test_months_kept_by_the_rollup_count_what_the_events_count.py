@@ -188,6 +188,7 @@ def test_each_month_of_a_trend_counts_what_its_events_count(world, users, by):
     months = [f"2026-{m:02d}" for m in range(1, 12)]
     for round in ("live", "kept"):
         trend = rates.monthly_rate_counts(months, by=by)
+        assert list(trend) == months and any(trend.values()), round
         for month in months:
             from_events = rates.rate_counts(metrics.period_bounds(month), by=by)
             assert counted(trend[month]) == counted(from_events), (round, month)

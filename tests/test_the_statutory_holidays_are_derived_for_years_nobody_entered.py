@@ -40,16 +40,21 @@ def test_2027_has_the_thirteen_statutory_days_on_their_lunar_dates():
 def test_every_statutory_day_of_2025_and_2026_was_a_day_off_officially():
     # the 2024 rules took effect in 2025
     for year in (2025, 2026):
-        for day in statutory_holidays(year):
+        days = statutory_holidays(year)
+        assert len(days) == 13, year  # 元旦 1, 春节 4, 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3
+        for day in days:
             assert chinese_calendar.is_holiday(day), day
 
 
 def test_every_weekday_the_official_arrangements_gave_off_was_foreseen_as_possible():
     # 2019–2026: each weekday that 调休 made a day off lies in a festival's possible window
+    checked = 0
     for year in range(2019, 2027):
         for day in days_of(year):
             if day.weekday() < 5 and chinese_calendar.is_holiday(day):
+                checked += 1
                 assert day in statutory_holidays(year) or day in may_rest(year), day
+    assert checked >= 8 * 15  # each year gives some twenty weekdays off
 
 
 def test_ordinary_weeks_hold_no_possible_rest_days():

@@ -30,6 +30,11 @@ from jiceng.tickets.models import Ticket, TicketEvent
 requests = pytest.importorskip("requests")
 BIN = Path(sys.executable).parent
 REDIS = ("127.0.0.1", 6379)
+# Two nodes share one PostgreSQL (each test process its own test database) and one Redis
+# database: one per test process (pytest-xdist's gw0, gw1, …), so two processes never empty
+# each other's cache.
+REDIS_DB = 15 - int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+pytestmark = pytest.mark.postgres
 
 
 def _redis_up() -> bool:
@@ -55,20 +60,18 @@ def _database_url() -> str:
 
 @pytest.fixture
 def cluster(settings, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("two nodes share one PostgreSQL (run with DATABASE_URL=postgres://…)")
     if not _redis_up():
         pytest.skip("no Redis on 127.0.0.1:6379")
     if not (BIN / "gunicorn").exists():
         pytest.skip("gunicorn is not installed (make install)")
     with socket.create_connection(REDIS) as conn:  # an empty cache for this test
-        conn.sendall(b"SELECT 15\r\nFLUSHDB\r\n")
+        conn.sendall(f"SELECT {REDIS_DB}\r\nFLUSHDB\r\n".encode())
         conn.recv(64)
     keys = crypto.keyring()
     shared = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CACHE_URL"}},
         "DATABASE_URL": _database_url(),
-        "CACHE_URL": "redis://127.0.0.1:6379/15",
+        "CACHE_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "JICENG_MODEL_DIR": str(settings.DISPATCH_MODEL_DIR),
         "SECRET_KEY": "two-nodes-" + "s" * 50,

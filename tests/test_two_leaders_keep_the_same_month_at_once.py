@@ -5,7 +5,7 @@ import random
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from jiceng import factories
 from jiceng.tickets import metrics, rates, services
@@ -13,12 +13,14 @@ from jiceng.tickets.models import RateCell, Ticket
 from jiceng.tickets.rates import rollup
 from jiceng.tickets.states import Status
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# SQLite serialises writers: the race needs PostgreSQL
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.postgres,
+]
 
 
 def test_two_readers_keep_a_month_once(world, users):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
     factories.random_histories(world, users, random.Random(14), 40)
     for ticket in Ticket.objects.filter(status=Status.RETURNED):
         services.reject_return(users["erin"], ticket, "属于本单位职责")
