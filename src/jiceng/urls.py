@@ -81,6 +81,7 @@ urlpatterns = [
     path("evaluation/surveys/<id:pk>/state/", evaluation_views.campaign_state, name="survey-state"),
     path("evaluation/surveys/<id:pk>/codes/", evaluation_views.campaign_codes, name="survey-codes"),
     path("evaluation/periods/", evaluation_views.period_list, name="period-list"),
+    path("evaluation/periods/new/", evaluation_views.period_new, name="period-new"),
     path(
         "evaluation/periods/annual/<id:scheme_id>/<id:year>/",
         evaluation_views.period_annual,
@@ -141,6 +142,7 @@ urlpatterns = [
     ),
     path("evaluation/meetings/new/", evaluation_views.meeting_new, name="meeting-new"),
     path("evaluation/selections/", evaluation_views.selection_list, name="selection-list"),
+    path("evaluation/selections/new/", evaluation_views.selection_new, name="selection-new"),
     path(
         "evaluation/selections/<id:pk>/",
         evaluation_views.selection_detail,

@@ -129,6 +129,7 @@ _ASSESSOR_OR_ADMIN = frozenset({RoleCode.ASSESSOR.value, RoleCode.ADMIN.value})
 
 WHO: dict[tuple[str, str], frozenset[str]] = {
     **{("period", step): _ASSESSOR for step in flows.PERIOD.steps},
+    ("selection", "create"): _ASSESSOR,
     ("selection", "nominate"): frozenset({MEMBER}),
     ("selection", "close_nominations"): _ASSESSOR,
     ("selection", "review_nominee"): _ASSESSOR,
@@ -200,6 +201,52 @@ def check(actor, flow: str, step: str, obj, place: Region | None = None) -> None
         raise Http404("不存在或无权查看")
     if not (actor.is_superuser or actor.has_role(*who)):
         raise Forbidden("not_permitted", f"只有{_role_names(who)}可以{label}")
+
+
+# --- separation of duties -------------------------------------------------------------------
+
+
+def computed_by(period) -> int | None:
+    """The account that computed the period's current results."""
+    from .models import EvaluationEvent
+
+    return (
+        EvaluationEvent.objects.filter(flow="period", object_id=period.pk, action="compute")
+        .order_by("-at", "-id")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+
+
+def held_apart(actor, period) -> bool:
+    """Separation of duties (a scheme setting, on by default): whoever computed the period's
+    results cannot review or publish them. The reviewer may publish."""
+    return bool(
+        period.scheme.separate_duties
+        and actor is not None
+        and actor.pk is not None
+        and computed_by(period) == actor.pk
+    )
+
+
+def check_duties(actor, flow: str, step: str, obj) -> None:
+    """The separation-of-duties rules, after `check` allowed the step: a period's results are
+    reviewed and published by another assessor than the one who computed them, and a 整改
+    item is verified by another than the one who reported it."""
+    if flow == "period" and step in ("review", "publish") and held_apart(actor, obj):
+        raise Forbidden(
+            "separation_of_duties",
+            f"本期结果由您计算，须由另一名考评员{flows.PERIOD.steps[step].label}（职责分离）",
+        )
+    if flow == "rectification" and step == "verify" and obj.reported_by_id == actor.pk:
+        raise Forbidden("separation_of_duties", "整改由您报完成，须由另一名考评员核验")
+
+
+def may_manage_reserve(user) -> bool:
+    """Who is offered the reserve's add and remove (`WHO`; each entry's place is checked by
+    the service)."""
+    roles = WHO[("reserve", "add")]
+    return bool(user.is_authenticated and (user.is_superuser or user.has_role(*roles)))
 
 
 def may(actor, flow: str, step: str, obj) -> bool:

@@ -67,19 +67,28 @@ class SchemeAdmin(AssessorMixin, ScopedAdmin):
     ]
 
 
+class ReadOnly:
+    """Shown here, never made or changed here: the record is created on its own page by a
+    service that checks who may and writes its event (transitions.create)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AssessmentPeriod)
-class AssessmentPeriodAdmin(AssessorMixin, ScopedAdmin):
-    """Periods are created here; entering, computing and publishing go through the services."""
+class AssessmentPeriodAdmin(ReadOnly, AssessorMixin, ScopedAdmin):
+    """Periods are created on /evaluation/periods/new/ (periods.create_period); entering,
+    computing and publishing go through the services too."""
 
     list_display = ["label", "scheme", "state", "published_at"]
     list_filter = ["state"]
     fields = ["scheme", "label", "starts_on", "ends_on", "state", "revision_of", "published_at"]
-    readonly_fields = ["state", "revision_of", "published_at"]
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.state != AssessmentPeriod.State.OPEN:
-            return False  # computed or published results are not edited by hand
-        return super().has_change_permission(request, obj)
 
 
 @admin.register(Campaign)
@@ -116,12 +125,12 @@ class DimensionAdmin(AssessorMixin, admin.ModelAdmin):
 
 
 @admin.register(Selection)
-class SelectionAdmin(AssessorMixin, ScopedAdmin):
-    """Assessors open a selection here; its stages run on /evaluation/selections/<id>/."""
+class SelectionAdmin(ReadOnly, AssessorMixin, ScopedAdmin):
+    """Selections are opened on /evaluation/selections/new/ (selection.create_selection); their
+    stages run on /evaluation/selections/<id>/."""
 
     list_display = ["name", "region", "seats", "state"]
     fields = ["name", "region", "seats", "state"]
-    readonly_fields = ["state"]
 
 
 @admin.register(TrainingRecord)

@@ -11,12 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jiceng.core import files
-from jiceng.core.errors import Forbidden
 from jiceng.core.text import clean_text
 from jiceng.orgs import access as org_access
 from jiceng.orgs.models import PartyOrg
 
-from . import access, checklist, transitions
+from . import checklist, transitions
 from .models import ChecklistItem, Diagnosis, DiagnosisScore, Dimension, Rectification
 
 RECTIFY_DAYS = 30
@@ -33,85 +32,83 @@ def record(
     rectify_days: int = RECTIFY_DAYS,
 ) -> Diagnosis:
     """`scores` maps an item id to (score, evidence[, attachment])."""
-    access.check(actor, FLOW, "record", Diagnosis(party_org=party_org))
-    items = list(ChecklistItem.objects.filter(is_active=True).select_related("dimension"))
-    errors: dict[str, list[str]] = {}
-    parsed = {}
-    for item in items:
-        given = scores.get(item.pk)
-        if given is None or given[0] in (None, ""):
-            errors[f"item-{item.pk}"] = [f"“{item.text}”未打分"]
-            continue
-        try:
-            value = Decimal(str(given[0]))
-        except InvalidOperation:
-            errors[f"item-{item.pk}"] = [f"“{item.text}”的得分不是数字"]
-            continue
-        if not 0 <= value <= item.points:
-            errors[f"item-{item.pk}"] = [f"“{item.text}”的得分应在 0 到 {item.points} 之间"]
-            continue
-        evidence = given[1] if len(given) > 1 else ""
-        attachment = given[2] if len(given) > 2 else None
-        if attachment:
-            try:
-                attachment = files.clean_attachment(attachment).content
-            except files.Refused as exc:
-                errors[f"item-{item.pk}"] = [str(exc)]
+
+    def build():
+        items = list(ChecklistItem.objects.filter(is_active=True).select_related("dimension"))
+        errors: dict[str, list[str]] = {}
+        parsed = {}
+        for item in items:
+            given = scores.get(item.pk)
+            if given is None or given[0] in (None, ""):
+                errors[f"item-{item.pk}"] = [f"“{item.text}”未打分"]
                 continue
-        parsed[item.pk] = (value, evidence or "", attachment)
-    if errors:
-        raise ValidationError(errors)
-    thresholds = {d.name: float(d.threshold) for d in Dimension.objects.all()}
-    result = checklist.grade(
-        [
-            checklist.ItemScore(i.pk, i.dimension.name, float(i.points), float(parsed[i.pk][0]))
-            for i in items
-        ],
-        thresholds,
-    )
-    assessed_on = assessed_on or date.today()
-    diagnosis = Diagnosis.objects.create(
-        party_org=party_org,
-        assessed_on=assessed_on,
-        assessor=actor,
-        good_dimensions=result["good"],
-        grade=result["grade"],
-        summary=result["dimensions"],
-        state=Diagnosis.State.RECTIFYING if result["weak"] else Diagnosis.State.RECTIFIED,
-    )
-    for item in items:
-        value, evidence, attachment = parsed[item.pk]
-        DiagnosisScore.objects.create(
-            diagnosis=diagnosis,
-            item=item,
-            score=value,
-            evidence=evidence.strip(),
-            attachment=attachment or "",
+            try:
+                value = Decimal(str(given[0]))
+            except InvalidOperation:
+                errors[f"item-{item.pk}"] = [f"“{item.text}”的得分不是数字"]
+                continue
+            if not 0 <= value <= item.points:
+                errors[f"item-{item.pk}"] = [f"“{item.text}”的得分应在 0 到 {item.points} 之间"]
+                continue
+            evidence = given[1] if len(given) > 1 else ""
+            attachment = given[2] if len(given) > 2 else None
+            if attachment:
+                try:
+                    attachment = files.clean_attachment(attachment).content
+                except files.Refused as exc:
+                    errors[f"item-{item.pk}"] = [str(exc)]
+                    continue
+            parsed[item.pk] = (value, evidence or "", attachment)
+        if errors:
+            raise ValidationError(errors)
+        thresholds = {d.name: float(d.threshold) for d in Dimension.objects.all()}
+        result = checklist.grade(
+            [
+                checklist.ItemScore(i.pk, i.dimension.name, float(i.points), float(parsed[i.pk][0]))
+                for i in items
+            ],
+            thresholds,
         )
-    weak = {i.pk: i for i in items if i.pk in result["weak"]}
-    secretary = _secretary(party_org)
-    Rectification.objects.bulk_create(
-        [
-            Rectification(
+        day = assessed_on or date.today()
+        diagnosis = Diagnosis.objects.create(
+            party_org=party_org,
+            assessed_on=day,
+            assessor=actor,
+            good_dimensions=result["good"],
+            grade=result["grade"],
+            summary=result["dimensions"],
+            state=Diagnosis.State.RECTIFYING if result["weak"] else Diagnosis.State.RECTIFIED,
+        )
+        for item in items:
+            value, evidence, attachment = parsed[item.pk]
+            DiagnosisScore.objects.create(
                 diagnosis=diagnosis,
                 item=item,
-                due_on=assessed_on + timedelta(days=rectify_days),
-                responsible=secretary,
-                problem=f"{item.dimension.name}：{item.text}（得 {parsed[item.pk][0]} / {item.points} 分）",
+                score=value,
+                evidence=evidence.strip(),
+                attachment=attachment or "",
             )
-            for item in weak.values()
-        ]
-    )
-    transitions.record(
-        actor,
-        FLOW,
-        diagnosis,
-        "record",
-        "",
-        f"{result['grade']}，整改清单 {len(weak)} 项",
-        {"grade": result["grade"], "rectifications": len(weak)},
-    )
-    return diagnosis
+        weak = {i.pk: i for i in items if i.pk in result["weak"]}
+        secretary = _secretary(party_org)
+        Rectification.objects.bulk_create(
+            [
+                Rectification(
+                    diagnosis=diagnosis,
+                    item=item,
+                    due_on=day + timedelta(days=rectify_days),
+                    responsible=secretary,
+                    problem=f"{item.dimension.name}：{item.text}（得 {parsed[item.pk][0]} / {item.points} 分）",
+                )
+                for item in weak.values()
+            ]
+        )
+        return (
+            diagnosis,
+            f"{result['grade']}，整改清单 {len(weak)} 项",
+            {"grade": result["grade"], "rectifications": len(weak)},
+        )
+
+    return transitions.create(actor, FLOW, Diagnosis(party_org=party_org), build)
 
 
 def _secretary(party_org: PartyOrg):
@@ -171,17 +168,13 @@ def report(actor, item: Rectification, evidence: str, attachment=None) -> Rectif
 
 def verify(actor, item: Rectification) -> Rectification:
     """An assessor checks the evidence and accepts it; the diagnosis is 整改完成 with its
-    last item. Whoever reported the item cannot verify it."""
-
-    def check(item):
-        if item.reported_by_id == actor.pk:
-            raise Forbidden("separation_of_duties", "整改由您报完成，须由另一名考评员核验")
+    last item. Whoever reported the item cannot verify it (access.check_duties)."""
 
     def change(item):
         item.verified_by, item.done_on = actor, timezone.localdate()
         item.save(update_fields=["verified_by", "done_on"])
 
-    item = transitions.apply(actor, "rectification", item, "verify", check=check, change=change)
+    item = transitions.apply(actor, "rectification", item, "verify", change=change)
     diagnosis = item.diagnosis
     left = diagnosis.rectifications.exclude(state=Rectification.State.VERIFIED).exists()
     if not left:

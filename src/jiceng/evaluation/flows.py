@@ -39,6 +39,14 @@ class Flow:
         """The state after `step` (the same state for a step that changes none)."""
         return self.steps[step].target or state
 
+    @property
+    def creating(self) -> str | None:
+        """The step that creates a record of this workflow: the one no state leads from (None
+        for a workflow whose records another step makes: 整改 items, made by the diagnosis)."""
+        steps = [name for name, s in self.steps.items() if not s.sources]
+        assert len(steps) <= 1, f"{self.name}: more than one creating step"
+        return steps[0] if steps else None
+
     def steps_from(self, state: str) -> list[str]:
         """The steps allowed from `state`: forward steps first (the page's main button), then
         those that keep the state, then the steps back."""
@@ -66,6 +74,7 @@ PERIOD = Flow(
         "published": "已发布",
     },
     {
+        "create": _s("建立考评期", [], "open", button=False),
         "enter": _s("录入数值", ["open", "collected"], button=False),
         "import": _s("导入数值", ["open", "collected"], button=False),
         "collect": _s("确认数据已收齐", "open", "collected"),
@@ -93,6 +102,7 @@ SELECTION = Flow(
         "done": "已公布结果",
     },
     {
+        "create": _s("建立评选", [], "nominating", button=False),
         "nominate": _s("推荐人选", "nominating", button=False),
         "close_nominations": _s("结束推荐，进入资格审查", "nominating", "reviewing"),
         "review_nominee": _s("资格审查", "reviewing", button=False),

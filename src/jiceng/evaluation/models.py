@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from jiceng.core import files
+from jiceng.core.models import Event
 from jiceng.orgs.models import Person
 from jiceng.regions.models import Region
 
@@ -356,7 +357,7 @@ class EnteredValue(models.Model):
         return f"{self.region} {self.indicator} {self.value}"
 
 
-class EvaluationEvent(models.Model):
+class EvaluationEvent(Event):
     """One step taken in an evaluation workflow (`flows.py`), written by `transitions.apply` in
     the same transaction as the change: who, when, from which state to which, and why. One
     table for every workflow: `flow` names it and `object_id` is the period, selection or
@@ -364,7 +365,8 @@ class EvaluationEvent(models.Model):
 
     flow = models.CharField("流程", max_length=20)
     object_id = models.PositiveBigIntegerField("对象编号")
-    action = models.CharField("操作", max_length=20)
+    # an account that took an evaluation step is never removed: it has no display name to
+    # fall back on (unlike a ticket's `actor_label`)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -377,7 +379,6 @@ class EvaluationEvent(models.Model):
     from_state = models.CharField("原状态", max_length=12, blank=True)
     to_state = models.CharField("新状态", max_length=12, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = "考评办理记录"

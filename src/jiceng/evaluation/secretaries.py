@@ -13,7 +13,7 @@ from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Post, PostKind, SecretarySource
 from jiceng.regions.models import Region
 
-from . import access, transitions
+from . import transitions
 from .models import ReservePerson, TrainingRecord
 
 SOON = timedelta(days=183)  # "within six months"
@@ -114,22 +114,22 @@ def reserve(user, today: date) -> list[dict]:
 @transaction.atomic
 def add_reserve(actor, person, region, note: str = "") -> ReservePerson:
     """Keep a person in a village's reserve pool (one active entry per person)."""
-    access.check(actor, "reserve", "add", ReservePerson(region=region))
-    if region.level != "village":
-        raise ValidationError({"region": ["后备力量须储备到一个村（社区）"]})
-    if person is None or not org_access.is_visible(actor, person):
-        raise ValidationError({"person": ["请选择管辖范围内的人员"]})
-    try:
-        with transaction.atomic():
-            entry = ReservePerson.objects.create(
-                person=person, region=region, note=clean_text(note).strip()[:200]
-            )
-    except IntegrityError:
-        raise ValidationError({"person": [f"{person.name} 已在后备力量库中"]}) from None
-    transitions.record(
-        actor, "reserve", entry, "add", "", f"{person.name} 纳入{region.name}后备力量"
-    )
-    return entry
+
+    def build():
+        if region.level != "village":
+            raise ValidationError({"region": ["后备力量须储备到一个村（社区）"]})
+        if person is None or not org_access.is_visible(actor, person):
+            raise ValidationError({"person": ["请选择管辖范围内的人员"]})
+        try:
+            with transaction.atomic():
+                entry = ReservePerson.objects.create(
+                    person=person, region=region, note=clean_text(note).strip()[:200]
+                )
+        except IntegrityError:
+            raise ValidationError({"person": [f"{person.name} 已在后备力量库中"]}) from None
+        return entry, f"{person.name} 纳入{region.name}后备力量", None
+
+    return transitions.create(actor, "reserve", ReservePerson(region=region), build)
 
 
 def remove_reserve(actor, entry: ReservePerson, reason: str) -> ReservePerson:

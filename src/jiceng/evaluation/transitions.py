@@ -21,6 +21,7 @@ from .models import (
     Campaign,
     Diagnosis,
     EvaluationEvent,
+    OrgMeeting,
     Rectification,
     ReservePerson,
     Selection,
@@ -33,6 +34,7 @@ MODELS: dict[str, type[Model]] = {
     "diagnosis": Diagnosis,
     "rectification": Rectification,
     "reserve": ReservePerson,
+    "meeting": OrgMeeting,
 }
 RELATED = {
     "period": ["scheme__region"],
@@ -41,6 +43,7 @@ RELATED = {
     "diagnosis": ["party_org__region", "party_org__unit__region"],
     "rectification": ["diagnosis__party_org__region", "diagnosis__party_org__unit__region"],
     "reserve": ["region"],
+    "meeting": ["party_org__region", "party_org__unit__region"],
 }
 
 
@@ -82,6 +85,7 @@ def apply(
     flow = flows.FLOWS[flow_name]
     locked = lock(flow_name, obj)
     access.check(actor, flow_name, step, locked)
+    access.check_duties(actor, flow_name, step, locked)
     before = locked.state
     if not flow.allowed(step, before):
         raise refuse(flow, step, before)
@@ -96,6 +100,31 @@ def apply(
         note = extra.pop("note", note)
         record(actor, flow_name, locked, step, before, note, {**(data or {}), **extra})
     return locked
+
+
+@transaction.atomic
+def create(
+    actor,
+    flow_name: str,
+    draft,
+    build: Callable,
+    *,
+    place=None,
+    note: str = "",
+    data: dict | None = None,
+):
+    """Create a record as the first step of its workflow (the step no state leads from):
+    `access.check` on `draft` (an unsaved object that says where the record will sit, or
+    `place`), then `build()` validates and makes the rows and returns the record, then the
+    event row, all in one transaction. `build` may return (record, note, data) to say what the
+    event records."""
+    step = flows.FLOWS[flow_name].creating
+    access.check(actor, flow_name, step, draft, place=place)
+    made = build()
+    if isinstance(made, tuple):
+        made, note, data = made
+    record(actor, flow_name, made, step, "", note, data)
+    return made
 
 
 def record(actor, flow_name: str, obj, step: str, before: str, note="", data=None):

@@ -14,6 +14,7 @@ from django.db import models
 
 from jiceng.core import files
 from jiceng.core.fields import BlindIndexField, EncryptedField
+from jiceng.core.models import Event
 from jiceng.orgs.models import Unit
 from jiceng.regions.models import Grid, Region
 
@@ -573,7 +574,7 @@ class TicketPhoto(models.Model):
         return self.image.name
 
 
-class TicketEvent(models.Model):
+class TicketEvent(Event):
     """One change of a ticket: who, when, from, to, why. The audit trail and the only source
     of the 三率.
 
@@ -594,17 +595,7 @@ class TicketEvent(models.Model):
     ticket = models.ForeignKey(
         Ticket, on_delete=models.CASCADE, related_name="events", db_index=False
     )  # indexed first in event_ticket_action
-    action = models.CharField("动作", max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     actor_label = models.CharField("操作人（显示）", max_length=60, blank=True)
-    at = models.DateTimeField("时间")
     from_status = models.CharField("原状态", max_length=12, blank=True)
     to_status = models.CharField("新状态", max_length=12)
     unit = models.ForeignKey(
@@ -617,7 +608,6 @@ class TicketEvent(models.Model):
     )
     due_at = models.DateTimeField("时限", null=True, blank=True)
     reason = models.TextField("理由", blank=True)
-    data = models.JSONField("数据", default=dict, blank=True)
     superseded_at = models.DateTimeField("被后续事件取代", null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField("接单时间", null=True, blank=True, editable=False)
     # a callback's answer, as in `data`, in columns the 三率 index can hold
@@ -896,7 +886,7 @@ class ThemeTicket(models.Model):
         return f"{self.theme} · {self.ticket}"
 
 
-class ThemeEvent(models.Model):
+class ThemeEvent(Event):
     """One change of a theme: raised, a progress note, tickets linked, done."""
 
     class Action(models.TextChoices):
@@ -908,13 +898,8 @@ class ThemeEvent(models.Model):
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="events")
     action = models.CharField("操作", max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
     actor_label = models.CharField("操作人", max_length=60)
-    at = models.DateTimeField("时间")
     text = models.TextField("内容", blank=True)
-    data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = "每月一题记录"

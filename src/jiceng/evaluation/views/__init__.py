@@ -20,11 +20,12 @@ from .periods import (
     period_detail,
     period_export,
     period_list,
+    period_new,
     period_values,
     period_values_template,
 )
 from .secretaries import reserve_add, reserve_remove, secretary_overview
-from .selections import publicity, selection_detail, selection_list
+from .selections import publicity, selection_detail, selection_list, selection_new
 from .surveys import (
     campaign_codes,
     campaign_detail,
@@ -52,6 +53,7 @@ __all__ = [
     "period_detail",
     "period_export",
     "period_list",
+    "period_new",
     "period_values",
     "period_values_template",
     "person_record",
@@ -63,5 +65,6 @@ __all__ = [
     "secretary_overview",
     "selection_detail",
     "selection_list",
+    "selection_new",
     "vote",
 ]

@@ -1,5 +1,9 @@
 """What several evaluation pages share: the upload limit, the import report, the
-organization picker."""
+organization picker, and how a refused step reaches the page."""
+
+from django.core.exceptions import PermissionDenied
+
+from jiceng.core.errors import ServiceError
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -22,3 +26,11 @@ def _pick_orgs(request, orgs) -> dict:
 PICK_LIMIT = 30
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def refusal(exc: ServiceError) -> str:
+    """A step the service refused, for a page: a missing role (403) is the 403 page, with the
+    service's words; any other refusal is returned, to be shown on the page."""
+    if exc.status == 403:
+        raise PermissionDenied(exc.message) from None
+    return exc.message

@@ -29,7 +29,7 @@ from ..models import (
     EvaluationEvent,
     Rectification,
 )
-from .common import _pick_orgs
+from .common import _pick_orgs, refusal
 
 
 @login_required
@@ -197,9 +197,7 @@ def rectification_act(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     except ServiceError as exc:
-        if exc.status == 403:
-            raise PermissionDenied(exc.message) from None
-        messages.error(request, exc.message)
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, "已保存")
     return redirect(f"{reverse('diagnosis-detail', args=[item.diagnosis_id])}#r{item.pk}")

@@ -2,20 +2,22 @@
 sheet and its import, and the 通报 export."""
 
 import tempfile
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.tabular import ImportRefused, defuse
+from jiceng.core.text import is_id
 from jiceng.orgs.access import get_for_user, scope_of, visible
 from jiceng.regions.models import Region
 
@@ -23,13 +25,72 @@ from .. import access as evaluation_access
 from .. import (
     annual,
     figures,
+    flows,
     periods,
     transitions,
 )
 from ..models import (
     AssessmentPeriod,
+    Scheme,
 )
-from .common import MAX_UPLOAD, XLSX, _more
+from .common import MAX_UPLOAD, XLSX, _more, refusal
+
+
+def _may_create(user, flow: str, model) -> bool:
+    """Whether `user` is offered the 新建 button: the role `access.WHO` asks for (the place is
+    checked when the record is made)."""
+    roles = evaluation_access.WHO[(flow, flows.FLOWS[flow].creating)]
+    return bool(user.is_superuser or user.has_role(*roles))
+
+
+def _date(text: str):
+    try:
+        return date.fromisoformat((text or "").strip()) if (text or "").strip() else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_new(request):
+    """建立考评期: a new round of a scheme in the assessor's scope."""
+    if not _may_create(request.user, "period", AssessmentPeriod):
+        raise PermissionDenied("只有考评员可以建立考评期")
+    schemes = visible(request.user, Scheme.objects.select_related("region")).order_by("name")
+    values = {
+        k: request.POST.get(k, "").strip() for k in ("scheme", "label", "starts_on", "ends_on")
+    }
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        scheme = schemes.filter(pk=values["scheme"]).first() if is_id(values["scheme"]) else None
+        starts_on, ends_on = _date(values["starts_on"]), _date(values["ends_on"])
+        if scheme is None:
+            errors["scheme"] = ["请选择管辖范围内的考评方案"]
+        for name, parsed in (("starts_on", starts_on), ("ends_on", ends_on)):
+            if values[name] and parsed is None:
+                errors[name] = ["日期应写成 2026-10-01"]
+        if not errors:
+            try:
+                period = periods.create_period(
+                    request.user,
+                    scheme,
+                    label=values["label"],
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                )
+            except ValidationError as exc:
+                errors = exc.message_dict
+            except ServiceError as exc:
+                errors = {"scheme": [refusal(exc)]}
+            else:
+                messages.success(request, "已建立考评期：请录入或导入各村（社区）的数值")
+                return redirect("period-detail", period.pk)
+    return render(
+        request,
+        "evaluation/period_new.html",
+        {"schemes": schemes[:500], "values": values, "errors": errors},
+        status=422 if errors else 200,
+    )
 
 
 @login_required
@@ -43,7 +104,15 @@ def period_list(request):
         },
         key=lambda t: (-t[2], t[1]),
     )
-    return render(request, "evaluation/periods.html", {"periods": found, "years": years})
+    return render(
+        request,
+        "evaluation/periods.html",
+        {
+            "periods": found,
+            "years": years,
+            "may_create": _may_create(request.user, "period", AssessmentPeriod),
+        },
+    )
 
 
 def _period_rows(request, period) -> list[dict]:
@@ -120,7 +189,7 @@ def period_detail(request, pk: int, errors=None):
         counties.setdefault(row.get("county_name", row["county"]), []).append(row)
     assessor = _may_act(request.user, period)
     actions = transitions.buttons(request.user, "period", period)
-    held_apart = periods.held_apart(request.user, period)
+    held_apart = evaluation_access.held_apart(request.user, period)
     if held_apart:  # the service would refuse them: say why instead of offering them
         actions = [(step, label) for step, label in actions if step not in ("review", "publish")]
     context = {
@@ -162,9 +231,7 @@ def period_act(request, pk: int):
         else:
             messages.error(request, "未知的操作")
     except ServiceError as exc:
-        if exc.status == 403:
-            raise PermissionDenied(exc.message) from None
-        messages.error(request, exc.message)
+        messages.error(request, refusal(exc))
     return redirect("period-detail", pk)
 
 
@@ -207,9 +274,7 @@ def period_values(request, pk: int):
                 request, pk, errors=[str(p) for p in exc.problems[:50]] + _more(exc.problems)
             )
         except ServiceError as exc:
-            if exc.status == 403:
-                raise PermissionDenied(exc.message) from None
-            return period_detail(request, pk, errors=[exc.message])
+            return period_detail(request, pk, errors=[refusal(exc)])
     messages.success(
         request,
         f"已导入：新增或修改 {count} 个数值" if count else "已导入：与已录入的数值相同，未作改动",

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import ServiceError
 from jiceng.orgs.access import visible
-from jiceng.orgs.models import Person, RoleCode
+from jiceng.orgs.models import Person
 
 from .. import access as evaluation_access
 from .. import secretaries
 from ..models import ReservePerson
+from .common import refusal
 
 
 @login_required
@@ -42,8 +43,7 @@ def secretary_overview(request):
             "q": q,
             "candidates": candidates,
             # who may add and remove (access.WHO: the service checks each entry's place)
-            "may_manage": request.user.is_superuser
-            or request.user.has_role(RoleCode.ASSESSOR, RoleCode.ADMIN),
+            "may_manage": evaluation_access.may_manage_reserve(request.user),
         },
     )
 
@@ -60,9 +60,7 @@ def reserve_add(request):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     except ServiceError as exc:
-        if exc.status == 403:
-            raise PermissionDenied(exc.message) from None
-        messages.error(request, exc.message)
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, f"已将 {person.name} 纳入后备力量")
     return redirect("secretary-overview")
@@ -79,9 +77,7 @@ def reserve_remove(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     except ServiceError as exc:
-        if exc.status == 403:
-            raise PermissionDenied(exc.message) from None
-        messages.error(request, exc.message)
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, "已移出后备力量")
     return redirect("secretary-overview")

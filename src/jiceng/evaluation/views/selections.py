@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from jiceng.core.limits import limit
 from jiceng.core.text import is_id
 from jiceng.orgs.access import get_for_user, visible
 from jiceng.orgs.models import Person
+from jiceng.regions.models import Region
 
 from .. import access as evaluation_access
 from .. import (
@@ -25,6 +26,7 @@ from ..models import (
     Objection,
     Selection,
 )
+from .common import refusal
 
 
 def _selections(request):
@@ -37,7 +39,63 @@ RESULT_STATES = [Selection.State.PUBLICITY, Selection.State.DONE]
 
 @login_required
 def selection_list(request):
-    return render(request, "evaluation/selections.html", {"selections": _selections(request)})
+    return render(
+        request,
+        "evaluation/selections.html",
+        {"selections": _selections(request), "may_create": _may_create(request.user)},
+    )
+
+
+def _may_create(user) -> bool:
+    roles = evaluation_access.WHO[("selection", flows.SELECTION.creating)]
+    return bool(user.is_superuser or user.has_role(*roles))
+
+
+def _number(text: str) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 4 else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def selection_new(request):
+    """建立评选: a new “担当我先行” selection over a place in the assessor's scope."""
+    if not _may_create(request.user):
+        raise PermissionDenied("只有考评员可以建立评选")
+    places = visible(
+        request.user, Region.objects.filter(level__in=selection.SELECTION_LEVELS)
+    ).order_by("code")
+    values = {
+        k: request.POST.get(k, default).strip()
+        for k, default in (("name", ""), ("region", ""), ("seats", "10"), ("publicity_days", "5"))
+    }
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        region = places.filter(code=values["region"]).first() if values["region"] else None
+        if region is None:
+            errors["region"] = ["请选择管辖范围内的州、县市或乡镇（街道）"]
+        else:
+            try:
+                made = selection.create_selection(
+                    request.user,
+                    name=values["name"],
+                    region=region,
+                    seats=_number(values["seats"]),
+                    publicity_days=_number(values["publicity_days"]),
+                )
+            except ValidationError as exc:
+                errors = exc.message_dict
+            except ServiceError as exc:
+                errors = {"region": [refusal(exc)]}
+            else:
+                messages.success(request, "已建立评选：现在可以推荐人选")
+                return redirect("selection-detail", made.pk)
+    return render(
+        request,
+        "evaluation/selection_new.html",
+        {"places": places[:300], "values": values, "errors": errors},
+        status=422 if errors else 200,
+    )
 
 
 @login_required

@@ -3,7 +3,7 @@ campaign pages. Thin: parse, fetch through access, call `surveys`, render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +25,7 @@ from ..models import (
     Campaign,
     VoterGroup,
 )
+from .common import refusal
 
 SESSION_CODE = "survey_code"
 
@@ -151,9 +152,7 @@ def campaign_state(request, pk: int):
             raise ServiceError("unknown_step", "未知的操作", status=400)
         transitions.apply(request.user, "campaign", campaign, step)
     except ServiceError as exc:
-        if exc.status == 403:
-            raise PermissionDenied(exc.message) from None
-        messages.error(request, exc.message)
+        messages.error(request, refusal(exc))
     return redirect("survey-detail", pk)
 
 
