@@ -13,8 +13,7 @@ from ninja.pagination import paginate
 from jiceng.core.errors import ServiceError
 from jiceng.core.pagination import Page
 from jiceng.core.tabular import ImportRefused
-from jiceng.orgs.access import get_for_user, scope_of, visible
-from jiceng.regions.models import Region
+from jiceng.orgs.access import get_for_user, visible
 
 from . import periods as period_service
 from . import selection as selection_service
@@ -169,18 +168,6 @@ def _periods(request):
     return visible(request.user, AssessmentPeriod.objects.select_related("scheme__region"))
 
 
-def _in_scope_rows(request, rows: list[dict]) -> list[dict]:
-    scope = scope_of(request.user)
-    if not scope.everything:
-        inside = set(
-            Region.objects.filter(path__startswith=scope.path or "-", level="village").values_list(
-                "code", flat=True
-            )
-        )
-        rows = [r for r in rows if r["region"] in inside]
-    return rows
-
-
 @router.get("/evaluation/periods", response=list[PeriodBrief], summary="考评期")
 @paginate(Page)
 def list_periods(
@@ -220,7 +207,7 @@ def get_period(request, period_id: int):
                 for p in r.get("parts", [])
             ],
         }
-        for r in _in_scope_rows(request, results.get("rows", []))
+        for r in period_service.rows_in_scope(request.user, period)
     ]
     return {
         **_period_brief(period),

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiceng.core.text import clean_text
-from jiceng.orgs.access import Scope
+from jiceng.orgs.access import Scope, scope_of
 from jiceng.regions.models import Kind, Region
 from jiceng.tickets import rates
 from jiceng.tickets.metrics import SHANGHAI
@@ -33,6 +33,18 @@ from .ranking import Entry, Rules361, rank361
 
 S = AssessmentPeriod.State
 FLOW = "period"
+
+
+def rows_in_scope(user, period: AssessmentPeriod) -> list[dict]:
+    """The period's result rows of the villages inside `user`'s scope, by county and rank (the
+    page, its 通报 export and the API read these)."""
+    rows = period.results.get("rows", [])
+    scope = scope_of(user)
+    if not scope.everything:
+        villages = Region.objects.filter(path__startswith=scope.path or "-", level="village")
+        inside = set(villages.values_list("code", flat=True))
+        rows = [r for r in rows if r["region"] in inside]
+    return sorted(rows, key=lambda r: (r["county"], r["rank"] is None, r["rank"] or 0))
 
 
 MAX_PERIOD_DAYS = 366

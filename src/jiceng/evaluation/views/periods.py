@@ -115,26 +115,13 @@ def period_list(request):
     )
 
 
-def _period_rows(request, period) -> list[dict]:
-    rows = period.results.get("rows", [])
-    scope = scope_of(request.user)
-    if not scope.everything:
-        inside = set(
-            Region.objects.filter(path__startswith=scope.path or "-", level="village").values_list(
-                "code", flat=True
-            )
-        )
-        rows = [r for r in rows if r["region"] in inside]
-    return sorted(rows, key=lambda r: (r["county"], r["rank"] is None, r["rank"] or 0))
-
-
 @login_required
 def period_export(request, pk: int):
     """The 通报: the period's table as the Excel file county offices pass around."""
     period = get_for_user(
         request.user, AssessmentPeriod.objects.select_related("scheme__region"), pk=pk
     )
-    rows = _period_rows(request, period)
+    rows = periods.rows_in_scope(request.user, period)
     names = [w["indicator"] for w in period.results.get("weights", []) if w["weight"]]
     book = Workbook()
     sheet = book.active
@@ -183,7 +170,7 @@ def _may_act(user, period) -> bool:
 @login_required
 def period_detail(request, pk: int, errors=None):
     period = get_for_user(request.user, _periods(request), pk=pk)
-    rows = _period_rows(request, period)
+    rows = periods.rows_in_scope(request.user, period)
     counties: dict[str, list] = {}
     for row in rows:
         counties.setdefault(row.get("county_name", row["county"]), []).append(row)
