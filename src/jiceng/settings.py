@@ -246,7 +246,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Background work (the model's advice and auto-dispatch after intake: tickets/followup.py) on
+# Background work (the model's advice and auto-dispatch after intake: tickets/services/followup.py) on
 # Django's task API. The default keeps the queue in this database, worked by `jiceng worker`
 # (started by `make demo`, and by deploy/systemd/jiceng-worker.service); another maintained
 # backend (for example `django_tasks_rq.RQBackend` with Redis) is one setting away.
