@@ -12,6 +12,8 @@ from jiceng import factories
 from jiceng.regions.models import Region
 from jiceng.tickets import services
 
+PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError
+
 TZ = ZoneInfo("Asia/Shanghai")
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -61,16 +63,25 @@ def test_the_map_colours_the_counties_and_a_click_drills_down(
     )
     assert len(drawn) == 7 and ["昌吉市", 100.0] in drawn
     assert ["玛纳斯县", None] in drawn  # nothing there: grey, not zero
-    # a real click on 昌吉市 opens its townships' ranking
-    x, y = page.evaluate(
-        """() => {
-            const chart = echarts.getInstanceByDom(document.getElementById('chart-map'));
-            return chart.convertToPixel({seriesIndex: 0}, [87.27, 44.01]);
-        }"""
-    )
-    box = page.locator("#chart-map").bounding_box()
-    with page.expect_navigation():
+    # a real click on 昌吉市 opens its townships' ranking. The page may still be settling (its
+    # fonts, a scroll bar that resizes the map) when the point is measured: measured again and
+    # clicked again if the first click fell on a map that moved under it
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    for _attempt in range(3):
+        x, y = page.evaluate(
+            """() => {
+                const chart = echarts.getInstanceByDom(document.getElementById('chart-map'));
+                return chart.convertToPixel({seriesIndex: 0}, [87.27, 44.01]);
+            }"""
+        )
+        box = page.locator("#chart-map").bounding_box()
         page.mouse.click(box["x"] + x, box["y"] + y)
+        try:
+            page.wait_for_url(lambda url: "region=652301000000" in url, timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
     assert "region=652301000000" in page.url and "view=region" in page.url
     township = page.locator('section[data-group="乡镇（街道）"]')
     assert "建国路街道" in township.inner_text()
