@@ -226,3 +226,25 @@ def test_every_workflow_has_one_creating_step_and_a_lockable_model():
         "reserve": "add",
         "meeting": "record",
     }
+
+
+def test_every_problem_of_the_selection_form_is_said_at_once(client, assessor):
+    answer = signed_in(client, assessor).post(
+        "/evaluation/selections/new/",
+        {"name": "", "region": "", "seats": "0", "publicity_days": "0"},
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 422
+    for field in ("name", "region", "seats", "publicity_days"):
+        assert f'id="error-{field}"' in page, field
+
+
+def test_every_problem_of_the_period_form_is_said_at_once(client, assessor):
+    answer = signed_in(client, assessor).post(
+        "/evaluation/periods/new/", {"scheme": "", "label": "", "starts_on": "10/01", "ends_on": ""}
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 422 and "日期应写成 2026-10-01" in page
+    for field in ("scheme", "label", "starts_on", "ends_on"):
+        assert f'id="error-{field}"' in page, field
+    assert not AssessmentPeriod.objects.exists()

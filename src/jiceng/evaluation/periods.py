@@ -57,8 +57,10 @@ def create_period(actor, scheme, *, label: str, starts_on, ends_on) -> Assessmen
     another round of the scheme (a correction is made by `revise`, not here)."""
     label = clean_text(label or "").strip()
 
-    def build():
+    def problems() -> dict[str, list[str]]:
         errors: dict[str, list[str]] = {}
+        if scheme is None:
+            errors["scheme"] = ["请选择管辖范围内的考评方案"]
         if len(label) < 2 or len(label) > 60:
             errors["label"] = ["请填写考评期名称（2 到 60 个字），如“2026年第四季度”"]
         if starts_on is None:
@@ -70,6 +72,8 @@ def create_period(actor, scheme, *, label: str, starts_on, ends_on) -> Assessmen
                 errors["ends_on"] = ["结束日期不能早于开始日期"]
             elif (ends_on - starts_on).days >= MAX_PERIOD_DAYS:
                 errors["ends_on"] = ["一个考评期不能超过一年"]
+        if scheme is None:
+            return errors
         rounds = AssessmentPeriod.objects.filter(scheme=scheme, revision_of__isnull=True)
         if label and rounds.filter(label=label).exists():
             errors["label"] = [f"方案“{scheme.name}”已有名为“{label}”的考评期"]
@@ -79,13 +83,18 @@ def create_period(actor, scheme, *, label: str, starts_on, ends_on) -> Assessmen
                 errors["starts_on"] = [
                     f"与考评期“{overlap.label}”（{overlap.starts_on} 至 {overlap.ends_on}）的日期重叠"
                 ]
-        if errors:
+        return errors
+
+    def build():
+        if errors := problems():
             raise ValidationError(errors)
         period = AssessmentPeriod.objects.create(
             scheme=scheme, label=label, starts_on=starts_on, ends_on=ends_on
         )
         return period, f"建立考评期“{label}”（{starts_on} 至 {ends_on}）", None
 
+    if scheme is None:  # nothing to check the scope against: the form's problems, all of them
+        raise ValidationError(problems())
     return transitions.create(actor, FLOW, AssessmentPeriod(scheme=scheme), build)
 
 

@@ -28,20 +28,26 @@ def create_selection(
     actor, *, name: str, region, seats: int | None, publicity_days: int | None = 5
 ) -> Selection:
     """A new “担当我先行” selection (建立评选) over a prefecture, county or township, by an
-    assessor whose scope holds it, with its event; nominations open at once."""
+    assessor whose scope holds it, with its event; nominations open at once. Every problem of
+    the form is said at once; without a place, before anything else."""
     name = clean_text(name or "").strip()
 
-    def build():
+    def problems() -> dict[str, list[str]]:
         errors: dict[str, list[str]] = {}
         if len(name) < 2 or len(name) > 100:
             errors["name"] = ["请填写评选名称（2 到 100 个字）"]
-        if region.level not in SELECTION_LEVELS:
+        if region is None:
+            errors["region"] = ["请选择管辖范围内的州、县市或乡镇（街道）"]
+        elif region.level not in SELECTION_LEVELS:
             errors["region"] = ["评选范围须是州、县市或乡镇（街道）"]
         if seats is None or not 1 <= seats <= 100:
             errors["seats"] = ["评选名额应在 1 到 100 之间"]
         if publicity_days is None or not 1 <= publicity_days <= 30:
             errors["publicity_days"] = ["公示期应在 1 到 30 个工作日之间"]
-        if errors:
+        return errors
+
+    def build():
+        if errors := problems():
             raise ValidationError(errors)
         made = Selection.objects.create(
             name=name,
@@ -52,8 +58,8 @@ def create_selection(
         )
         return made, f"建立评选“{name}”，名额 {seats} 名", {"seats": seats}
 
-    if region is None:
-        raise ValidationError({"region": ["请选择评选范围"]})
+    if region is None:  # nothing to check the scope against: the form's problems, all of them
+        raise ValidationError(problems())
     return transitions.create(actor, "selection", Selection(region=region), build)
 
 

@@ -62,29 +62,25 @@ def period_new(request):
     }
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
+        # a scheme outside the scope is not offered, and not accepted: as if none was chosen
         scheme = schemes.filter(pk=values["scheme"]).first() if is_id(values["scheme"]) else None
         starts_on, ends_on = _date(values["starts_on"]), _date(values["ends_on"])
-        if scheme is None:
-            errors["scheme"] = ["请选择管辖范围内的考评方案"]
-        for name, parsed in (("starts_on", starts_on), ("ends_on", ends_on)):
-            if values[name] and parsed is None:
-                errors[name] = ["日期应写成 2026-10-01"]
-        if not errors:
-            try:
-                period = periods.create_period(
-                    request.user,
-                    scheme,
-                    label=values["label"],
-                    starts_on=starts_on,
-                    ends_on=ends_on,
-                )
-            except ValidationError as exc:
-                errors = exc.message_dict
-            except ServiceError as exc:
-                errors = {"scheme": [refusal(exc)]}
-            else:
-                messages.success(request, "已建立考评期：请录入或导入各村（社区）的数值")
-                return redirect("period-detail", period.pk)
+        bad_dates = {
+            name: ["日期应写成 2026-10-01"]
+            for name, parsed in (("starts_on", starts_on), ("ends_on", ends_on))
+            if values[name] and parsed is None
+        }
+        try:
+            period = periods.create_period(
+                request.user, scheme, label=values["label"], starts_on=starts_on, ends_on=ends_on
+            )
+        except ValidationError as exc:
+            errors = {**exc.message_dict, **bad_dates}  # a date not read is said as such
+        except ServiceError as exc:
+            errors = {"scheme": [refusal(exc)]}
+        else:  # (a date that did not parse reached the service as missing, and was refused)
+            messages.success(request, "已建立考评期：请录入或导入各村（社区）的数值")
+            return redirect("period-detail", period.pk)
     return render(
         request,
         "evaluation/period_new.html",

@@ -71,25 +71,23 @@ def selection_new(request):
     }
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
+        # a place outside the scope is not offered, and not accepted: as if none was chosen
         region = places.filter(code=values["region"]).first() if values["region"] else None
-        if region is None:
-            errors["region"] = ["请选择管辖范围内的州、县市或乡镇（街道）"]
+        try:
+            made = selection.create_selection(
+                request.user,
+                name=values["name"],
+                region=region,
+                seats=_number(values["seats"]),
+                publicity_days=_number(values["publicity_days"]),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        except ServiceError as exc:
+            errors = {"region": [refusal(exc)]}
         else:
-            try:
-                made = selection.create_selection(
-                    request.user,
-                    name=values["name"],
-                    region=region,
-                    seats=_number(values["seats"]),
-                    publicity_days=_number(values["publicity_days"]),
-                )
-            except ValidationError as exc:
-                errors = exc.message_dict
-            except ServiceError as exc:
-                errors = {"region": [refusal(exc)]}
-            else:
-                messages.success(request, "已建立评选：现在可以推荐人选")
-                return redirect("selection-detail", made.pk)
+            messages.success(request, "已建立评选：现在可以推荐人选")
+            return redirect("selection-detail", made.pk)
     return render(
         request,
         "evaluation/selection_new.html",
