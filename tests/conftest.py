@@ -82,6 +82,7 @@ def fresh_dispatch_caches():
     tokens.accounts.clear()
     tokens._touched.clear()
     lookup.by_code.clear()
+    lookup.gazetteers.clear()
 
 
 @pytest.fixture(autouse=True)

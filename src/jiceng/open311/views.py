@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiceng.core.errors import ServiceError
 from jiceng.core.redact import redact
 from jiceng.core.text import clean_text
+from jiceng.regions import lookup
 from jiceng.regions.models import Region
 from jiceng.regions.rules import normalize_code
 from jiceng.tickets import selectors as ticket_selectors
@@ -358,13 +359,21 @@ def _create(request, fmt: str):
             latitude = longitude = None
             problems.append("lat 与 long 须为数字（WGS84）")
     region = key.region
+    placed = {"placed": "key"}
     region_code = normalize_code(attributes.get("region_code") or address_id or "")
     if region_code:
         found = Region.objects.filter(code=region_code).first()
         if found is None or not found.path.startswith(key.region.path):
             problems.append(f"区划代码 {region_code} 不存在或不在该密钥的受理范围内")
         else:
-            region = found
+            region, placed = found, {"placed": "code"}
+    else:
+        # no code: the deepest place the address (or else the description) names, inside the
+        # key's region; the key's own region when they name none
+        words = f"{address}\n{data.get('description', '')}"
+        region, reading = lookup.place_in(words, key.region)
+        if region != key.region:
+            placed = {"placed": "text", "certain": reading.certain, "names": list(reading.names)}
     urgency = attributes.get("urgency") or Urgency.NORMAL
     if problems:
         raise Open311Error(400, *problems)
@@ -384,6 +393,7 @@ def _create(request, fmt: str):
         longitude=longitude,
     )
     extra = {k: data[k][:200] for k in ("device_id", "account_id", "media_url") if data.get(k)}
+    extra |= placed  # how the place was found: its code, the words, or the key's region
     if data.get("email"):  # kept only as a hint that one was given: never in the clear
         local, _, domain = data["email"].partition("@")
         extra["email"] = f"{local[:1]}***@{domain[:100]}" if domain else "***"

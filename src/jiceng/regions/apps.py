@@ -10,3 +10,4 @@ class RegionsConfig(AppConfig):
         from .models import Region
 
         lookup.by_code.watch(Region)
+        lookup.gazetteers.watch(Region)
