@@ -38,8 +38,9 @@ def test_the_issues_request_lands_in_jianguolu_and_the_city_dispatcher_sees_it(
     ticket = Ticket.objects.get()
     assert ticket.region == world["jianguolu"]
     receive = ticket.events.get(action="receive")
-    assert receive.data["placed"] == "text" and receive.data["certain"] is True
-    assert receive.data["names"] == ["昌吉市", "建国路街道"]
+    assert receive.data["placed"]["how"] == "text" and receive.data["placed"]["certain"] is True
+    assert receive.data["placed"]["names"] == ["昌吉市", "建国路街道"]
+    assert (ticket.placed_by, ticket.place_certain) == ("text", True)
     listing = login("erin").get("/work/tickets/?view=all").content.decode()  # 昌吉市's dispatcher
     assert ticket.number in listing
 
@@ -61,7 +62,7 @@ def test_a_place_outside_the_keys_region_is_not_taken(client, world):
     assert answer.status_code == 200, answer.content
     ticket = Ticket.objects.get()
     assert ticket.region == world["changji_city"]
-    assert ticket.events.get(action="receive").data["placed"] == "key"
+    assert ticket.events.get(action="receive").data["placed"]["how"] == "default"
 
 
 def test_a_region_code_still_wins_over_the_words(client, world, prefecture_key):
@@ -74,4 +75,4 @@ def test_a_region_code_still_wins_over_the_words(client, world, prefecture_key):
     assert answer.status_code == 200, answer.content
     ticket = Ticket.objects.get()
     assert ticket.region == world["jiashun"]
-    assert ticket.events.get(action="receive").data["placed"] == "code"
+    assert ticket.events.get(action="receive").data["placed"]["how"] == "chosen"

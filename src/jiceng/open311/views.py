@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiceng.core.errors import ServiceError
 from jiceng.core.redact import redact
 from jiceng.core.text import clean_text
-from jiceng.regions import lookup
 from jiceng.regions.models import Region
 from jiceng.regions.rules import normalize_code
 from jiceng.tickets import selectors as ticket_selectors
@@ -358,22 +357,14 @@ def _create(request, fmt: str):
         except (InvalidOperation, ValueError):
             latitude = longitude = None
             problems.append("lat 与 long 须为数字（WGS84）")
-    region = key.region
-    placed = {"placed": "key"}
+    region = None  # placed by receive (regions/placing.py) inside the key's region
     region_code = normalize_code(attributes.get("region_code") or address_id or "")
     if region_code:
         found = Region.objects.filter(code=region_code).first()
         if found is None or not found.path.startswith(key.region.path):
             problems.append(f"区划代码 {region_code} 不存在或不在该密钥的受理范围内")
         else:
-            region, placed = found, {"placed": "code"}
-    else:
-        # no code: the deepest place the address (or else the description) names, inside the
-        # key's region; the key's own region when they name none
-        words = f"{address}\n{data.get('description', '')}"
-        region, reading = lookup.place_in(words, key.region)
-        if region != key.region:
-            placed = {"placed": "text", "certain": reading.certain, "names": list(reading.names)}
+            region = found
     urgency = attributes.get("urgency") or Urgency.NORMAL
     if problems:
         raise Open311Error(400, *problems)
@@ -391,9 +382,9 @@ def _create(request, fmt: str):
         address=address[:200],
         latitude=latitude,
         longitude=longitude,
+        within=key.region,
     )
     extra = {k: data[k][:200] for k in ("device_id", "account_id", "media_url") if data.get(k)}
-    extra |= placed  # how the place was found: its code, the words, or the key's region
     if data.get("email"):  # kept only as a hint that one was given: never in the clear
         local, _, domain = data["email"].partition("@")
         extra["email"] = f"{local[:1]}***@{domain[:100]}" if domain else "***"

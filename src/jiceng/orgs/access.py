@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from jiceng.regions.models import Grid, Region
+from jiceng.regions.models import Grid, PlaceAlias, Region
 
 from .models import ApiToken, PartyOrg, Person, Post, RoleCode, Unit, User
 
@@ -223,6 +223,7 @@ def _user_rule(scope: Scope) -> Q:
 
 
 register(Region, _region_rule)
+register(PlaceAlias, lambda scope: Q(region__path__startswith=scope.path))
 register(Grid, _grid_rule)
 register(Unit, _unit_rule)
 register(PartyOrg, _party_org_rule)

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from jiceng.core import crypto
 from jiceng.core.text import mask_phone
-from jiceng.regions.models import Grid, Region
+from jiceng.regions.models import Grid, PlaceAlias, Region
 
 from . import access, services, tokens
 from .models import ApiToken, PartyOrg, Person, Post, Role, Unit, UnitType, User, WhistleRule
@@ -360,6 +360,17 @@ class RegionAdmin(ScopedAdmin):
             field.widget.attrs.update({"dir": "rtl", "lang": lang})
             field.help_text = "官方名称（如政府公文、地名志所载）；不填则显示中文名称"
         return field
+
+
+@admin.register(PlaceAlias)
+class PlaceAliasAdmin(ScopedAdmin):
+    """Names people use for a place (a housing estate, an old name): requests that name them
+    are placed there (regions/placing.py)."""
+
+    list_display = ["name", "region", "note"]
+    search_fields = ["name", "region__name"]
+    autocomplete_fields = ["region"]
+    list_select_related = ["region"]
 
 
 @admin.register(Grid)

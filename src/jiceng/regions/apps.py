@@ -7,7 +7,8 @@ class RegionsConfig(AppConfig):
 
     def ready(self):
         from . import lookup
-        from .models import Region
+        from .models import PlaceAlias, Region
 
         lookup.by_code.watch(Region)
         lookup.gazetteers.watch(Region)
+        lookup.gazetteers.watch(PlaceAlias)

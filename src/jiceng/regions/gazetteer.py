@@ -126,12 +126,19 @@ class Gazetteer:
                 reached = end
         return chosen
 
-    def place(self, text: str) -> Placement:
+    def place(self, text: str, within: str | None = None) -> Placement:
+        """The deepest place `text` names; with `within` (a code), only places inside that
+        one count, so a name shared with a place elsewhere is settled by where the request
+        is already known to be."""
         mentions = self.mentions(text)
         if not mentions:
             return NOWHERE
         names = tuple(form for form, _ in mentions)
         candidates = {code for _, codes in mentions for code in codes}
+        if within is not None:
+            candidates = {c for c in candidates if within in ancestors(c)}
+            if not candidates:
+                return Placement(None, None, False, names)
 
         def support(code: str) -> int:
             chain = set(ancestors(code))

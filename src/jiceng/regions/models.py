@@ -155,3 +155,35 @@ class Grid(models.Model):
 
         if self.region_id and self.region.level != Level.VILLAGE:
             raise ValidationError({"region": "网格只能设在社区或村之下"})
+
+
+class PlaceAlias(models.Model):
+    """Another name people use for a place: an old name, a market, a housing estate's name
+    (嘉顺小区 → 嘉顺社区). The gazetteer reads these beside the official names and their short
+    forms, so that a request naming it lands there."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="区划", on_delete=models.CASCADE, related_name="aliases"
+    )
+    name = models.CharField(
+        "别名", max_length=50, help_text="群众常用的叫法，至少 2 个字，如旧名、小区名、市场名"
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "地名别名"
+        verbose_name_plural = "地名别名"
+        ordering = ["region__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="place_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.region.name}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.name = (self.name or "").strip()
+        if len(self.name) < 2:
+            raise ValidationError({"name": "别名至少 2 个字，单字会误配普通词语"})

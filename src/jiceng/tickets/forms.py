@@ -252,6 +252,12 @@ class HotlineForm(PlaceMixin):
     def __init__(self, *args, channels: list[str] | None = None, **kwargs):
         """`channels`: the ones the signed-in account may file through (its role's)."""
         super().__init__(*args, **kwargs)
+        # a caller often says the place before the problem: an address that names its county,
+        # township or community places the request (regions/placing.py) without the pickers
+        self.fields["county"].required = False
+        self.fields["address"].widget.attrs["placeholder"] = pgettext_lazy(
+            "staff", "如：建国路街道嘉顺社区5号楼；写明乡镇、村（社区）可不选上面的区划"
+        )
         if channels is not None:
             field = self.fields["channel"]
             field.choices = [(v, label) for v, label in field.choices if v in channels]

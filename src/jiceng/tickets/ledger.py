@@ -25,6 +25,7 @@ from django.utils import timezone
 from jiceng.core.tabular import ImportRefused, Problem, read_table
 from jiceng.core.workcalendar import SHANGHAI
 from jiceng.orgs.models import Unit
+from jiceng.regions import placing
 from jiceng.regions.models import Region
 from jiceng.regions.rules import normalize_code
 
@@ -46,6 +47,7 @@ COLUMNS = [
     "title",
     "content",
     "region_code",
+    "address",
     "category",
     "urgency",
     "unit_code",
@@ -58,7 +60,8 @@ COLUMNS = [
     "solved",
     "satisfaction",
 ]
-REQUIRED = ["ticket_no", "received_at", "content", "region_code"]
+# a row without a region code is placed by the place names of its address and content
+REQUIRED = ["ticket_no", "received_at", "content"]
 ALIASES = {
     "工单编号": "ticket_no",
     "工单号": "ticket_no",
@@ -76,6 +79,11 @@ ALIASES = {
     "问题描述": "content",
     "区划代码": "region_code",
     "所在区划代码": "region_code",
+    "地址": "address",
+    "详细地址": "address",
+    "诉求地址": "address",
+    "事发地址": "address",
+    "事发地点": "address",
     "分类": "category",
     "诉求分类": "category",
     "类别": "category",
@@ -161,6 +169,8 @@ class Row:
     return_reason: str = ""
     solved: bool | None = None
     satisfaction: str = ""
+    address: str = ""
+    placed: bool = False  # no region code: placed from the address and content
 
 
 @dataclass
@@ -259,10 +269,21 @@ def _check_row(line: int, r: dict, lookup: _Lookup) -> tuple[Row | None, list[Pr
     urgency = URGENCIES.get(r.get("urgency", "").strip() or "一般")
     if urgency is None:
         bad("urgency", f"紧急程度“{r['urgency']}”应为 紧急、一般 或 复杂")
-    code = normalize_code(r["region_code"])
-    region = lookup.regions.get(code)
-    if region is None:
-        bad("region_code", f"区划代码“{r['region_code']}”不存在")
+    address = r.get("address", "").strip()
+    if len(address) > 200:
+        bad("address", "地址不能超过 200 字")
+    region = None
+    if raw_code := r.get("region_code", "").strip():
+        region = lookup.regions.get(normalize_code(raw_code))
+        if region is None:
+            bad("region_code", f"区划代码“{raw_code}”不存在")
+    else:
+        region = placing.locate(text=f"{address}\n{content}").region
+        if region is None:
+            bad(
+                "region_code",
+                "区划代码为空，地址和诉求内容中也没有可识别的县市、乡镇（街道）或村（社区）名称",
+            )
     category = None
     if name := r.get("category", "").strip():
         category = lookup.categories.get(name)
@@ -335,6 +356,8 @@ def _check_row(line: int, r: dict, lookup: _Lookup) -> tuple[Row | None, list[Pr
         title=title,
         content=content,
         region=region,
+        address=address,
+        placed=not raw_code,
         category=category,
         urgency=urgency,
         unit=unit,
@@ -400,7 +423,9 @@ def _replay(row: Row, old: Ticket | None) -> Ticket:
     intake = services.Intake(
         title=row.title,
         content=row.content,
-        region=row.region,
+        # a row placed by its words is placed again by intake, which records how
+        region=None if row.placed else row.region,
+        address=row.address,
         channel=row.channel,
         category=row.category,
         urgency=row.urgency,

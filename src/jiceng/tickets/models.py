@@ -16,6 +16,7 @@ from jiceng.core import files
 from jiceng.core.fields import BlindIndexField, EncryptedField
 from jiceng.core.models import Event
 from jiceng.orgs.models import Unit
+from jiceng.regions import placing
 from jiceng.regions.models import Grid, Region
 
 from .states import ASSIGNING, PUBLIC_STATUS, STATUS_LABELS, PublicStatus, Status
@@ -352,6 +353,16 @@ class Ticket(models.Model):
     address = models.CharField("详细地址", max_length=200, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    # how the region was found (regions/placing.py): chosen, read from the words, from the
+    # coordinates, or a default; and whether that reading was certain
+    placed_by = models.CharField(
+        "定位方式", max_length=12, choices=placing.How.choices, default=placing.How.CHOSEN
+    )
+    place_certain = models.BooleanField(
+        "定位确定",
+        default=True,
+        help_text="不确定时（地名有重名、经纬度在边界附近）应人工核实所在区划",
+    )
     status = models.CharField(
         "状态", max_length=12, choices=STATUS_CHOICES, default=Status.RECEIVED
     )

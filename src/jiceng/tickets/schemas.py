@@ -40,7 +40,11 @@ class FiledBy(Schema):
 class TicketIn(Schema):
     title: str = Field("", max_length=100, description="标题；留空时取诉求内容的前 30 字")
     content: str = Field(..., description="诉求内容")
-    region_code: str = Field(..., description="所在区划的 12 位代码")
+    region_code: str | None = Field(
+        None,
+        description="所在区划的 12 位代码；留空时按 address、content 中的地名及经纬度定位"
+        "（在账号管辖范围内，定到所写最深的一级）",
+    )
     requester_name: str = Field("", max_length=50)
     requester_phone: str = Field("", max_length=20)
     category_code: str | None = None

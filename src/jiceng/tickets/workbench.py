@@ -488,7 +488,12 @@ def new_ticket(request):
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已受理，工单编号 {ticket.number}")
+            placed = ""
+            if ticket.placed_by != "chosen":
+                placed = f"；{ticket.get_placed_by_display()}定位到 {ticket.region.full_name or ticket.region.name}"
+                if not ticket.place_certain:
+                    placed += "（不确定，请核对）"
+            messages.success(request, f"已受理，工单编号 {ticket.number}{placed}")
             return redirect("work-ticket", ticket.pk)
     categories = Category.objects.filter(is_active=True, level__lte=2).order_by("code")
     return render(request, "tickets/work/new.html", {"form": form, "categories": categories})

@@ -17,6 +17,7 @@ from jiceng.core.errors import ServiceError
 from jiceng.core.text import clean_text
 from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Unit
+from jiceng.regions import lookup, placing
 from jiceng.regions.models import Grid, Region
 
 from .. import access, scripts
@@ -69,6 +70,9 @@ class Intake:
     longitude: float | None = None
     photos: tuple = ()
     language: str = ""  # the resident's language (settings.LANGUAGES); Chinese when blank
+    # where the request is known to be when no place was chosen (an Open311 key's region): the
+    # words and coordinates place it inside, and it lands here when they name nothing
+    within: Region | None = None
 
 
 _proactive: ContextVar[bool] = ContextVar("proactive", default=False)
@@ -124,9 +128,12 @@ def _validate_intake(actor, intake: Intake) -> dict:
         fail("requester_name", "姓名不能超过 50 字")
     if intake.urgency not in Urgency.values:
         fail("urgency", "紧急程度只能是 紧急、一般 或 复杂")
-    region = intake.region
+    location = _locate(actor, intake)
+    region = location.region
+    if location.problem:
+        fail("latitude", location.problem)
     if region is None:
-        fail("region", "请选择诉求所在的区划")
+        fail("region", "请选择诉求所在的区划，或在地址中写明县市、乡镇（街道）或村（社区）")
     elif actor is not None and not org_access.region_in_scope(actor, region):
         fail("region", "该区划不在您的管辖范围内")
     if (
@@ -172,7 +179,34 @@ def _validate_intake(actor, intake: Intake) -> dict:
         "photos": cleaned,
         "language": language,
         "text_language": scripts.language_of(f"{title}\n{content}"),
+        "location": location,
     }
+
+
+def _placed(location: placing.Location) -> dict:
+    """How the place was found, for the receive event: the way, its certainty, the names read."""
+    placed = {"how": location.how, "certain": location.certain}
+    if location.names:
+        placed["names"] = list(location.names)
+    return placed
+
+
+def _locate(actor, intake: Intake) -> placing.Location:
+    """Where the request is (regions/placing.py), searched inside the filer's scope."""
+    within = intake.within
+    if within is None and actor is not None and not actor.is_superuser:
+        scope = org_access.scope_of(actor)
+        if scope.path:
+            within = lookup.region(scope.path.strip("/").split("/")[-1])
+    words = "\n".join(x for x in (intake.address, intake.title, intake.content) if x)
+    return placing.locate(
+        chosen=intake.region,
+        text=clean_text(words),
+        latitude=intake.latitude,
+        longitude=intake.longitude,
+        within=within,
+        default=intake.within,
+    )
 
 
 def photo_problem(upload) -> str:
@@ -299,7 +333,9 @@ def receive(
         "content": clean["content"],
         "category": intake.category,
         "urgency": intake.urgency,
-        "region": intake.region,
+        "region": clean["location"].region,
+        "placed_by": clean["location"].how,
+        "place_certain": clean["location"].certain,
         "grid": intake.grid,
         "address": clean["address"],
         "latitude": clean["lat"],
@@ -342,6 +378,7 @@ def receive(
                     actor_label=actor_label,
                     data={
                         "channel": intake.channel,
+                        "placed": _placed(clean["location"]),
                         **(extra or {}),
                         # history taken in quietly (an import): the sweep sends no receipt
                         **({} if receipt else {"receipt": False}),
