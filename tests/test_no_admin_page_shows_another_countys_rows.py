@@ -70,6 +70,7 @@ def manas_rows(world, users):
         TrainingRecord,
     )
     from jiceng.open311.models import Open311Key
+    from jiceng.regions.models import PlaceAlias
     from jiceng.tickets.models import Category
 
     village = world["baojiadian_village"]
@@ -92,6 +93,7 @@ def manas_rows(world, users):
     )
     Campaign.objects.create(name="包家店村满意度测评", region=village, salt="x")
     Selection.objects.create(name="玛纳斯县担当我先行", region=world["manas"])
+    PlaceAlias.objects.create(region=village, name="包家店老村")
     TrainingRecord.objects.create(
         person=world["baojiadian_village_secretary"],
         course="党务培训",

@@ -194,6 +194,7 @@ RATE_LIMITS = {
         "track_ip": "30/h",  # progress look-ups from one address
         "track_code": "10/h",  # tries at one tracking code
         "submit_ip": "10/h",  # requests filed from one address
+        "locate_ip": "60/h",  # 使用我的位置 on the resident form, from one address
         "rating_code_ip": "10/h",  # SMS codes asked for from one address
         "verify_ip": "30/h",  # codes tried from one address
         "rate_ip": "20/h",  # ratings from one address

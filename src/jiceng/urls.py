@@ -34,6 +34,7 @@ urlpatterns = [
     # residents: no account
     path("submit/", ticket_views.submit, name="submit"),
     path("submit/places/", ticket_views.places, name="places"),
+    path("submit/locate/", ticket_views.locate, name="locate-place"),
     path("submitted/<str:code>/", ticket_views.submitted, name="submitted"),
     path("track/", ticket_views.lookup, name="lookup"),
     path("track/<str:code>/", ticket_views.track, name="track-ticket"),

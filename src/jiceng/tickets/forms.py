@@ -138,6 +138,13 @@ class PublicRequestForm(ResidentErrors, PlaceMixin):
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     website = forms.CharField(label="网站", required=False)  # honeypot: people never see it
+    # the resident's position, when they press 使用我的位置 and allow it (site.js)
+    latitude = forms.DecimalField(
+        required=False, min_value=-90, max_value=90, decimal_places=6, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, min_value=-180, max_value=180, decimal_places=6, widget=forms.HiddenInput
+    )
 
     def clean_content(self):
         content = self.cleaned_data["content"].strip()

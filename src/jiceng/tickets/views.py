@@ -7,6 +7,7 @@ sent by SMS on request. Staff see neither, so the unit being measured cannot rat
 """
 
 import hmac
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiceng.core import languages
 from jiceng.core.errors import ServiceError
 from jiceng.core.limits import limit
-from jiceng.core.text import mask_phone
+from jiceng.core.text import clean_text, mask_phone
+from jiceng.regions import placing
+from jiceng.regions.models import Region
 
 from . import notify, residents, services
 from .forms import (
@@ -74,6 +77,8 @@ def submit(request):
             requester_name=form.cleaned_data["name"],
             requester_phone=form.cleaned_data["phone"],
             address=form.cleaned_data["address"],
+            latitude=form.cleaned_data["latitude"],
+            longitude=form.cleaned_data["longitude"],
             photos=tuple(form.cleaned_data["photos"]),
             language=languages.current(),
         )
@@ -96,6 +101,53 @@ def places(request):
     parent = request.GET.get("county" if level == "township" else "township", "")
     return render(
         request, "tickets/public/options.html", {"choices": region_choices(parent or None, level)}
+    )
+
+
+@limit("locate_ip", method="GET")
+@require_GET
+def locate(request):
+    """The place picker filled from the resident's position (使用我的位置) and the address
+    they wrote, for them to check before sending (htmx; regions/placing.py)."""
+    try:
+        latitude = Decimal(request.GET.get("lat", ""))
+        longitude = Decimal(request.GET.get("lon", ""))
+        if not (latitude.is_finite() and longitude.is_finite()):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        latitude = longitude = None
+    words = "\n".join(request.GET.get(k, "")[:2000] for k in ("address", "content"))
+    found = placing.locate(text=clean_text(words), latitude=latitude, longitude=longitude)
+    data = {
+        "address": request.GET.get("address", "")[:200],
+        "latitude": "" if latitude is None else f"{latitude:.6f}",
+        "longitude": "" if longitude is None else f"{longitude:.6f}",
+    }
+    if found.region is not None and found.region.level in ("county", "township", "village"):
+        chain = {
+            r.level: r.code for r in Region.objects.filter(code__in=found.region.ancestor_codes())
+        }
+        data |= {k: chain.get(k, "") for k in ("county", "township", "village")}
+    form = PublicRequestForm(data)  # bound only to fill the picker: never validated here
+    if found.problem:
+        note, ok = _("您的位置不在昌吉州境内，请手动选择所在地"), False
+    elif found.region is None or found.region.level not in ("county", "township", "village"):
+        note, ok = _("未能确定所在地，请手动选择"), False
+    else:
+        note = _("已按您的位置选好：%(place)s。请核对，不对请改选。") % {
+            "place": " / ".join(
+                r.local_name()
+                for r in Region.objects.filter(
+                    code__in=found.region.ancestor_codes(),
+                    level__in=("county", "township", "village"),
+                ).order_by("code")
+            )
+        }
+        ok = True
+    return render(
+        request,
+        "tickets/public/_place.html",
+        {"form": form, "located": {"note": note, "ok": ok}},
     )
 
 

@@ -41,6 +41,28 @@
       }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
     });
   }
+  // 使用我的位置 on the resident form: the browser's position (with permission) and the
+  // address typed so far fill the place picker, which the resident checks before sending
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#use-location");
+    if (!button) { return; }
+    var note = document.getElementById("locate-note");
+    if (!navigator.geolocation) { note.textContent = button.dataset.failed; return; }
+    note.textContent = button.dataset.locating;
+    navigator.geolocation.getCurrentPosition(function (where) {
+      var field = function (id) { var el = document.getElementById(id); return el ? el.value : ""; };
+      var query = new URLSearchParams({
+        lat: where.coords.latitude.toFixed(6),
+        lon: where.coords.longitude.toFixed(6),
+        address: field("id_address"),
+        content: field("id_content")
+      });
+      htmx.ajax("GET", button.dataset.url + "?" + query.toString(), {target: "#place", swap: "outerHTML"});
+    }, function () {
+      note.textContent = button.dataset.failed;
+      note.className = "error";
+    }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+  });
   // the print button of a notice
   var printButton = document.getElementById("print-page");
   if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
