@@ -22,12 +22,22 @@ import ahocorasick
 ENDINGS = (
     "居民委员会",
     "村民委员会",
+    "村民委员",  # NBS cuts a few names short (凉州户村村民委员)
     "村委会",
     "居委会",
     "委员会",
     "街道办事处",
     "办事处",
 )
+# what people call a village or community whose official name is only its committee's:
+# 雀仁村委会 is 雀仁村, 北门居委会 is 北门社区
+SPOKEN = {
+    "村民委员会": "村",
+    "村民委员": "村",
+    "村委会": "村",
+    "居民委员会": "社区",
+    "居委会": "社区",
+}
 # what is left of a township's, county's or prefecture's name without the word of its kind
 DROPPED = {
     "township": ("街道", "镇", "乡"),
@@ -74,12 +84,16 @@ def ancestors(code: str) -> list[str]:
 
 def short_forms(name: str, level: str) -> set[str]:
     """The official name and the forms people write it in: 嘉顺社区居民委员会 → 嘉顺社区,
-    新戽村村委会 → 新戽村, 五工台镇 → 五工台, 呼图壁县 → 呼图壁, 昌吉回族自治州 → 昌吉州."""
+    新戽村村委会 → 新戽村, 雀仁村委会 → 雀仁村 and 雀仁, 五工台镇 → 五工台, 呼图壁县 → 呼图壁,
+    昌吉回族自治州 → 昌吉州."""
     forms = {name}
     core = name
     for ending in ENDINGS:
         if core.endswith(ending) and len(core) - len(ending) >= MIN_ALIAS:
             core = core[: -len(ending)]
+            spoken = SPOKEN.get(ending, "")
+            if level == "village" and spoken and not core.endswith(("村", "社区")):
+                forms.add(core + spoken)
             break
     forms.add(core)
     for word in DROPPED.get(level, ()):
