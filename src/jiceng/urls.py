@@ -28,6 +28,7 @@ urlpatterns = [
     path("metrics", project_metrics.metrics, name="metrics"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", project_views.PasswordChange.as_view(), name="password-change"),
     path("regions/", region_views.region_root, name="region-root"),
     path("regions/<str:code>/", region_views.region_detail, name="region-detail"),
     path("units/<id:unit_id>/", region_views.unit_detail, name="unit-detail"),

@@ -38,3 +38,19 @@ def address_throttled(address: str) -> bool:
         n=Sum("failures_since_start")
     )["n"]
     return (failures or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+
+
+class MinimumLengthValidator:
+    """Django's length rule, said in Chinese (its own message is an untranslated plural)."""
+
+    def __init__(self, min_length: int = 10):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        from django.core.exceptions import ValidationError
+
+        if len(password) < self.min_length:
+            raise ValidationError(f"密码太短：至少 {self.min_length} 位", code="password_too_short")
+
+    def get_help_text(self):
+        return f"至少 {self.min_length} 位"

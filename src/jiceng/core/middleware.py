@@ -66,3 +66,37 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+# what an account that must change its password may still open
+PASSWORD_FREE = ("/password/", "/logout/", "/static/", "/i18n/", "/healthz")
+
+
+class PasswordChangeRequired:
+    """An account given a one-time password (the onboarding workbook) chooses its own before
+    anything else: every staff page sends it to /password/, the API answers 403 with the code
+    `password_change_required`. Residents' pages need no account and pass."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(PASSWORD_FREE)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "code": "password_change_required",
+                        "message": "首次登录须先修改临时密码：请在网页上登录并修改",
+                    },
+                    status=403,
+                )
+            from django.shortcuts import redirect
+
+            return redirect("password-change")
+        return self.get_response(request)

@@ -58,6 +58,9 @@ class Unit(models.Model):
     )
     phone = models.CharField("联系电话", max_length=20, blank=True, validators=[phone_validator])
     address = models.CharField("地址", max_length=200, blank=True)
+    # the unit's official name in the residents' other languages (the tracking page shows it)
+    name_ug = models.CharField("维吾尔文名称", max_length=200, blank=True)
+    name_kk = models.CharField("哈萨克文名称", max_length=200, blank=True)
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
@@ -86,6 +89,18 @@ class PartyOrg(models.Model):
     (社区物业党建联建).
     """
 
+    # the stable key of the onboarding workbook; given one when saved without
+    code = models.CharField(
+        "组织编码",
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_.-]+$", "编码只能包含字母、数字、点、下划线和连字符")
+        ],
+        help_text="上线数据表中的组织编码；不填则自动生成",
+    )
     name = models.CharField("组织名称", max_length=100)
     kind = models.CharField("组织类别", max_length=10, choices=PartyOrgKind.choices)
     parent = models.ForeignKey(
@@ -130,6 +145,14 @@ class PartyOrg(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = None
+        super().save(*args, **kwargs)
+        if self.code is None:  # a stable code the workbook can key on
+            self.code = f"DZZ{self.pk:06d}"
+            type(self).objects.filter(pk=self.pk).update(code=self.code)
 
     def clean(self):
         if not self.region_id and not self.unit_id:
@@ -325,6 +348,9 @@ class User(AbstractUser):
         related_name="users",
         help_text="仅可见并可操作本单位的数据",
     )
+    # an account made with a one-time password (the onboarding workbook) must choose its own
+    # at its first sign-in (core.middleware.PasswordChangeRequired)
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = "账号"
@@ -416,3 +442,27 @@ class WhistleRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_caller_display()} {self.get_mode_display()} {self.get_called_display()}"
+
+
+class OnboardingRun(models.Model):
+    """One apply of the onboarding workbook (上线数据.xlsx): who, when, which file (by its
+    checksum), and what changed on each sheet. Dry runs change nothing and are not recorded."""
+
+    actor = models.ForeignKey(
+        User, verbose_name="导入人", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor_label = models.CharField("导入人（命令行）", max_length=100, blank=True)
+    at = models.DateTimeField("导入时间", auto_now_add=True)
+    file_name = models.CharField("文件名", max_length=200)
+    checksum = models.CharField("文件 SHA-256", max_length=64)
+    counts = models.JSONField("各表变更", default=dict)
+    missing = models.JSONField("文件中没有的记录", default=dict)
+    deactivated = models.BooleanField("已停用文件中没有的记录", default=False)
+
+    class Meta:
+        verbose_name = "上线数据导入记录"
+        verbose_name_plural = "上线数据导入记录"
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.at:%Y-%m-%d %H:%M}）"

@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from jiceng.orgs import access
@@ -255,3 +258,28 @@ def csrf_failure(request, reason=""):
     """A form posted without its token (an old tab, cookies off): 403 in the reader's language
     (Django's own page has no Kazakh in the Arabic script), never a blank refusal."""
     return render(request, "403_csrf.html", status=403)
+
+
+# The password policy, in words, as AUTH_PASSWORD_VALIDATORS enforce it.
+PASSWORD_POLICY = "至少 10 位；不能与用户名、姓名相近；不能是常见密码；不能全是数字"
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Choose a new password; the first sign-in with a one-time password lands here and
+    cannot go anywhere else until it is done (core.middleware.PasswordChangeRequired)."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"policy": PASSWORD_POLICY}
+
+    def form_valid(self, form):
+        answer = super().form_valid(form)
+        from jiceng.orgs.models import User
+
+        if form.user.must_change_password:
+            User.objects.filter(pk=form.user.pk).update(must_change_password=False)
+            form.user.must_change_password = False
+        messages.success(self.request, "密码已修改")
+        return answer

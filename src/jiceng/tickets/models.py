@@ -702,6 +702,14 @@ class Notification(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # an account's one-time password (onboarding): made when the message is sent, never stored
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     recipient = EncryptedField("接收人", max_length=200, blank=True)  # a phone: SM4 at rest
     subject = models.CharField("标题", max_length=200)
     body = models.TextField("内容")

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jiceng.core.errors import ServiceError
+from jiceng.orgs import passwords
 
 from .models import Notification, ResidentToken, Ticket
 
@@ -180,6 +181,10 @@ def make_secrets(notification: Notification) -> dict[str, str]:
         made[LINK_PLACEHOLDER] = issue_link(notification.ticket)
     if CODE_PLACEHOLDER in notification.body and notification.ticket_id:
         made[CODE_PLACEHOLDER] = issue_code(notification.ticket)
+    if passwords.PLACEHOLDER in notification.body and notification.account_id:
+        # a new account's one-time password, set as the message goes (rolled back with a
+        # failed attempt); the stored body keeps the placeholder
+        made[passwords.PLACEHOLDER] = passwords.issue(notification.account)
     return made
 
 
@@ -199,6 +204,7 @@ TEMPLATE_VARIABLES = {
     "resident_reply": ["title", "link", "days"],
     "rating_code": ["code", "minutes"],
     "resident_callback": ["answer", "link", "days"],
+    "account_password": ["username", "password"],
 }
 
 
@@ -214,6 +220,8 @@ def template_values(notification: Notification, made: dict[str, str]) -> dict[st
         "days": str(settings.RATING_LINK_DAYS),
         "code": made.get(CODE_PLACEHOLDER, ""),
         "minutes": str(settings.RATING_CODE_MINUTES),
+        "username": notification.account.username if notification.account_id else "",
+        "password": made.get(passwords.PLACEHOLDER, ""),
         "answer": (
             f"{'已解决' if ticket.solved else '未解决'}，{ticket.satisfaction}" if ticket else ""
         ),
