@@ -81,6 +81,7 @@ def snapshot() -> dict:
                 u.scope_region.code if u.scope_region_id else "",
                 u.scope_unit.code if u.scope_unit_id else "",
                 u.is_active,
+                u.bilingual,
             )
             for u in User.objects.filter(is_superuser=False).select_related(
                 "person", "scope_region", "scope_unit"

@@ -9,8 +9,10 @@ from jiceng.dispatch import views as dispatch_views
 from jiceng.evaluation import files as evaluation_files
 from jiceng.evaluation import views as evaluation_views
 from jiceng.orgs import browser as region_views
+from jiceng.project import golive_views
 from jiceng.project import metrics as project_metrics
 from jiceng.project import views as project_views
+from jiceng.project.onboarding import views as onboarding_views
 from jiceng.tickets import batch as ticket_batch
 from jiceng.tickets import photos as ticket_photos
 from jiceng.tickets import record_views as ticket_records
@@ -29,6 +31,12 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", project_views.PasswordChange.as_view(), name="password-change"),
+    path("onboarding/", onboarding_views.page, name="onboarding"),
+    path("onboarding/check/", onboarding_views.check, name="onboarding-check"),
+    path("onboarding/apply/", onboarding_views.apply, name="onboarding-apply"),
+    path("onboarding/template.xlsx", onboarding_views.template, name="onboarding-template"),
+    path("onboarding/export.xlsx", onboarding_views.export_view, name="onboarding-export"),
+    path("golive/", golive_views.page, name="golive"),
     path("regions/", region_views.region_root, name="region-root"),
     path("regions/<str:code>/", region_views.region_detail, name="region-detail"),
     path("units/<id:unit_id>/", region_views.unit_detail, name="unit-detail"),

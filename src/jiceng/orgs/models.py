@@ -351,6 +351,10 @@ class User(AbstractUser):
     # an account made with a one-time password (the onboarding workbook) must choose its own
     # at its first sign-in (core.middleware.PasswordChangeRequired)
     must_change_password = models.BooleanField("须修改密码", default=False)
+    # reads Uyghur or Kazakh: may write the Chinese summary of the 双语受理 queue
+    bilingual = models.BooleanField(
+        "双语受理", default=False, help_text="能读维吾尔文或哈萨克文，负责双语受理队列"
+    )
 
     class Meta:
         verbose_name = "账号"

@@ -53,6 +53,11 @@ def nav(request):
                 -2,
                 (pgettext_lazy("staff", "我的整改"), reverse("rectification-list") + "?show=open"),
             )
+    from .onboarding.views import _may_onboard
+
+    if _may_onboard(user):  # a prefecture's or a county's administrator goes live from here
+        items.append((pgettext_lazy("staff", "上线数据"), reverse("onboarding")))
+        items.append((pgettext_lazy("staff", "上线检查"), reverse("golive")))
     return {"nav": items}
 
 

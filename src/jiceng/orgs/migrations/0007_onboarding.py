@@ -90,5 +90,14 @@ class Migration(migrations.Migration):
                 "ordering": ["-at"],
             },
         ),
+        migrations.AddField(
+            model_name="user",
+            name="bilingual",
+            field=models.BooleanField(
+                default=False,
+                help_text="能读维吾尔文或哈萨克文，负责双语受理队列",
+                verbose_name="双语受理",
+            ),
+        ),
         migrations.RunPython(give_codes, migrations.RunPython.noop),
     ]

@@ -14,10 +14,18 @@ from pathlib import Path
 from jiceng.core.tabular import ImportRefused, Problem
 
 from . import book
-from .apply import Result, apply
+from .apply import Result, apply, preview
 from .plan import Plan, check
 
-__all__ = ["Plan", "Result", "apply_file", "check_file", "report_path", "write_report"]
+__all__ = [
+    "Plan",
+    "Result",
+    "apply_file",
+    "check_file",
+    "preview",
+    "report_path",
+    "write_report",
+]
 
 
 def checksum(path: Path | str) -> str:

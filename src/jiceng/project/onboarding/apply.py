@@ -114,6 +114,29 @@ def apply(
     return result
 
 
+class _Rollback(Exception):
+    pass
+
+
+def preview(plan: Plan, actor=None, *, deactivate_missing: bool = False) -> Result:
+    """What applying would do, counted exactly by applying it in a transaction that is then
+    rolled back: nothing stays, no password is kept, no message is queued."""
+    try:
+        with transaction.atomic():
+            result = apply(
+                plan,
+                actor,
+                file_name="（预览）",
+                checksum="",
+                deactivate_missing=deactivate_missing,
+            )
+            raise _Rollback(result)
+    except _Rollback as done:
+        result = done.args[0]
+    result.passwords, result.run = [], None
+    return result
+
+
 def _sync(model, existing: dict, wanted: dict, make, fields: list[str], counts: Counter) -> dict:
     """Create what is new, update what differs, leave the rest; returns key → object. The
     keys left unchanged are in `counts.same` (a later pass may still change them)."""
@@ -329,6 +352,7 @@ def _accounts(plan, result, people, units, actor, path) -> None:
                 scope_region=region,
                 scope_unit=unit,
                 is_active=f["is_active"],
+                bilingual=f["bilingual"],
                 must_change_password=True,
             )
             user.set_unusable_password()
@@ -365,14 +389,17 @@ def _accounts(plan, result, people, units, actor, path) -> None:
                 and user.scope_region_id == (region.pk if region else None)
                 and user.scope_unit_id == (unit.pk if unit else None)
                 and user.is_active == f["is_active"]
+                and user.bilingual == f["bilingual"]
                 and user.role_codes() == f["roles"]
             )
             if same:
                 counts["unchanged"] += 1
                 continue
             user.person, user.scope_region, user.scope_unit = person, region, unit
-            user.is_active = f["is_active"]
-            user.save(update_fields=["person", "scope_region", "scope_unit", "is_active"])
+            user.is_active, user.bilingual = f["is_active"], f["bilingual"]
+            user.save(
+                update_fields=["person", "scope_region", "scope_unit", "is_active", "bilingual"]
+            )
             user.roles.set([roles[c] for c in f["roles"]])
             counts["updated"] += 1
         if actor is not None:

@@ -177,6 +177,7 @@ SHEETS = [
             Column("unit", "所属单位编码"),
             Column("active", "启用", False, "是 / 否；不填为是", YES_NO, 8),
             Column("delivery", "密码发送", False, "短信 / 打印；不填为打印", ("短信", "打印"), 10),
+            Column("bilingual", "双语受理", False, "能读维吾尔文或哈萨克文：是 / 否", YES_NO, 10),
         ),
         {"username": "js_handler", "person": "P-0001", "roles": "承办人", "unit": "CJS-JGL-JS"},
     ),

@@ -123,6 +123,7 @@ def rows(actor=None) -> dict[str, list[dict]]:
                 "unit": u.scope_unit.code if u.scope_unit_id else "",
                 "active": _yes(u.is_active),
                 "delivery": "",
+                "bilingual": _yes(u.bilingual),
             }
             for u in users
         ],

@@ -537,6 +537,9 @@ def _account(plan: Plan, known: Known, row: dict, bad) -> None:
             "unit": unit_code if not region_code else "",
             "is_active": _flag(row.get("active"), bad, "启用"),
             "delivery": delivery,
+            "bilingual": _flag(row.get("bilingual"), bad, "双语受理")
+            if (row.get("bilingual") or "").strip()
+            else False,
         }
 
 

@@ -69,7 +69,11 @@ class Command(BaseCommand):
             raise CommandError(f"共 {len(plan.problems)} 处问题，未改任何数据。报告已写到 {report}")
         if opts["dry_run"]:
             onboarding.write_report(path, plan)
+            would = onboarding.preview(plan, actor, deactivate_missing=opts["deactivate_missing"])
             self.stdout.write(f"检查通过：{plan.rows} 行，没有问题（未改任何数据）")
+            self.stdout.write(f"导入将会：{would.summary()}")
+            for sheet, keys in would.missing.items():
+                self.stdout.write(f"  {sheet} {len(keys)} 条文件中没有：{'、'.join(keys[:20])}")
             return
         _plan, result = onboarding.apply_file(
             path,
