@@ -114,3 +114,14 @@ def test_a_nul_in_an_imported_file_is_dropped_before_a_row_is_made(db, tmp_path)
     )
     import_regions(path)
     assert Region.objects.get(code="650000000000").name == "新疆维吾尔自治区"
+
+
+def test_an_open311_xml_post_with_a_nul_is_refused_in_xml(world, client):
+    """Found by the Open311 property test: the refusal came back as JSON to an .xml request."""
+    from xml.dom import minidom
+
+    answer = client.post("/open311/v2/requests.xml", {"description": "a\x00b"})
+    assert answer.status_code == 400
+    assert "text/xml" in answer["Content-Type"]
+    doc = minidom.parseString(answer.content)
+    assert doc.getElementsByTagName("code")[0].firstChild.data == "400"

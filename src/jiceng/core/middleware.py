@@ -49,6 +49,13 @@ def _refuse(request) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "invalid_text", "message": MESSAGE}, status=400)
     if request.path.startswith("/open311/"):
+        if request.path.endswith(".xml"):  # the format the client asked for (GeoReport v2)
+            body = (
+                '<?xml version="1.0" encoding="utf-8"?>\n'
+                f"<errors><error><code>400</code><description>{MESSAGE}</description>"
+                "</error></errors>"
+            )
+            return HttpResponse(body, status=400, content_type="text/xml; charset=utf-8")
         return JsonResponse([{"code": 400, "description": MESSAGE}], status=400, safe=False)
     return HttpResponse(MESSAGE, status=400, content_type="text/plain; charset=utf-8")
 
