@@ -31,6 +31,12 @@ def test_an_api_request_without_a_region_code_lands_where_its_address_says(world
     assert (ticket.placed_by, ticket.place_certain) == ("text", True)
     placed = ticket.events.get(action="receive").data["placed"]
     assert placed == {"how": "text", "certain": True, "names": ["建国路街道", "嘉顺社区"]}
+    body = answer.json()
+    assert (body["region_code"], body["placed_by"], body["place_certain"]) == (
+        world["jiashun"].code,
+        "text",
+        True,
+    )
 
 
 def test_coordinates_alone_place_it_in_their_county(world, login, users):

@@ -336,6 +336,8 @@ def _seed_accounts(prefecture: Region) -> list[DemoLogin]:
             scope = user.scope_region.name
         if user.person_id is None:
             user.person = _person_for(role_code, code, username)
+        # the hotline's operator reads Uyghur and Kazakh: the 双语受理 queue has its reader
+        user.bilingual = role_code == "intake"
         user.save()
         user.roles.set([roles[role_code]])
         logins.append(DemoLogin(username, roles[role_code].name, scope, password))

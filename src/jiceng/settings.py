@@ -220,6 +220,7 @@ TEMPLATES = [
                 "jiceng.project.context.nav",
                 "jiceng.project.context.calendar_banner",
                 "jiceng.project.context.demo_banner",
+                "jiceng.tickets.inbox.unread",
                 "jiceng.core.languages.context",
             ],
         },

@@ -14,6 +14,7 @@ from jiceng.project import metrics as project_metrics
 from jiceng.project import views as project_views
 from jiceng.project.onboarding import views as onboarding_views
 from jiceng.tickets import batch as ticket_batch
+from jiceng.tickets import inbox as ticket_inbox
 from jiceng.tickets import photos as ticket_photos
 from jiceng.tickets import record_views as ticket_records
 from jiceng.tickets import theme_views, workbench
@@ -59,6 +60,9 @@ urlpatterns = [
     path("r/<str:secret>/", ticket_views.rate_link, name="rate-link"),
     path("vote/", evaluation_views.vote, name="vote"),
     # staff
+    path("work/inbox/", ticket_inbox.inbox, name="inbox"),
+    path("work/inbox/<id:pk>/", ticket_inbox.open_item, name="inbox-open"),
+    path("work/inbox/read-all/", ticket_inbox.read_all, name="inbox-read-all"),
     path("work/tickets/", workbench.ticket_list, name="work-tickets"),
     path("work/tickets/new/", workbench.new_ticket, name="work-new"),
     path("work/tickets/batch/", ticket_batch.batch, name="work-batch"),

@@ -731,6 +731,32 @@ class Notification(models.Model):
         return self.subject
 
 
+class InboxItem(models.Model):
+    """A message to one member of staff: the bell on every staff page (消息), read or unread,
+    linking to its ticket. A message to a unit reaches each active account of the unit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox"
+    )
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField("类型", max_length=30)
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内消息"
+        verbose_name_plural = "站内消息"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="inbox_unread")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
 class PhoneRead(models.Model):
     """A look at a resident's full phone number: who, when, which ticket, from where."""
 

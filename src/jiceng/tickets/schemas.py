@@ -126,6 +126,12 @@ class TicketOut(Schema):
     urgency: str
     region_code: str = Field(..., alias="region.code")
     region_name: str = Field(..., alias="region.full_name")
+    placed_by: str = Field(
+        ...,
+        description="所在区划如何确定：chosen 选定 / text 据地址文字 / coordinates 据经纬度 / "
+        "default 未能定位（落在受理范围）",
+    )
+    place_certain: bool = Field(..., description="定位是否确定；否时应人工核实所在区划")
     grid_code: str | None
     address: str
     latitude: Decimal | None

@@ -227,6 +227,41 @@ def _answers(ticket: Ticket) -> list[SimpleNamespace]:
     return rows
 
 
+# what an event's data says about units other than its own, as the 流转记录 names them
+EVENT_UNITS = [
+    ("units", "被吹哨单位"),
+    ("added", "增加协办"),
+    ("removed", "取消协办"),
+    ("previous_unit", "原承办单位"),
+    ("returned_by", "退单单位"),
+]
+
+
+def _with_units(events) -> list:
+    """Each event, with `involves`: the other units it concerns, by name (被吹哨单位：城管局)."""
+    events = list(events)
+    wanted = set()
+    for e in events:
+        for key, _label in EVENT_UNITS:
+            value = (e.data or {}).get(key)
+            wanted |= set(value) if isinstance(value, list) else ({value} if value else set())
+        if e.action == "dispatch" and (e.data or {}).get("co_units"):
+            wanted |= set(e.data["co_units"])
+    names = dict(Unit.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    for e in events:
+        parts = []
+        data = e.data or {}
+        for key, label in EVENT_UNITS:
+            value = data.get(key)
+            if key == "added" and e.action == "dispatch":
+                label = "协办单位"
+            ids = value if isinstance(value, list) else ([value] if value else [])
+            if ids:
+                parts.append(f"{label}：{'、'.join(names.get(i, '（已删除）') for i in ids)}")
+        e.involves = "；".join(parts)
+    return events
+
+
 def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed: str = "") -> dict:
     units = visible(request.user, Unit.objects.filter(is_active=True).select_related("type"))
     actions = available_actions(request.user, ticket)
@@ -247,9 +282,9 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
         "provenance": _provenance(ticket),
         "answers": _answers(ticket),
         "notices": [(k, label) for k, label in NOTICES if k in kinds],
-        "events": TicketEvent.objects.filter(ticket=ticket)
-        .select_related("unit")
-        .order_by("at", "id"),
+        "events": _with_units(
+            TicketEvent.objects.filter(ticket=ticket).select_related("unit").order_by("at", "id")
+        ),
         "co_units": [tu for tu in ticket.units.select_related("unit")],
         "co_unit_ids": {tu.unit_id for tu in ticket.units.all() if tu.role == "co"},
         "whistle_targets": services.whistle_targets(request.user, ticket)

@@ -16,10 +16,11 @@ from django.utils import timezone
 from jiceng.core.errors import ServiceError
 from jiceng.core.text import clean_text
 from jiceng.orgs import access as org_access
-from jiceng.orgs.models import Unit
+from jiceng.orgs.models import Unit, User
 
 from .. import access, states
 from ..models import (
+    InboxItem,
     Notification,
     Ticket,
     TicketEvent,
@@ -140,25 +141,40 @@ def _notify(
     unit=None,
     recipient: str = "",
     dedupe_key: str | None = None,
+    users=(),
 ) -> None:
     if not _notifications_on.get():
         return
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return
-    Notification.objects.create(
-        kind=kind,
-        ticket=ticket,
-        unit=unit,
-        recipient=recipient,
-        subject=subject,
-        body=body,
-        dedupe_key=dedupe_key,
+    if unit is not None or recipient:
+        Notification.objects.create(
+            kind=kind,
+            ticket=ticket,
+            unit=unit,
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            dedupe_key=dedupe_key,
+        )
+    # staff read it in their inbox: every active account of the unit, and those named
+    readers = {u.pk for u in users}
+    if unit is not None:
+        readers |= set(
+            User.objects.filter(scope_unit=unit, is_active=True).values_list("pk", flat=True)
+        )
+    InboxItem.objects.bulk_create(
+        [
+            InboxItem(user_id=pk, ticket=ticket, kind=kind, subject=subject, body=body)
+            for pk in sorted(readers)
+        ]
     )
 
 
 @dataclass(frozen=True)
 class Notice:
-    """A message a step queues in the outbox: to a unit, or to a resident's phone."""
+    """A message a step sends: to a unit (its outbox row, and each of its accounts' inbox), to
+    a resident's phone, or to named staff accounts (their inbox)."""
 
     kind: str
     subject: str
@@ -166,6 +182,7 @@ class Notice:
     unit: Unit | None = None
     recipient: str = ""
     dedupe_key: str | None = None
+    users: tuple = ()
 
 
 # `transition(unit=MAIN_UNIT)`: the event is the ticket's main unit's (the usual case)
@@ -227,6 +244,7 @@ def transition(
                 unit=notice.unit,
                 recipient=notice.recipient,
                 dedupe_key=notice.dedupe_key,
+                users=notice.users,
             )
     return event
 

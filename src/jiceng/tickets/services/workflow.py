@@ -16,7 +16,7 @@ from jiceng.core.redact import redact
 from jiceng.core.text import clean_text
 from jiceng.orgs import whistling
 from jiceng.orgs.models import RoleCode as R
-from jiceng.orgs.models import Unit, WhistleRule
+from jiceng.orgs.models import Unit, User, WhistleRule
 
 from .. import access, deadlines, hooks, residents, states
 from ..models import (
@@ -30,7 +30,7 @@ from ..models import (
     TicketUnit,
     Urgency,
 )
-from ..states import Status
+from ..states import ASSIGNING, Status
 from ..texts import callback_text, reply_text
 from .base import Conflict, Notice, _lock, _now, _required_text, _unit_for, transition
 
@@ -55,6 +55,7 @@ def _assign(
     category = category if category is not None else ticket.category
     urgency = urgency if urgency is not None else ticket.urgency
     accept_by, reply_by, provisional = deadlines.deadlines(category, urgency, at)
+    previous = ticket.main_unit if ticket.main_unit_id not in (None, unit.pk) else None
     ticket.main_unit = unit  # the co-handlers are read against the new main unit
     co = _change_co_units(actor, ticket, co_units)
     transition(
@@ -92,7 +93,18 @@ def _assign(
                 f"工单 {ticket.number} 已派至{unit.name}，请于 {timezone.localtime(accept_by):%Y-%m-%d %H:%M} 前接单。"
                 + ("（时限按法定节假日暂定，官方放假安排公布后重算）" if provisional else ""),
                 unit=unit,
+            ),
+            # the unit it was taken from is told, with where it went and why
+            Notice(
+                "taken_back",
+                f"工单已改派：{ticket.title}",
+                f"工单 {ticket.number} 已{'同意退单并' if action == 'uphold_return' else ''}改派至{unit.name}，"
+                f"贵单位无需再办理。" + (f"理由：{reason}" if reason else ""),
+                unit=previous,
             )
+            if previous is not None
+            else None,
+            *_co_notices(ticket, co, unit),
         ],
     )
     if actor is not None and ticket.category_id:
@@ -128,6 +140,32 @@ def _change_co_units(actor, ticket: Ticket, wanted) -> dict:
     }
 
 
+def _co_notices(ticket: Ticket, change: dict, main: Unit | None) -> list[Notice]:
+    """Each co-handler added is asked to help; each removed is told it no longer needs to."""
+    units = Unit.objects.in_bulk([*change.get("added", []), *change.get("removed", [])])
+    notices = [
+        Notice(
+            "co_handle",
+            f"协办：{ticket.title}",
+            f"工单 {ticket.number} 请贵单位协助{main.name if main else ''}办理。",
+            unit=units[pk],
+        )
+        for pk in change.get("added", [])
+        if pk in units
+    ]
+    notices += [
+        Notice(
+            "co_handle_removed",
+            f"协办已取消：{ticket.title}",
+            f"工单 {ticket.number} 不再需要贵单位协办。",
+            unit=units[pk],
+        )
+        for pk in change.get("removed", [])
+        if pk in units
+    ]
+    return notices
+
+
 @transaction.atomic
 def set_co_units(actor, ticket, units, *, reason: str = "", at: datetime | None = None) -> Ticket:
     """调整协办: add or remove co-handlers of a ticket being handled, as one event."""
@@ -142,16 +180,7 @@ def set_co_units(actor, ticket, units, *, reason: str = "", at: datetime | None 
         at=_now(at),
         reason=reason.strip(),
         data=change,
-        notices=[
-            Notice(
-                "co_handle",
-                f"协办：{ticket.title}",
-                f"工单 {ticket.number} 请贵单位协助{ticket.main_unit.name if ticket.main_unit_id else ''}办理。"
-                + (f"说明：{reason.strip()}" if reason.strip() else ""),
-                unit=co,
-            )
-            for co in Unit.objects.filter(pk__in=change["added"])
-        ],
+        notices=_co_notices(ticket, change, ticket.main_unit if ticket.main_unit_id else None),
     )
     return ticket
 
@@ -238,8 +267,47 @@ def return_ticket(actor, ticket, reason: str, *, at: datetime | None = None) -> 
     """退单: the unit says the ticket is not theirs; the dispatcher rules on it."""
     ticket = _lock(actor, ticket, "return")
     reason = _required_text(reason, "reason", "退单理由", 4)
-    transition(ticket, "return", actor, at=_now(at), reason=reason)
+    transition(
+        ticket,
+        "return",
+        actor,
+        at=_now(at),
+        reason=reason,
+        notices=[
+            Notice(
+                "returned",
+                f"退单待审：{ticket.title}",
+                f"{ticket.main_unit.name if ticket.main_unit_id else ''}申请退回工单 {ticket.number}，"
+                f"请裁定（同意并改派，或驳回）。理由：{reason}",
+                users=tuple(_dispatchers_of(ticket)),
+            )
+        ],
+    )
     return ticket
+
+
+def _dispatchers_of(ticket: Ticket) -> list:
+    """Who rules on a return: the person who assigned the ticket last; after an automatic
+    dispatch, the dispatchers of the narrowest scope that holds the ticket's place."""
+    last = (
+        TicketEvent.objects.filter(ticket=ticket, action__in=ASSIGNING, actor__isnull=False)
+        .order_by("-at", "-id")
+        .values_list("actor", flat=True)
+        .first()
+    )
+    if last is not None:
+        return [User(pk=last)]
+    holders = [
+        u
+        for u in User.objects.filter(
+            is_active=True, roles__code="dispatcher", scope_region__isnull=False
+        ).select_related("scope_region")
+        if ticket.region.path.startswith(u.scope_region.path)
+    ]
+    if not holders:
+        return []
+    deepest = max(len(u.scope_region.path) for u in holders)
+    return [u for u in holders if len(u.scope_region.path) == deepest]
 
 
 @transaction.atomic
