@@ -162,6 +162,14 @@ class EngineSettings(models.Model):
     escalate_after_days = models.PositiveSmallIntegerField(
         "超时升级（工作日）", default=3, help_text="答复时限过后再超过这么多个工作日，升级督办"
     )
+    remind_before_hours = models.DecimalField(
+        "到期前提醒（工作小时）",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("2"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="接单、答复时限前这么多个工作小时，提醒承办单位；0 为不提醒",
+    )
     weight_response = models.DecimalField(
         "响应率权重", max_digits=4, decimal_places=3, default=Decimal("0.10")
     )

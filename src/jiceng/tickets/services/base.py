@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -142,11 +143,12 @@ def _notify(
     recipient: str = "",
     dedupe_key: str | None = None,
     users=(),
-) -> None:
+) -> bool:
+    """Queue one message (False when notifications are off, or its dedupe key was used)."""
     if not _notifications_on.get():
-        return
+        return False
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
-        return
+        return False
     if unit is not None or recipient:
         Notification.objects.create(
             kind=kind,
@@ -169,6 +171,7 @@ def _notify(
             for pk in sorted(readers)
         ]
     )
+    return True
 
 
 @dataclass(frozen=True)
@@ -287,3 +290,23 @@ def _unit_for(actor, unit: Unit | int | None, field: str = "unit") -> Unit:
     if found is None:
         raise ValidationError({field: "承办单位不存在、已停用或不在您的管辖范围内"})
     return found
+
+
+def remind(ticket: Ticket, notice: Notice) -> bool:
+    """A message that is not a step of the ticket (a deadline drawing near, a late report): to
+    the outbox and the inbox like a step's, once per dedupe key even when two sweeps race.
+    True when it was queued now."""
+    try:
+        with transaction.atomic():
+            return _notify(
+                notice.kind,
+                ticket,
+                notice.subject,
+                notice.body,
+                unit=notice.unit,
+                recipient=notice.recipient,
+                dedupe_key=notice.dedupe_key,
+                users=notice.users,
+            )
+    except IntegrityError:  # the same key, queued by another sweep just now
+        return False

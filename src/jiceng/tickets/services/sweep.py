@@ -1,9 +1,9 @@
 """`jiceng sweep`: overdue marks, reminders and escalation, each done exactly once."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .. import deadlines, states
@@ -15,7 +15,7 @@ from ..models import (
 )
 from ..states import Status
 from . import followup
-from .base import Notice, _now, transition
+from .base import Notice, _now, remind, transition
 
 # --- the sweep --------------------------------------------------------------------------------
 
@@ -25,6 +25,7 @@ class SweepResult:
     overdue: int = 0
     escalated: int = 0
     whistle_reminders: int = 0
+    due_soon: int = 0  # reminders of an accept-by or reply-by drawing near
     followed_up: int = 0  # new tickets the task queue left waiting (followup.catch_up)
     tasks_pruned: int = 0  # finished rows of the database task queue (followup.prune)
 
@@ -138,24 +139,76 @@ def sweep(now: datetime | None = None) -> SweepResult:
         ticket__status__in=states.OPEN,
     ).select_related("ticket", "unit")
     for call in list(late_calls):
-        key = f"whistle:{call.pk}:{call.report_by.isoformat()}"
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    Notification.objects.create(
-                        kind="whistle_overdue",
-                        ticket=call.ticket,
-                        unit=call.unit,
-                        subject=f"吹哨报到超时：{call.ticket.title}",
-                        body=f"贵单位应于 {timezone.localtime(call.report_by):%Y-%m-%d %H:%M} 前就工单 "
-                        f"{call.ticket.number} 报到，至今未报到。",
-                        dedupe_key=key,
-                    )
-            except IntegrityError:
-                continue
+        if remind(
+            call.ticket,
+            Notice(
+                "whistle_overdue",
+                f"吹哨报到超时：{call.ticket.title}",
+                f"贵单位应于 {timezone.localtime(call.report_by):%Y-%m-%d %H:%M} 前就工单 "
+                f"{call.ticket.number} 报到，至今未报到。",
+                unit=call.unit,
+                dedupe_key=f"whistle:{call.pk}:{call.report_by.isoformat()}",
+            ),
+        ):
             result.whistle_reminders += 1
+    result.due_soon = _due_soon(now, config, calendar)
     result.followed_up = followup.catch_up(now=now)
     result.tasks_pruned = followup.prune(now)
     # /healthz reports when the sweep last ran (a sweep that stopped stops every deadline)
     EngineSettings.objects.filter(pk=config.pk).update(last_sweep_at=now)
     return result
+
+
+# a due time this far ahead in calendar days is never within a few working hours, even
+# across the Spring Festival's week
+REMIND_HORIZON = timedelta(days=12)
+
+
+def _due_soon(now: datetime, config, calendar) -> int:
+    """Remind the main unit once when its accept-by or reply-by is `remind_before_hours`
+    working hours away or less (接单即将超时 / 答复即将超时)."""
+    hours = float(config.remind_before_hours or 0)
+    if hours <= 0:
+        return 0
+    sent = 0
+    for clock, status, field, label in (
+        ("accept", Status.DISPATCHED, "accept_by", "接单"),
+        ("reply", Status.IN_PROGRESS, "reply_by", "答复"),
+    ):
+        near = Ticket.objects.filter(
+            status=status,
+            overdue_at__isnull=True,
+            **{f"{field}__gt": now, f"{field}__lte": now + REMIND_HORIZON},
+        ).select_related("main_unit")
+        keys = {}
+        for ticket in near:
+            due = getattr(ticket, field)
+            keys[f"due_soon:{ticket.pk}:{clock}:{due.isoformat()}"] = ticket
+        done = set(
+            Notification.objects.filter(dedupe_key__in=list(keys)).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+        for key, ticket in keys.items():
+            if key in done:
+                continue
+            due = getattr(ticket, field)
+            try:
+                left = calendar.working_hours_between(now, due)
+            except deadlines.CalendarUnknown:
+                continue
+            if left > hours:
+                continue
+            if remind(
+                ticket,
+                Notice(
+                    "due_soon",
+                    f"{label}即将超时：{ticket.title}",
+                    f"工单 {ticket.number} 的{label}时限是 {timezone.localtime(due):%m月%d日 %H:%M}，"
+                    f"还剩约 {left:.1f} 个工作小时。",
+                    unit=ticket.main_unit,
+                    dedupe_key=key,
+                ),
+            ):
+                sent += 1
+    return sent

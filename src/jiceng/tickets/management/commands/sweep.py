@@ -23,12 +23,14 @@ class Command(BaseCommand):
                 overdue=result.overdue,
                 escalated=result.escalated,
                 whistle_reminders=result.whistle_reminders,
+                due_soon=result.due_soon,
                 followed_up=result.followed_up,
                 tasks_pruned=result.tasks_pruned,
                 months_kept=len(kept),
             )
         self.stdout.write(
-            f"超时 {result.overdue} 件，升级督办 {result.escalated} 件，吹哨报到催办 {result.whistle_reminders} 条；"
+            f"超时 {result.overdue} 件，升级督办 {result.escalated} 件，吹哨报到催办 {result.whistle_reminders} 条，"
+            f"即将超时提醒 {result.due_soon} 条；"
             f"补做后台处理 {result.followed_up} 件，清理已完成任务 {result.tasks_pruned} 条；"
             f"三率月度汇总 {len(kept)} 个月可直接读取"
         )
