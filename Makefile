@@ -40,10 +40,12 @@ demo: install
 	@echo
 	@echo "基层治理平台演示：http://$(HOST):$(PORT)/  （账号见上方；Ctrl-C 停止）"
 	@echo "演示环境没有短信网关：发给群众的短信（评价链接、验证码）写入 var/outbox/messages.log"
-	@echo "后台任务进程（新诉求的派单建议与自动派单）与网站一起启动，一起停止"
+	@echo "后台任务进程（新诉求的派单建议与自动派单）和短信发送进程与网站一起启动，一起停止"
 	@export NOTIFY_BACKEND=$${NOTIFY_BACKEND:-jiceng.tickets.notify.FileBackend}; \
+	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
 	$(JICENG) worker --interval 0.5 --no-startup-delay & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(JICENG) send-notifications --every 2 & sender=$$!; \
+	trap 'kill $$worker $$sender 2>/dev/null' EXIT INT TERM; \
 	$(JICENG) runserver $(HOST):$(PORT)
 
 serve: install

@@ -200,7 +200,7 @@ def _sms() -> Item:
             "sms",
             title,
             False,
-            "没有配置短信网关（JICENG_NOTIFY_BACKEND）：群众收不到受理、答复和回访短信",
+            "没有配置短信网关（环境变量 NOTIFY_BACKEND）：群众收不到受理、答复和回访短信",
             fix="/golive/#sms-test",
             fix_label="按部署说明（deploy/README.md）配置短信网关，再在本页发送测试短信",
         )
