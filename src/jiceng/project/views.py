@@ -3,8 +3,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
 from jiceng.orgs import access
@@ -13,20 +13,46 @@ from jiceng.regions.models import Grid, Region
 
 
 def home(request):
-    """The public front page; signed in, the user's workbench with what their scope holds."""
+    """The public front page; signed in, the day's work: each of the user's queues with its
+    count, linking to it (待派单, 双语受理, 待接单, 今日到期, 已超时, 退单待审, 回访待办,
+    我的网格 …), their unread messages and their open 整改 items. A grid worker lands on 我的网格.
+    What the scope holds (regions, units, people) is for administrators only."""
+    from jiceng.orgs.models import RoleCode
+    from jiceng.tickets.workbench import work_today
+
     context = {}
     user = request.user
     if user.is_authenticated:
+        roles = user.role_codes()
+        if roles == {RoleCode.GRID_WORKER} and not user.is_superuser:
+            return redirect(f"{reverse('work-tickets')}?view=grid")
         context["roles"] = list(user.roles.all())
-        context["counts"] = {
-            "区划": access.visible(user, Region).count(),
-            "网格": access.visible(user, Grid).count(),
-            "承办单位": access.visible(user, Unit).count(),
-            "人员": access.visible(user, Person).distinct().count(),
-        }
-        context["top_regions"] = _top_regions(user)
+        context["work"] = work_today(user)
+        context["rectifications"] = _open_rectifications(user)
         context["can_manage"] = access.can_manage_master_data(user)
+        if context["can_manage"]:
+            context["counts"] = {
+                "区划": access.visible(user, Region).count(),
+                "网格": access.visible(user, Grid).count(),
+                "承办单位": access.visible(user, Unit).count(),
+                "人员": access.visible(user, Person).distinct().count(),
+            }
+            context["outbox"] = _notification_health()
+        context["top_regions"] = _top_regions(user)
     return render(request, "core/home.html", context)
+
+
+def _open_rectifications(user) -> int:
+    """整改 items the user is responsible for and has not reported done (我的整改)."""
+    if not user.person_id:
+        return 0
+    from jiceng.evaluation.models import Rectification
+
+    return (
+        Rectification.objects.filter(responsible_id=user.person_id)
+        .exclude(status__in=["reported", "verified"])
+        .count()
+    )
 
 
 def _top_regions(user):

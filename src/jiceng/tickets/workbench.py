@@ -53,6 +53,19 @@ def queues_for(user) -> list[str]:
     return [*keys, "all"]
 
 
+def work_today(user) -> list[tuple[str, str, int, str]]:
+    """The day's work of `user`: each of their queues (but 全部) as (key, label, count, link),
+    for the home page. One count a queue, inside the user's scope."""
+    visible = access.visible_tickets(user)
+    out = []
+    for key in queues_for(user):
+        if key == "all":
+            continue
+        count = visible.filter(selectors.queue_q(key, user)).count()
+        out.append((key, QUEUES[key][0], count, f"{reverse('work-tickets')}?view={key}"))
+    return out
+
+
 SORTS = [
     ("-received_at", "最新受理"),
     ("received_at", "最早受理"),
@@ -81,6 +94,14 @@ def ticket_list(request):
         order = [F(sort[1:]).desc(nulls_last=True), "-id"]
     else:
         order = [F(sort).asc(nulls_last=True), "id"]
+    if q and current != "all" and not tickets.exists():
+        # a number or tracking code typed in one tab finds the ticket in whichever tab it is
+        elsewhere = selectors.search(access.visible_tickets(request.user), request.GET).tickets
+        if elsewhere.exists():
+            messages.info(request, f"“{QUEUES[current][0]}”中没有，已在全部工单中查找")
+            params = request.GET.copy()
+            params["view"] = "all"
+            return redirect(f"{reverse('work-tickets')}?{params.urlencode()}")
     page = Paginator(tickets.order_by(*order), 50).get_page(request.GET.get("page"))
     return render(
         request,
