@@ -69,3 +69,12 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         return str(value)
+
+
+def initials(name: str) -> str:
+    """The pinyin initials of a name, for pickers searched by them: 昌吉市住建局 → cjszjj.
+    Letters and digits in the name are kept (lower-cased); other characters are dropped."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")
+    return "".join(ch for part in letters for ch in part.lower() if ch.isalnum())

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.redact import redact
-from jiceng.core.text import is_id
+from jiceng.core.text import initials, is_id
 from jiceng.orgs.access import visible
 from jiceng.orgs.models import RoleCode, Unit
 from jiceng.regions.models import Grid, Region
@@ -283,9 +283,56 @@ def _with_units(events) -> list:
     return events
 
 
+# The step a ticket waits for, in the order a role meets it: the first of these that a user
+# may take leads the page, open; 答复 comes with 办理记录. The rest fold under 更多操作.
+NEXT_STEPS = [
+    "summarize",
+    "dispatch",
+    "accept",
+    "reply",
+    "uphold_return",
+    "reject_return",
+    "decide_extension",
+    "whistle_report",
+    "callback",
+    "close_on_spot",
+]
+WITH_NEXT = {"reply": ["note"]}
+
+
+def next_steps(actions: list[str]) -> tuple[list[str], list[str]]:
+    """(the leading actions, the others) of `actions`."""
+    lead = next((a for a in NEXT_STEPS if a in actions), None)
+    if lead is None:
+        return [], list(actions)
+    primary = [lead, *[a for a in WITH_NEXT.get(lead, []) if a in actions]]
+    return primary, [a for a in actions if a not in primary]
+
+
+def _unit_choices(units, ticket: Ticket, suggested) -> list[dict]:
+    """The units of the pickers, searchable by name and pinyin initials: the suggested unit
+    first, then the units of the ticket's county, then the rest."""
+    county = ticket.region.path.split("/")[:4]
+    county_path = "/".join(county) + "/" if len(county) == 4 else ticket.region.path
+
+    def order(u):
+        return (
+            0 if suggested is not None and u.pk == suggested.pk else 1,
+            0 if u.region.path.startswith(county_path) else 1,
+            u.region.code,
+            u.name,
+        )
+
+    return [
+        {"pk": u.pk, "name": u.name, "initials": initials(u.name)}
+        for u in sorted(units.select_related("region"), key=order)
+    ]
+
+
 def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed: str = "") -> dict:
     units = visible(request.user, Unit.objects.filter(is_active=True).select_related("type"))
     actions = available_actions(request.user, ticket)
+    primary, more = next_steps(actions)
     kinds = set(
         TicketEvent.objects.filter(ticket=ticket, action__in=["supervise", "whistle"]).values_list(
             "action", flat=True
@@ -293,9 +340,11 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
     )
     dispatching = bool({"dispatch", "redispatch", "uphold_return"} & set(actions))
     # a closed or merged ticket needs no dispatch advice
+    # the model's advice (and its percentages) is for those who dispatch, not for handlers
     advice = (
         hooks.call("advice", request.user, ticket, default=NO_ADVICE)
         if ticket.status in states.OPEN
+        and (request.user.is_superuser or request.user.has_role(R.DISPATCHER, R.INTAKE))
         else NO_ADVICE
     )
     return {
@@ -315,6 +364,9 @@ def _detail_context(request, ticket: Ticket, errors: dict | None = None, failed:
         if "ask_whistle" in actions
         else [],
         "actions": actions,
+        "primary": primary,
+        "more": more,
+        "unit_choices": _unit_choices(units, ticket, advice.unit),
         "labels": {name: a.label for name, a in states.ACTIONS.items()},
         "units": units.order_by("region__code", "type__sort", "name")[:2000],
         "advice": advice,

@@ -6,15 +6,21 @@
     var select = event.target.closest && event.target.closest("select[data-autosubmit]");
     if (select && select.form) { select.form.submit(); }
   });
-  // the unit filter above a dispatch form's unit list
+  // the filter above a unit picker (a select, or a list of checkboxes): by name, or by the
+  // pinyin initials of the name (zjj finds 住建局)
   document.addEventListener("input", function (event) {
     var input = event.target;
     if (!input.matches || !input.matches("input.unit-filter")) { return; }
-    var select = document.getElementById(input.dataset.for) || input.nextElementSibling;
-    var q = input.value;
-    for (var i = 0; i < select.options.length; i++) {
-      var option = select.options[i];
-      option.hidden = Boolean(q) && option.text.indexOf(q) < 0;
+    var picker = document.getElementById(input.dataset.for) || input.nextElementSibling;
+    var q = input.value.trim();
+    var lower = q.toLowerCase();
+    var items = picker.tagName === "SELECT" ? picker.options : picker.querySelectorAll("label");
+    for (var i = 0; i < items.length; i++) {
+      var item = items[i];
+      var text = item.textContent || "";
+      var initials = item.dataset.initials || "";
+      var checked = item.querySelector && item.querySelector("input:checked");
+      item.hidden = Boolean(q) && !checked && text.indexOf(q) < 0 && initials.indexOf(lower) < 0;
     }
   });
   // a suggested category fills the category fields of the page
