@@ -37,7 +37,7 @@ def test_a_request_gets_a_tracking_code(world, client):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"content": "太短"}, "至少 5 个字"),
+        ({"content": "太短"}, "至少 5 个汉字，或 3 个词"),
         ({"phone": "12345"}, "11 位手机号"),
         ({"county": ""}, "请选择县市"),
         ({"village": "", "address": ""}, "请填写详细地址"),

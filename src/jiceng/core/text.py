@@ -78,3 +78,17 @@ def initials(name: str) -> str:
 
     letters = lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")
     return "".join(ch for part in letters for ch in part.lower() if ch.isalnum())
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[^\W\d_]{2,}")  # a run of letters of an alphabetic script
+
+
+def long_enough(text: str, han: int = 5, words: int = 3) -> bool:
+    """Whether a request says enough to act on, counted per script: Han characters one by
+    one (5: 路灯不亮了), alphabetic scripts by words (3: ئىسسىق سۇ يوق, no hot water). Ten letters
+    of Uyghur or Kazakh are one or two words; ten Han characters are a sentence."""
+    text = text or ""
+    han_count = len(_HAN.findall(text))
+    word_count = len(_WORD.findall(_HAN.sub(" ", text)))
+    return han_count >= han or word_count >= words

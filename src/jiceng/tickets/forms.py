@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jiceng.core.text import long_enough
 from jiceng.regions.models import Region
 
 from .models import Satisfaction, Urgency
@@ -148,8 +149,8 @@ class PublicRequestForm(ResidentErrors, PlaceMixin):
 
     def clean_content(self):
         content = self.cleaned_data["content"].strip()
-        if len(content) < 5:
-            raise ValidationError(_("请把诉求写清楚（至少 5 个字）"))
+        if not long_enough(content):  # Han by characters, Uyghur and Kazakh by words
+            raise ValidationError(_("请把诉求写清楚（至少 5 个汉字，或 3 个词）"))
         return content
 
     def clean_phone(self):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.core import crypto, files
 from jiceng.core.errors import ServiceError
-from jiceng.core.text import clean_text
+from jiceng.core.text import clean_text, long_enough
 from jiceng.orgs import access as org_access
 from jiceng.orgs.models import Unit
 from jiceng.regions import lookup, placing
@@ -443,8 +443,8 @@ def receive_public(intake: Intake, *, at: datetime | None = None) -> Ticket:
     phone = (intake.requester_phone or "").strip()
     if not (len(phone) == 11 and phone.isdigit() and phone.startswith("1")):
         errors["requester_phone"] = [_("请填写 11 位手机号，用于查询进度和回访")]
-    if len((intake.content or "").strip()) < 5:
-        errors["content"] = [_("请把诉求写清楚（至少 5 个字）")]
+    if not long_enough((intake.content or "").strip()):
+        errors["content"] = [_("请把诉求写清楚（至少 5 个汉字，或 3 个词）")]
     if intake.region is None or intake.region.level not in ("county", "township", "village"):
         errors["region"] = [_("请选择诉求所在的县市、乡镇（街道）和村（社区）")]
     elif intake.region.level != "village" and not (intake.address or "").strip():
