@@ -69,6 +69,20 @@
       note.className = "error";
     }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
   });
+  // an error goes away once its field is changed: its message beside the field and its line
+  // in the summary at the top of the form
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.id || !field.closest || !field.closest("form")) { return; }
+    var next = field.parentNode.querySelector("#" + field.id + " ~ .errorlist");
+    if (next) { next.remove(); }
+    var line = document.querySelector('#error-summary li[data-for="' + field.id + '"]');
+    if (line) {
+      line.remove();
+      var summary = document.getElementById("error-summary");
+      if (summary && !summary.querySelector("li")) { summary.remove(); }
+    }
+  });
   // the print button of a notice
   var printButton = document.getElementById("print-page");
   if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
