@@ -45,6 +45,7 @@ urlpatterns = [
     path("submit/", ticket_views.submit, name="submit"),
     path("submit/places/", ticket_views.places, name="places"),
     path("submit/locate/", ticket_views.locate, name="locate-place"),
+    path("submit/photos/<str:photo_id>/", ticket_views.kept_photo, name="kept-photo"),
     path("submitted/<str:code>/", ticket_views.submitted, name="submitted"),
     path("track/", ticket_views.lookup, name="lookup"),
     path("track/<str:code>/", ticket_views.track, name="track-ticket"),

@@ -26,7 +26,7 @@ from jiceng.core.text import clean_text, mask_phone
 from jiceng.regions import placing
 from jiceng.regions.models import Region
 
-from . import notify, residents, services
+from . import kept_photos, notify, residents, services
 from .forms import (
     RESIDENT_SATISFACTION,
     CodeForm,
@@ -66,9 +66,12 @@ def _remember(request, code: str) -> None:
 @require_http_methods(["GET", "POST"])
 def submit(request):
     form = PublicRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        kept_photos.drop(request, request.POST.getlist("drop_photo"))
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["website"]:
             # A bot filled the hidden field: say thanks, keep nothing.
+            kept_photos.clear(request)
             return render(request, "tickets/public/submitted.html", {"code": None})
         intake = services.Intake(
             title="",
@@ -79,7 +82,8 @@ def submit(request):
             address=form.cleaned_data["address"],
             latitude=form.cleaned_data["latitude"],
             longitude=form.cleaned_data["longitude"],
-            photos=tuple(form.cleaned_data["photos"]),
+            # the photos kept from an earlier try, then the ones chosen now
+            photos=(*kept_photos.as_uploads(request), *form.cleaned_data["photos"]),
             language=languages.current(),
         )
         try:
@@ -87,9 +91,30 @@ def submit(request):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
+            kept_photos.clear(request)
             _remember(request, ticket.tracking_code)
             return redirect("submitted", ticket.tracking_code)
-    return render(request, "tickets/public/submit.html", {"form": form})
+    if request.method == "POST":
+        # the page comes back: keep what the resident chose, so the photo is not lost
+        for problem in kept_photos.keep(request, request.FILES.getlist("photos")):
+            if problem not in form.errors.get("photos", []):
+                form.add_error("photos", problem)
+    return render(
+        request,
+        "tickets/public/submit.html",
+        {"form": form, "kept": kept_photos.kept(request) if request.method == "POST" else []},
+    )
+
+
+@require_GET
+def kept_photo(request, photo_id: str):
+    """The thumbnail of a photo kept for this session's form (no one else's)."""
+    from django.http import HttpResponse
+
+    thumb = kept_photos.thumbnail(request, photo_id)
+    if thumb is None:
+        raise Http404
+    return HttpResponse(thumb.read(), content_type="image/jpeg")
 
 
 @require_GET
