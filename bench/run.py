@@ -266,7 +266,7 @@ INSERT INTO tickets_ticket (
   region_id, address, status, main_unit_id, received_at, accept_by, reply_by, accepted_at,
   replied_at, closed_at, reply, solved, satisfaction, is_supervised, updated_at,
   deadlines_provisional, public_description, requester_phone_index,
-  follow_up_pending, language, text_language, summary, reply_local)
+  follow_up_pending, language, text_language, summary, reply_local, placed_by, place_certain)
 SELECT 'B' || lpad(g::text, 9, '0'), 'B' || lpad(to_hex(g), 9, '0'), 'hotline', '', '',
        '基准测试工单', '基准测试工单内容', 'normal', u.region_id, '',
        CASE WHEN p_accept > 0.9 THEN 'dispatched'
@@ -282,7 +282,7 @@ SELECT 'B' || lpad(g::text, 9, '0'), 'B' || lpad(to_hex(g), 9, '0'), 'hotline', 
        CASE WHEN p_accept > 0.9 OR p_reply > 0.85 OR p_callback > 0.8 THEN ''
             WHEN p_happy <= 0.6 THEN '满意' WHEN p_happy <= 0.9 THEN '基本满意' ELSE '不满意' END,
        false, r, false, '', '',
-       false, 'zh-hans', 'zh', '', ''
+       false, 'zh-hans', 'zh', '', '', 'chosen', true
 FROM bench_rows JOIN bench_units u ON u.rn = k;
 """
 
