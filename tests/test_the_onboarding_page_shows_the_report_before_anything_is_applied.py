@@ -4,6 +4,7 @@ to the administrator's scope; new accounts' one-time passwords are shown once, t
 
 import openpyxl
 import pytest
+from django.test import Client
 
 from jiceng import factories
 from jiceng.orgs.models import OnboardingRun, Unit, User
@@ -96,3 +97,26 @@ def test_the_template_and_the_export_download_within_the_scope(county_admin):
 def test_others_are_refused(world, users, login):
     assert login("dave").get("/onboarding/").status_code == 403  # a handler
     assert login("bob").get("/onboarding/").status_code == 403  # a community's administrator
+
+
+def test_an_upload_nobody_applied_is_deleted_after_a_day(county_admin, tmp_path, settings):
+    import os
+    import time
+    from pathlib import Path
+
+    folder = Path(settings.VAR_DIR) / "onboarding"
+    before = set(folder.glob("*.xlsx")) if folder.exists() else set()
+    upload(county_admin, workbook(tmp_path / "上线数据.xlsx"))
+    [old] = set(folder.glob("*.xlsx")) - before
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    other = Client()  # another administrator's upload prunes it too
+    other.force_login(factories.account("dora", ["admin"], scope_region=county_admin_region()))
+    upload(other, workbook(tmp_path / "第二份.xlsx"))
+    assert not old.exists()
+
+
+def county_admin_region():
+    from jiceng.regions.models import Region
+
+    return Region.objects.get(code="652301000000")

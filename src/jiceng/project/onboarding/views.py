@@ -36,10 +36,25 @@ def _guard(request):
         raise PermissionDenied("只有州、县（市）管理员可以导入上线数据")
 
 
+KEEP_SECONDS = 24 * 3600  # an upload checked and never applied is deleted after a day
+
+
 def _folder() -> Path:
     folder = Path(settings.VAR_DIR) / "onboarding"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
+
+
+def _prune(folder: Path) -> None:
+    """Uploads of checks nobody applied hold people's phones: they go after a day."""
+    import time
+
+    for path in folder.glob("*.xlsx"):
+        try:
+            if time.time() - path.stat().st_mtime > KEEP_SECONDS:
+                path.unlink()
+        except OSError:
+            continue
 
 
 def _upload(request) -> tuple[Path, dict] | tuple[None, None]:
@@ -74,6 +89,7 @@ def page(request):
             old, _ = _upload(request)
             if old is not None:
                 old.unlink(missing_ok=True)
+            _prune(_folder())
             token = secrets.token_hex(16)
             path = _folder() / f"{token}.xlsx"
             with path.open("wb") as out:
