@@ -35,7 +35,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 demo: install
 	$(JICENG) migrate --noinput -v0
-	$(JICENG) seed-demo
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(JICENG) seed-demo
 	$(JICENG) collectstatic --noinput -v0
 	@echo
 	@echo "基层治理平台演示：http://$(HOST):$(PORT)/  （账号见上方；Ctrl-C 停止）"

@@ -54,3 +54,21 @@ def test_a_tracking_code_typed_in_one_tab_finds_the_ticket_in_another(world, use
     assert answer.status_code == 302 and "view=all" in answer["Location"]
     page = erin.get(answer["Location"]).content.decode()
     assert ticket.number in page and "已在全部工单中查找" in page
+
+
+def test_a_handler_sees_what_falls_due_within_a_day(world, users, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jiceng.tickets.models import Ticket
+
+    near, far = factories.ticket(world["jiashun"]), factories.ticket(world["jiashun"])
+    for ticket in (near, far):
+        services.dispatch(users["erin"], ticket, world["jiashun_unit"])
+    Ticket.objects.filter(pk=near.pk).update(accept_by=timezone.now() + timedelta(hours=3))
+    Ticket.objects.filter(pk=far.pk).update(accept_by=timezone.now() + timedelta(days=3))
+    page = login("dave").get("/").content.decode()
+    assert tile(page, "due_soon") == (1, "/work/tickets/?view=due_soon")
+    listed = login("dave").get("/work/tickets/?view=due_soon").content.decode()
+    assert near.number in listed and far.number not in listed

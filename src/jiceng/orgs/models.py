@@ -23,6 +23,13 @@ class UnitCategory(models.TextChoices):
     PUBLIC_SERVICE = "public_service", "公共服务企业"
 
 
+class NotifyChannel(models.TextChoices):
+    INBOX = "inbox", "仅站内消息"
+    SMS = "sms", "站内消息 + 短信"
+    WECOM = "wecom", "站内消息 + 政务微信群机器人"
+    DINGTALK = "dingtalk", "站内消息 + 钉钉群机器人"
+
+
 class UnitType(models.Model):
     """A kind of handling unit, such as 住建局 or 社区居委会: data, so a county can add its own."""
 
@@ -61,6 +68,23 @@ class Unit(models.Model):
     # the unit's official name in the residents' other languages (the tracking page shows it)
     name_ug = models.CharField("维吾尔文名称", max_length=200, blank=True)
     name_kk = models.CharField("哈萨克文名称", max_length=200, blank=True)
+    # how the unit's staff hear of new work besides the in-app inbox (tickets.staff_channels)
+    notify_channel = models.CharField(
+        "消息渠道",
+        max_length=10,
+        choices=NotifyChannel.choices,
+        default=NotifyChannel.INBOX,
+        help_text="站内消息总会送达；另可发短信到本单位账号的手机，或发到政务微信/钉钉群机器人",
+    )
+    notify_webhook = EncryptedField(
+        "群机器人地址",
+        max_length=500,
+        blank=True,
+        help_text="政务微信或钉钉群机器人的 Webhook 地址（含 key 或 access_token）",
+    )
+    notify_secret = EncryptedField(
+        "加签密钥", max_length=200, blank=True, help_text="钉钉机器人“加签”的密钥（SEC 开头）"
+    )
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
@@ -73,6 +97,12 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        robot = self.notify_channel in (NotifyChannel.WECOM, NotifyChannel.DINGTALK)
+        if robot and not self.notify_webhook.startswith(("https://", "http://")):
+            raise ValidationError({"notify_webhook": "请填写群机器人的 Webhook 地址（https://…）"})
 
 
 class PartyOrgKind(models.TextChoices):

@@ -150,8 +150,14 @@ def _notification_health(stale_minutes: int = 15) -> dict:
 
     from jiceng.tickets.models import Notification
 
+    from django.db.models import Q
+
     pending = Notification.objects.filter(state=Notification.State.PENDING)
-    oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    # a staff message held back by its unit's hourly limit (never tried, due later) is not stuck
+    held = Q(attempts=0, next_attempt_at__gt=timezone.now())
+    oldest = (
+        pending.exclude(held).order_by("created_at").values_list("created_at", flat=True).first()
+    )
     age = int((timezone.now() - oldest).total_seconds()) if oldest else 0
     failed = Notification.objects.filter(state=Notification.State.FAILED).count()
     stale = age > stale_minutes * 60

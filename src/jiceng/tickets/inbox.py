@@ -38,6 +38,8 @@ def open_item(request, pk: int):
         InboxItem.objects.filter(pk=item.pk).update(read_at=timezone.now())
     if item.ticket_id:
         return redirect("work-ticket", item.ticket_id)
+    if item.link.startswith("/") and not item.link.startswith("//"):
+        return redirect(item.link)
     return redirect("inbox")
 
 

@@ -170,6 +170,11 @@ class EngineSettings(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text="接单、答复时限前这么多个工作小时，提醒承办单位；0 为不提醒",
     )
+    staff_messages_per_hour = models.PositiveSmallIntegerField(
+        "每小时消息上限",
+        default=6,
+        help_text="一个单位一小时内经短信或群机器人收到的消息超过这个数，其余合并为一条汇总；0 为不限",
+    )
     weight_response = models.DecimalField(
         "响应率权重", max_digits=4, decimal_places=3, default=Decimal("0.10")
     )
@@ -728,6 +733,17 @@ class Notification(models.Model):
     last_error = models.TextField("错误", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    # how a unit's message went besides the inbox (Unit.notify_channel at sending; "" = backend)
+    channel = models.CharField("发送渠道", max_length=10, blank=True)
+    # a message sent inside an hourly digest rather than on its own (staff_channels)
+    digest = models.ForeignKey(
+        "self",
+        verbose_name="并入汇总",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digested",
+    )
 
     class Meta:
         verbose_name = "通知"
@@ -752,6 +768,10 @@ class InboxItem(models.Model):
     kind = models.CharField("类型", max_length=30)
     subject = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)
+    # where a message about something other than a ticket leads (a rectification item)
+    link = models.CharField("链接", max_length=200, blank=True)
+    # a reminder's key (as Notification.dedupe_key): said once even when no outbox row is made
+    dedupe_key = models.CharField(max_length=120, blank=True, db_index=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 

@@ -28,7 +28,7 @@ from django.utils.module_loading import import_string
 
 from jiceng.core.text import mask_phone
 
-from . import residents
+from . import residents, staff_channels
 from .models import Notification
 
 log = logging.getLogger("jiceng.notify")
@@ -353,7 +353,7 @@ def _attempt(row: Notification, sender) -> bool:
             made = residents.make_secrets(row)
             outgoing.body = residents.fill_secrets(row, made)
             outgoing.template_values = residents.template_values(row, made)
-            sender.send(outgoing)
+            row.channel = staff_channels.deliver(row, outgoing, sender)
     except Exception as exc:  # a backend may fail in any way; keep the row and say why
         row.last_error = redact(str(exc))[:2000]
         if row.attempts >= MAX_ATTEMPTS:
@@ -364,8 +364,83 @@ def _attempt(row: Notification, sender) -> bool:
         row.state, row.sent_at = Notification.State.SENT, timezone.now()
         row.next_attempt_at = None
         ok = True
-    row.save(update_fields=["attempts", "last_error", "state", "sent_at", "next_attempt_at"])
+    row.save(
+        update_fields=["attempts", "last_error", "state", "sent_at", "next_attempt_at", "channel"]
+    )
     return ok
+
+
+def _hour_window(row: Notification, now) -> tuple[int, object]:
+    """How many messages the row's unit got by its external channel in the last hour (a digest
+    counts once), and when the oldest of them leaves the window."""
+    sent = Notification.objects.filter(
+        unit_id=row.unit_id,
+        recipient="",
+        state=Notification.State.SENT,
+        sent_at__gte=now - timedelta(hours=1),
+        digest__isnull=True,
+    ).exclude(channel="")
+    oldest = sent.order_by("sent_at").values_list("sent_at", flat=True).first()
+    return sent.count(), oldest
+
+
+def _waiting_for_unit(row: Notification, now):
+    return (
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(unit_id=row.unit_id, recipient="", state=Notification.State.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("created_at", "id")
+    )
+
+
+def _digest_body(rows: list[Notification], limit: int) -> str:
+    lines = [f"一小时内消息超过 {limit} 条，合并为一条（共 {len(rows)} 条）："]
+    for number, row in enumerate(rows[:20], 1):
+        ticket = f"（{row.ticket.number}）" if row.ticket_id else ""
+        lines.append(f"{number}. {row.subject}{ticket}")
+    if len(rows) > 20:
+        lines.append(f"…另有 {len(rows) - 20} 条")
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    lines.append(f"请登录查看消息：{site}/work/inbox/")
+    return "\n".join(lines)
+
+
+def _send_unit_message(row: Notification, sender) -> bool | None:
+    """A unit's message by SMS or robot, within the hourly limit: alone while under it, the
+    unit's waiting messages as one digest when they would pass it, and deferred until the
+    oldest message of the hour ages out when the limit is reached. None when deferred."""
+    from .models import EngineSettings
+
+    limit = EngineSettings.current().staff_messages_per_hour
+    if not limit:
+        return _attempt(row, sender)
+    now = timezone.now()
+    used, oldest = _hour_window(row, now)
+    if used >= limit:
+        later = (oldest or now) + timedelta(hours=1)
+        _waiting_for_unit(row, now).update(next_attempt_at=later)
+        return None
+    waiting = list(_waiting_for_unit(row, now).select_related("ticket"))
+    if row not in waiting:
+        waiting.insert(0, row)
+    if len(waiting) < 2 or used + len(waiting) <= limit:
+        return _attempt(row, sender)
+    digest = Notification.objects.create(
+        kind="digest",
+        unit_id=row.unit_id,
+        subject=f"{len(waiting)} 条新消息",
+        body=_digest_body(waiting, limit),
+    )
+    if not _attempt(digest, sender):
+        digest.delete()  # the rows themselves stay pending and are retried
+        Notification.objects.filter(pk__in=[r.pk for r in waiting]).update(
+            next_attempt_at=now + retry_delay(1)
+        )
+        return False
+    Notification.objects.filter(pk__in=[r.pk for r in waiting]).update(
+        state=Notification.State.SENT, sent_at=digest.sent_at, digest=digest, channel=digest.channel
+    )
+    return True
 
 
 def send_pending(limit: int = 200, sender=None) -> tuple[int, int]:
@@ -388,7 +463,14 @@ def send_pending(limit: int = 200, sender=None) -> tuple[int, int]:
             )
             if row is None:
                 break
-            if _attempt(row, sender):
+            outcome = (
+                _send_unit_message(row, sender)
+                if staff_channels.channel_of(row)
+                else _attempt(row, sender)
+            )
+            if outcome is None:  # deferred by the hourly limit
+                continue
+            if outcome:
                 sent += 1
             else:
                 failed += 1

@@ -205,6 +205,8 @@ TEMPLATE_VARIABLES = {
     "rating_code": ["code", "minutes"],
     "resident_callback": ["answer", "link", "days"],
     "account_password": ["username", "password"],
+    # a unit's staff by SMS (Unit.notify_channel): the ticket and what happened to it
+    "staff_notice": ["number", "text"],
 }
 
 
@@ -222,6 +224,7 @@ def template_values(notification: Notification, made: dict[str, str]) -> dict[st
         "minutes": str(settings.RATING_CODE_MINUTES),
         "username": notification.account.username if notification.account_id else "",
         "password": made.get(passwords.PLACEHOLDER, ""),
+        "text": notification.subject[:20],
         "answer": (
             f"{'已解决' if ticket.solved else '未解决'}，{ticket.satisfaction}" if ticket else ""
         ),

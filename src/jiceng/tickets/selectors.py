@@ -66,6 +66,7 @@ QUEUES = {
     "doing": ("办理中", Q(status=Status.IN_PROGRESS)),
     "callback": ("待回访", Q(status=Status.REPLIED)),
     "due_today": ("今日到期", None),  # computed below
+    "due_soon": ("即将超时", None),  # computed below: the next 24 hours
     "overdue": ("已超时", Q(overdue_at__isnull=False, status__in=_OPEN)),
     "escalated": ("超时升级", Q(escalated_at__isnull=False, status__in=_OPEN)),
     "supervised": ("督办中", Q(is_supervised=True, status__in=_OPEN)),
@@ -89,6 +90,12 @@ def queue_q(key: str, user) -> Q:
     """The filter of a work-list tab (`QUEUES`) for `user`."""
     if key == "grid":
         return Q(grid_id__in=grids_walked_by(user), status__in=_OPEN)
+    if key == "due_soon":
+        now = timezone.now()
+        soon = now + timedelta(hours=24)
+        return Q(status=Status.DISPATCHED, accept_by__gte=now, accept_by__lt=soon) | Q(
+            status=Status.IN_PROGRESS, reply_by__gte=now, reply_by__lt=soon
+        )
     if key == "due_today":
         today = timezone.localdate()
         start = timezone.make_aware(datetime.combine(today, time.min))

@@ -38,8 +38,8 @@ ROLE_QUEUES = [
         R.DISPATCHER,
         ["received", "bilingual", "returned", "extension", "review", "overdue", "supervised"],
     ),
-    (R.HANDLER, ["todo", "doing", "overdue"]),
-    (R.GRID_WORKER, ["grid", "todo", "doing"]),
+    (R.HANDLER, ["todo", "doing", "due_soon", "overdue"]),
+    (R.GRID_WORKER, ["grid", "todo", "doing", "due_soon"]),
     (R.INTAKE, ["callback", "received", "bilingual", "translate"]),
     (R.SUPERVISOR, ["due_today", "overdue", "escalated", "supervised"]),
 ]

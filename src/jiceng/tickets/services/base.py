@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -143,11 +143,18 @@ def _notify(
     recipient: str = "",
     dedupe_key: str | None = None,
     users=(),
+    link: str = "",
 ) -> bool:
-    """Queue one message (False when notifications are off, or its dedupe key was used)."""
+    """Queue one message (False when notifications are off, or its dedupe key was used, or
+    the same message to the same unit was queued within the hour)."""
     if not _notifications_on.get():
         return False
-    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+    if dedupe_key and (
+        Notification.objects.filter(dedupe_key=dedupe_key).exists()
+        or InboxItem.objects.filter(dedupe_key=dedupe_key).exists()
+    ):
+        return False
+    if unit is not None and not recipient and _repeated(kind, ticket, unit, body):
         return False
     if unit is not None or recipient:
         Notification.objects.create(
@@ -165,13 +172,59 @@ def _notify(
         readers |= set(
             User.objects.filter(scope_unit=unit, is_active=True).values_list("pk", flat=True)
         )
+    if not unit and readers:  # named readers alone: not twice while the first is unread
+        readers -= set(
+            InboxItem.objects.filter(
+                user_id__in=readers, ticket=ticket, kind=kind, subject=subject, read_at=None
+            ).values_list("user_id", flat=True)
+        )
     InboxItem.objects.bulk_create(
         [
-            InboxItem(user_id=pk, ticket=ticket, kind=kind, subject=subject, body=body)
+            InboxItem(
+                user_id=pk,
+                ticket=ticket,
+                kind=kind,
+                subject=subject,
+                body=body,
+                link=link,
+                dedupe_key=dedupe_key or "",
+            )
             for pk in sorted(readers)
         ]
     )
     return True
+
+
+def _repeated(kind: str, ticket, unit, body: str) -> bool:
+    """The unit's last message about this ticket, within the hour, says exactly this (a
+    reminder raced, a form sent twice): it is not said again. Anything said in between (taken
+    back, then assigned again) makes it news."""
+    last = (
+        Notification.objects.filter(ticket=ticket, unit=unit, recipient="")
+        .order_by("-id")
+        .values("kind", "body", "created_at")
+        .first()
+    )
+    return bool(
+        last
+        and last["kind"] == kind
+        and last["body"] == body
+        and last["created_at"] >= timezone.now() - timedelta(hours=1)
+    )
+
+
+def _send(ticket: Ticket | None, notice: "Notice") -> bool:
+    return _notify(
+        notice.kind,
+        ticket,
+        notice.subject,
+        notice.body,
+        unit=notice.unit,
+        recipient=notice.recipient,
+        dedupe_key=notice.dedupe_key,
+        users=notice.users,
+        link=notice.link,
+    )
 
 
 @dataclass(frozen=True)
@@ -186,6 +239,7 @@ class Notice:
     recipient: str = ""
     dedupe_key: str | None = None
     users: tuple = ()
+    link: str = ""  # for a message not about a ticket: where the inbox leads
 
 
 # `transition(unit=MAIN_UNIT)`: the event is the ticket's main unit's (the usual case)
@@ -239,16 +293,7 @@ def transition(
     )
     for notice in notices:
         if notice is not None:
-            _notify(
-                notice.kind,
-                ticket,
-                notice.subject,
-                notice.body,
-                unit=notice.unit,
-                recipient=notice.recipient,
-                dedupe_key=notice.dedupe_key,
-                users=notice.users,
-            )
+            _send(ticket, notice)
     return event
 
 
@@ -298,15 +343,6 @@ def remind(ticket: Ticket, notice: Notice) -> bool:
     True when it was queued now."""
     try:
         with transaction.atomic():
-            return _notify(
-                notice.kind,
-                ticket,
-                notice.subject,
-                notice.body,
-                unit=notice.unit,
-                recipient=notice.recipient,
-                dedupe_key=notice.dedupe_key,
-                users=notice.users,
-            )
+            return _send(ticket, notice)
     except IntegrityError:  # the same key, queued by another sweep just now
         return False

@@ -140,6 +140,12 @@ def _change_co_units(actor, ticket: Ticket, wanted) -> dict:
     }
 
 
+def _to_co_handlers(ticket: Ticket, kind: str, subject: str, body: str) -> list[Notice]:
+    """The same news for each of the ticket's co-handlers."""
+    co = TicketUnit.objects.filter(ticket=ticket, role=TicketUnit.Role.CO).select_related("unit")
+    return [Notice(kind, subject, body, unit=row.unit) for row in co]
+
+
 def _co_notices(ticket: Ticket, change: dict, main: Unit | None) -> list[Notice]:
     """Each co-handler added is asked to help; each removed is told it no longer needs to."""
     units = Unit.objects.in_bulk([*change.get("added", []), *change.get("removed", [])])
@@ -456,7 +462,13 @@ def supervise(actor, ticket, reason: str, *, at: datetime | None = None) -> Tick
                 unit=ticket.main_unit,
             )
             if ticket.main_unit_id
-            else None
+            else None,
+            *_to_co_handlers(
+                ticket,
+                "supervise",
+                f"督办：{ticket.title}",
+                f"贵单位协办的工单 {ticket.number} 被督办：{reason}",
+            ),
         ],
     )
     return ticket
@@ -939,7 +951,13 @@ def reopen(actor, ticket, reason: str, *, at: datetime | None = None) -> Ticket:
                 f"工单重办：{ticket.title}",
                 f"工单 {ticket.number} 回访未解决或不满意，需重新办理。{reason}",
                 unit=ticket.main_unit,
-            )
+            ),
+            *_to_co_handlers(
+                ticket,
+                "reopen",
+                f"工单重办：{ticket.title}",
+                f"贵单位协办的工单 {ticket.number} 需重新办理，请继续协助{ticket.main_unit}。{reason}",
+            ),
         ],
     )
     return ticket

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from jiceng.core.observe import Job
+from jiceng.evaluation import reminders
 from jiceng.tickets import metrics, services
 from jiceng.tickets.rates import rollup
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with Job("sweep") as job:
             result = services.sweep()
+            rectifications = reminders.remind_rectifications()
             # recount the months that events changed, here rather than on a leader's request
             this_month = metrics.month_of(timezone.now())
             months = [metrics.shift_month(this_month, -i) for i in range(1, 14)]
@@ -24,13 +26,14 @@ class Command(BaseCommand):
                 escalated=result.escalated,
                 whistle_reminders=result.whistle_reminders,
                 due_soon=result.due_soon,
+                rectification_reminders=rectifications,
                 followed_up=result.followed_up,
                 tasks_pruned=result.tasks_pruned,
                 months_kept=len(kept),
             )
         self.stdout.write(
             f"超时 {result.overdue} 件，升级督办 {result.escalated} 件，吹哨报到催办 {result.whistle_reminders} 条，"
-            f"即将超时提醒 {result.due_soon} 条；"
+            f"即将超时提醒 {result.due_soon} 条，整改到期提醒 {rectifications} 条；"
             f"补做后台处理 {result.followed_up} 件，清理已完成任务 {result.tasks_pruned} 条；"
             f"三率月度汇总 {len(kept)} 个月可直接读取"
         )
