@@ -146,11 +146,10 @@ def _model_health() -> dict:
 
 def _notification_health(stale_minutes: int = 15) -> dict:
     """The outbox: how many wait, how long the oldest has waited, how many were parked."""
+    from django.db.models import Q
     from django.utils import timezone
 
     from jiceng.tickets.models import Notification
-
-    from django.db.models import Q
 
     pending = Notification.objects.filter(state=Notification.State.PENDING)
     # a staff message held back by its unit's hourly limit (never tried, due later) is not stuck

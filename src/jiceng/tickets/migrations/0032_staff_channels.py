@@ -5,35 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0031_remind_before'),
+        ("tickets", "0031_remind_before"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enginesettings',
-            name='staff_messages_per_hour',
-            field=models.PositiveSmallIntegerField(default=6, help_text='一个单位一小时内经短信或群机器人收到的消息超过这个数，其余合并为一条汇总；0 为不限', verbose_name='每小时消息上限'),
+            model_name="enginesettings",
+            name="staff_messages_per_hour",
+            field=models.PositiveSmallIntegerField(
+                default=6,
+                help_text="一个单位一小时内经短信或群机器人收到的消息超过这个数，其余合并为一条汇总；0 为不限",
+                verbose_name="每小时消息上限",
+            ),
         ),
         migrations.AddField(
-            model_name='inboxitem',
-            name='dedupe_key',
+            model_name="inboxitem",
+            name="dedupe_key",
             field=models.CharField(blank=True, db_index=True, max_length=120),
         ),
         migrations.AddField(
-            model_name='inboxitem',
-            name='link',
-            field=models.CharField(blank=True, max_length=200, verbose_name='链接'),
+            model_name="inboxitem",
+            name="link",
+            field=models.CharField(blank=True, max_length=200, verbose_name="链接"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='channel',
-            field=models.CharField(blank=True, max_length=10, verbose_name='发送渠道'),
+            model_name="notification",
+            name="channel",
+            field=models.CharField(blank=True, max_length=10, verbose_name="发送渠道"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='digest',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='digested', to='tickets.notification', verbose_name='并入汇总'),
+            model_name="notification",
+            name="digest",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="digested",
+                to="tickets.notification",
+                verbose_name="并入汇总",
+            ),
         ),
     ]
