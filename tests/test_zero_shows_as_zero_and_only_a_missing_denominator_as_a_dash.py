@@ -35,9 +35,13 @@ def cells(page: str, name: str) -> list[str]:
     """The cells of a unit's ranking row as read: a rate cell reads "0.0 0/1" (the rate,
     then its counts)."""
     table = page[page.index('<table class="ranking">') :]
-    row = re.search(rf"<tr[^>]*><td>(?:(?!</tr>).)*?>{name}</a>.*?</tr>", table, re.S).group(0)
+    row = re.search(rf"<tr[^>]*><td[^>]*>(?:(?!</tr>).)*?>{name}</a>.*?</tr>", table, re.S).group(0)
     out = []
     for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S):
+        # the interval that opens on a tap is not part of what the cell reads
+        cell = re.sub(
+            r"<details[^>]*><summary>(.*?)</summary>.*?</details>", r"\1", cell, flags=re.S
+        )
         cell = re.sub(r"<small[^>]*>", " ", cell)
         out.append(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip())
     return out

@@ -111,29 +111,40 @@ def period_choices(current: str, now: datetime | None = None) -> list[tuple[str,
 
 
 def ranking(lens: Lens, period: str, view: str = "kind") -> list[dict]:
-    """The 通报's groups, each ranked on its own, as rows for the page and the export. Each
-    row carries `drill`, the ticket list behind its figures."""
-    groups = rates.grouped_ranking(period, view=view, scope=lens.scope)
-    codes = [r.key for _, rows in groups for r in rows]
+    """The 通报's groups, each ranked on its own over its window (`rates.windowed_ranking`:
+    a group whose units are mostly 样本不足 in the month is ranked over the last 3, 6 or 12
+    months), as rows for the page and the export. Each row carries `drill`, the ticket list
+    behind its figures over the group's window."""
+    groups = rates.windowed_ranking(period, view=view, scope=lens.scope)
+    codes = [r.key for g in groups for r in g.rows]
     ids = {}
     if view == "kind":
         ids = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
 
-    def row(r: metrics.Row) -> dict:
+    def row(r: metrics.Row, window: str) -> dict:
         if view == "kind":
             unit_id = ids.get(r.key)
-            return {**r.as_dict(), "unit_id": unit_id, "drill": lens.drill(period, unit=unit_id)}
-        return {**r.as_dict(), "unit_id": None, "drill": lens.drill(period, region=r.key)}
+            return {**r.as_dict(), "unit_id": unit_id, "drill": lens.drill(window, unit=unit_id)}
+        return {**r.as_dict(), "unit_id": None, "drill": lens.drill(window, region=r.key)}
 
-    return [
-        {
-            "label": label,
-            "rows": [row(r) for r in rows],
-            "ranked": sum(1 for r in rows if r.rank is not None),
-            "small": sum(1 for r in rows if r.score is not None and not r.sufficient),
-        }
-        for label, rows in groups
-    ]
+    out = []
+    for g in groups:
+        window = metrics.parse_period(g.period)
+        rows = [row(r, g.period) for r in g.rows]
+        out.append(
+            {
+                "label": g.label,
+                "rows": rows,
+                "period": g.period,
+                "widened": g.widened,
+                # "近 3 个月（2026年9月—11月）" when wider than the period asked for
+                "window": f"近 {window.month_count} 个月（{window.label}）" if g.widened else "",
+                "ranked": sum(1 for r in rows if r["rank"] is not None),
+                "small": sum(1 for r in rows if r["score"] is not None and not r["sufficient"]),
+                "partial": sum(1 for r in rows if r["partial"]),
+            }
+        )
+    return out
 
 
 def trend_months(period: str) -> list[str]:
@@ -323,7 +334,7 @@ def lens_answers(lens: Lens, period: str) -> dict:
 
 def slowest_units(lens: Lens, period: str, limit: int = 10) -> list[dict]:
     """Units by their mean time from accept-by to reply (clock hours), replies in the period,
-    the most late replies first. Each ended month is summed once and kept (`rollup.kept`)."""
+    the slowest first. Each ended month is summed once and kept (`rollup.kept`)."""
     totals: dict[int, list] = {}
     for month in metrics.parse_period(period).months():
         for unit_id, name, n, seconds, late in rollup.kept(
@@ -344,7 +355,8 @@ def slowest_units(lens: Lens, period: str, limit: int = 10) -> list[dict]:
         for unit_id, (name, n, seconds, late) in totals.items()
         if n
     ]
-    return sorted(rows, key=lambda r: (-r["late"], -r["hours"], r["name"]))[:limit]
+    # slowest first, by the time itself; the count of late replies is shown beside it
+    return sorted(rows, key=lambda r: (-r["hours"], -r["late"], r["name"]))[:limit]
 
 
 def _replies_in(lens: Lens, month: metrics.Period) -> list[tuple]:

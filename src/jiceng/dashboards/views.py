@@ -70,6 +70,7 @@ def dashboard(request):
     top = shown["rows"] if shown else []
     chart = {
         "group": shown["label"] if shown else "",
+        "window": shown["window"] if shown else "",
         "units": [r["name"] for r in top if r["rank"] is not None][:15],
         "scores": [r["score"] for r in top if r["rank"] is not None][:15],
         "trend": selectors.trend(lens, period),
@@ -160,6 +161,8 @@ def export(request):
     for group in groups or [{"label": "三率通报", "rows": []}]:
         sheet = book.create_sheet(_sheet_name(group["label"], used))
         title = f"{_scope_name(request.user, lens)} {period} 接诉即办三率通报 · {group['label']}"
+        if group.get("window"):
+            title += f"：{group['window']}"
         sheet.append([title])
         sheet.merge_cells(
             start_row=1, start_column=1, end_row=1, end_column=len(metrics.REPORT_COLUMNS)
@@ -168,6 +171,10 @@ def export(request):
         sheet["A1"].alignment = Alignment(horizontal="center")
         for note in notes:
             sheet.append([note])
+        if group.get("window"):
+            sheet.append(
+                [f"本组本期多数单位样本不足，按{group['window']}排名（统计期 {group['period']}）。"]
+            )
         sheet.append([label for label, _ in metrics.REPORT_COLUMNS])
         header_row = sheet.max_row
         for cell in sheet[header_row]:

@@ -1,6 +1,7 @@
 """Admin pages for the engine's tables. Tickets are read-only here: they change only through
 the services (the workbench pages and the API)."""
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 
@@ -8,6 +9,7 @@ from jiceng.core.text import mask_phone
 from jiceng.orgs import access
 from jiceng.orgs.admin import CatalogAdmin, ScopedAdmin
 
+from . import rates
 from .models import (
     CalendarYear,
     Category,
@@ -89,11 +91,60 @@ class EngineSettingsAdmin(CatalogAdmin):
         return False
 
 
+class _RankingSettingsForm(forms.ModelForm):
+    """The window of each group as a drop-down (stored in `windows`)."""
+
+    class Meta:
+        model = RankingSettings
+        fields = ["min_dispatched", "min_callbacks", "volume_groups", "volume_split"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kept = self.instance.windows or {}
+        for number, label in enumerate(rates.WINDOW_GROUPS):
+            self.fields[f"window_{number}"].initial = kept.get(label, 0)
+
+    def save(self, commit=True):
+        self.instance.windows = {
+            label: self.cleaned_data[f"window_{number}"]
+            for number, label in enumerate(rates.WINDOW_GROUPS)
+        }
+        return super().save(commit)
+
+
+RankingSettingsForm = type(
+    "RankingSettingsForm",
+    (_RankingSettingsForm,),
+    {
+        f"window_{number}": forms.TypedChoiceField(
+            label=f"排名窗口：{label}",
+            choices=rates.WINDOWS,
+            coerce=int,
+            initial=0,
+            required=False,
+            empty_value=0,
+            help_text="样本不足时放宽到近 3、6、12 个月；也可固定一个窗口",
+        )
+        for number, label in enumerate(rates.WINDOW_GROUPS)
+    },
+)
+
+
 @admin.register(RankingSettings)
 class RankingSettingsAdmin(admin.ModelAdmin):
-    """Small samples and volume groups are the assessors' to set, prefecture-wide."""
+    """Small samples, volume groups and each group's window are the assessors' to set,
+    prefecture-wide."""
 
-    fields = ["min_dispatched", "min_callbacks", "volume_groups", "volume_split"]
+    form = RankingSettingsForm
+
+    def get_fields(self, request, obj=None):
+        return [
+            "min_dispatched",
+            "min_callbacks",
+            "volume_groups",
+            "volume_split",
+            *(f"window_{n}" for n in range(len(rates.WINDOW_GROUPS))),
+        ]
 
     def _may_change(self, request) -> bool:
         user = request.user

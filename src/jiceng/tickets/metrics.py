@@ -234,13 +234,15 @@ QUARTER_NAMES = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "�
 
 @dataclass(frozen=True)
 class Period:
-    """A month (`2026-10`), a quarter (`2026-Q4`) or a year (`2026`): [start, end) in
-    Asia/Shanghai. `text` is the one way it is written everywhere: pages, exports, the API
+    """A month (`2026-10`), a quarter (`2026-Q4`), a year (`2026`), or a run of whole months
+    (`2026-09~2026-11`, a ranking's window when one month holds too few tickets): [start, end)
+    in Asia/Shanghai. `text` is the one way it is written everywhere: pages, exports, the API
     and the command line."""
 
-    kind: str  # "month" | "quarter" | "year"
+    kind: str  # "month" | "quarter" | "year" | "span"
     year: int
-    number: int  # the month (1–12), the quarter (1–4), or 0 for a year
+    number: int  # the month (1–12), the quarter (1–4), 0 for a year, the first month of a span
+    count: int = 0  # a span's months (2–24)
 
     @property
     def text(self) -> str:
@@ -248,6 +250,8 @@ class Period:
             return f"{self.year:04d}-{self.number:02d}"
         if self.kind == "quarter":
             return f"{self.year:04d}-Q{self.number}"
+        if self.kind == "span":
+            return f"{self.months()[0].text}~{self.months()[-1].text}"
         return f"{self.year:04d}"
 
     @property
@@ -256,21 +260,28 @@ class Period:
             return f"{self.year}年{self.number}月"
         if self.kind == "quarter":
             return f"{self.year}年{QUARTER_NAMES[self.number]}"
+        if self.kind == "span":
+            first, last = self.months()[0], self.months()[-1]
+            tail = f"{last.number}月" if last.year == first.year else last.label
+            return f"{first.label}—{tail}"
         return f"{self.year}年全年"
 
     @property
     def first_month(self) -> int:
-        return {"month": self.number, "quarter": 3 * self.number - 2, "year": 1}[self.kind]
+        return {
+            "month": self.number,
+            "quarter": 3 * self.number - 2,
+            "year": 1,
+            "span": self.number,
+        }[self.kind]
 
     @property
     def month_count(self) -> int:
-        return {"month": 1, "quarter": 3, "year": 12}[self.kind]
+        return {"month": 1, "quarter": 3, "year": 12, "span": self.count}[self.kind]
 
     def months(self) -> list["Period"]:
-        return [
-            Period("month", self.year, m)
-            for m in range(self.first_month, self.first_month + self.month_count)
-        ]
+        first = Period("month", self.year, self.first_month)
+        return [shift_month(first, i) for i in range(self.month_count)]
 
     @property
     def start(self) -> datetime:
@@ -278,9 +289,8 @@ class Period:
 
     @property
     def end(self) -> datetime:
-        last = self.first_month + self.month_count  # 13 means January of the next year
-        year, month = (self.year + 1, 1) if last == 13 else (self.year, last)
-        return datetime.combine(date(year, month, 1), datetime.min.time(), SHANGHAI)
+        after = shift_month(Period("month", self.year, self.first_month), self.month_count)
+        return datetime.combine(date(after.year, after.number, 1), datetime.min.time(), SHANGHAI)
 
     def bounds(self) -> tuple[datetime, datetime]:
         return self.start, self.end
@@ -290,6 +300,15 @@ class Period:
 
     def __str__(self) -> str:
         return self.text
+
+
+def trailing(last: "Period", months: int) -> "Period":
+    """The `months` whole months ending with the last month of `last` (a window)."""
+    end = last.months()[-1]
+    if months == 1:
+        return end
+    first = shift_month(end, 1 - months)
+    return Period("span", first.year, first.number, months)
 
 
 def month_of(moment: datetime) -> Period:
@@ -303,8 +322,15 @@ def shift_month(period: Period, months: int) -> Period:
 
 
 def parse_period(text: str) -> Period:
-    """`2026-03` or `2026-3` (a month), `2026-Q4` (a quarter), `2026` (a year)."""
+    """`2026-03` or `2026-3` (a month), `2026-Q4` (a quarter), `2026` (a year), or
+    `2026-09~2026-11` (a run of 2 to 24 whole months)."""
     text = (text or "").strip().upper()
+    if m := re.fullmatch(r"(\d{4}-\d{1,2})~(\d{4}-\d{1,2})", text):
+        first, last = parse_period(m[1]), parse_period(m[2])
+        count = (last.year - first.year) * 12 + last.number - first.number + 1
+        if not 2 <= count <= 24:
+            raise BadPeriod("连续月份应为 2 到 24 个月，例如 2026-09~2026-11")
+        return Period("span", first.year, first.number, count)
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
         kind, year, number = "month", int(m[1]), int(m[2])
     elif m := re.fullmatch(r"(\d{4})-?Q(\d)", text):

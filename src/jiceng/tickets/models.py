@@ -258,6 +258,9 @@ class RankingSettings(models.Model):
         default=30,
         help_text="季度、全年按月数折算：季度 ×3，全年 ×12",
     )
+    # each group's window (rates.WINDOWS): {"社区和村": 0, …}; 0 (the default) widens a group
+    # whose units are mostly 样本不足 to the smallest window that ranks most of them
+    windows = models.JSONField("各组排名窗口", default=dict, blank=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:

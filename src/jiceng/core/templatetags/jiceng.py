@@ -59,6 +59,9 @@ def _number(value) -> str:
     return str(value)
 
 
+RATE_NAMES = {"response": "响应率", "solved": "解决率", "satisfied": "满意率"}
+
+
 @register.simple_tag
 def rate_cell(row: dict, which: str, drill: str = "") -> str:
     """A rate as the 通报 shows it: the percentage, its counts k/n (each linking to its
@@ -66,8 +69,11 @@ def rate_cell(row: dict, which: str, drill: str = "") -> str:
     "—" only where there is no denominator."""
     rate_key, ci_key, k_key, k_measure, n_key, n_measure, k_label, n_label = RATES[which]
     value, ci, k, n = row[rate_key], row[ci_key], row[k_key], row[n_key]
+    name = RATE_NAMES[which]
     if value is None:
-        return format_html('<td class="rate" title="没有{}，无法计算">—</td>', n_label)
+        return format_html(
+            '<td class="rate" data-label="{}" title="没有{}，无法计算">—</td>', name, n_label
+        )
     tip = f"{k_label} {_number(k)} / {n_label} {n}；95% 置信区间 {ci[0]}–{ci[1]}%"
     if drill:
         k_html = (
@@ -78,10 +84,16 @@ def rate_cell(row: dict, which: str, drill: str = "") -> str:
         n_html = format_html('<a href="{}&measure={}">{}</a>', drill, n_measure, n)
     else:
         k_html, n_html = _number(k), str(n)
+    # the interval opens on a tap (a phone has no hover) and on hover, through the title
     return format_html(
-        '<td class="rate" title="{}">{}<small class="kn">{}/{}</small></td>',
+        '<td class="rate" data-label="{}" title="{}"><details class="ci"><summary>{}</summary>'
+        "<small>95% 置信区间 {}–{}%</small></details>"
+        '<small class="kn">{}/{}</small></td>',
+        name,
         tip,
         value,
+        ci[0],
+        ci[1],
         k_html,
         n_html,
     )

@@ -14,6 +14,10 @@ from .reads import (
     MEASURES,
     SMALL,
     VIEWS,
+    WINDOW_GROUPS,
+    WINDOWS,
+    Ranked,
+    choose_window,
     grouped_ranking,
     measured_tickets,
     monthly_rate_counts,
@@ -23,6 +27,7 @@ from .reads import (
     scope_q,
     scope_rates,
     unit_groups,
+    windowed_ranking,
 )
 
 __all__ = [
@@ -34,6 +39,10 @@ __all__ = [
     "MEASURES",
     "SMALL",
     "VIEWS",
+    "WINDOWS",
+    "WINDOW_GROUPS",
+    "Ranked",
+    "choose_window",
     "final_assignments",
     "grouped_ranking",
     "last_callbacks",
@@ -47,4 +56,5 @@ __all__ = [
     "scope_rates",
     "unit_groups",
     "weights",
+    "windowed_ranking",
 ]

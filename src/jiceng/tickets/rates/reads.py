@@ -2,6 +2,7 @@
 channel for a month, quarter, year or any window, the rankings and the 通报's groups, and the
 tickets behind each figure. Whole months are summed from the rollup where it keeps them."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet, Value
@@ -101,8 +102,9 @@ def rate_counts(
         scope = scope_of(user)
     if isinstance(period, tuple):
         rows = _event_rows(*period, by, level, scope, as_of)
+    elif (p := metrics.parse_period(period)).kind == "span":  # a window: from the events
+        rows = _event_rows(*p.bounds(), by, level, scope, as_of)
     else:
-        p = metrics.parse_period(period)
         rows = _rows(p.months(), rollup.SPANS[p.kind], by, level, scope, as_of, monthly=False)
     return _assemble(rows, by, level).get(None, [])
 
@@ -351,6 +353,87 @@ def grouped_ranking(
     group_of, order = unit_groups(months)
     counts = rate_counts(period, by="unit", scope=scope, user=user)
     return metrics.rank_groups(counts, w, minimum, group_of, order)
+
+
+# Each group's ranking window (RankingSettings.windows), in months; 0 widens by itself.
+WINDOWS = [
+    (0, "自动：多数单位样本不足时，依次放宽到近 3、6、12 个月"),
+    (1, "只用所选统计期"),
+    (3, "近 3 个月"),
+    (6, "近 6 个月"),
+    (12, "近 12 个月"),
+]
+WINDOW_GROUPS = [label for label, _ in KIND_GROUPS] + [
+    label for _, label in LEVEL_GROUPS if label not in {g for g, _ in KIND_GROUPS}
+]
+WIDER = (3, 6, 12)
+
+
+@dataclass
+class Ranked:
+    """One group of a 通报 with the window it was ranked over (`period`: its text)."""
+
+    label: str
+    rows: list
+    period: str
+    widened: bool = False  # wider than the period asked for
+
+
+def _base(label: str) -> str:
+    return label.split("·")[0]
+
+
+def _ranked(rows) -> int:
+    return sum(1 for r in rows if r.rank is not None)
+
+
+def _enough(rows) -> bool:
+    """At least half of a group's units ranked: a ranking of one unit among forty is none."""
+    return bool(rows) and 2 * _ranked(rows) >= len(rows)
+
+
+def choose_window(by_window: dict[int, list]) -> int:
+    """The window (months) a group is ranked over, from its rows over each window tried: the
+    smallest where `_enough` of its units are ranked, else the one that ranks the most (the
+    smaller on a tie)."""
+    for months in sorted(by_window):
+        if _enough(by_window[months]):
+            return months
+    return max(sorted(by_window), key=lambda m: (_ranked(by_window[m]), -m))
+
+
+def windowed_ranking(
+    period: str, *, view: str = "kind", scope: Scope | None = None
+) -> list[Ranked]:
+    """The groups of `grouped_ranking`, each over its window: the assessors' fixed window
+    (RankingSettings.windows), or else the period asked for while it ranks most units, then
+    the last 3, 6 or 12 months to its end (`choose_window`)."""
+    asked = metrics.parse_period(period)
+    n = asked.month_count
+    fixed = RankingSettings.current().windows or {}
+    tried = {n: dict(grouped_ranking(asked.text, view=view, scope=scope))}
+
+    def over(months: int) -> dict[str, list]:
+        if months not in tried:
+            window = metrics.trailing(asked, months).text
+            tried[months] = dict(grouped_ranking(window, view=view, scope=scope))
+        return tried[months]
+
+    out = []
+    for label, rows in tried[n].items():
+        setting = int(fixed.get(_base(label), 0) or 0)
+        if setting:
+            months = max(setting, n)
+        else:
+            by_window = {n: rows}
+            for wider in (w for w in WIDER if w > n):
+                if _enough(by_window[max(by_window)]):
+                    break
+                by_window[wider] = over(wider).get(label, [])
+            months = choose_window(by_window)
+        window = asked if months == n else metrics.trailing(asked, months)
+        out.append(Ranked(label, over(months).get(label, []), window.text, widened=months != n))
+    return out
 
 
 def scope_rates(start, end, scope: Scope) -> metrics.Row:
