@@ -67,6 +67,7 @@ def test_the_period_uses_the_schemes_policy_and_says_so(world, policy, jiashun, 
     # 嘉顺 has only its income entered, 建国 only its training hours.
     periods.enter_value(ann, period, world["jiashun"], income, 50, "收支台账")
     periods.enter_value(ann, period, world["jianguo"], hours, 6, "培训签到表")
+    periods.advance(ann, period, "collected")
     periods.compute(ann, period)
     rows = {r["name"]: r for r in AssessmentPeriod.objects.get(pk=period.pk).results["rows"]}
     assert rows["嘉顺社区居委会"]["score"] == jiashun

@@ -49,6 +49,7 @@ def rows(period):
 
 def test_scores_carry_their_derivation(world, setup):
     ann, period, *_ = setup
+    periods.advance(ann, period, S.COLLECTED)
     periods.compute(ann, period)
     jiashun = rows(period)["嘉顺社区居委会"]
     assert jiashun["score"] == round(0.6 * 100 + 0.4 * 50, 2) and jiashun["stars"] == 4
@@ -86,6 +87,7 @@ def test_after_publishing_edits_change_nothing_and_a_revision_does(world, users,
     revision = periods.revise(ann, period)
     assert revision.revision_of == period and revision.values.count() == 1
     periods.enter_value(ann, revision, world["jiashun"], veto, 1, "发生重大安全事故")
+    periods.advance(ann, revision, S.COLLECTED)
     periods.compute(ann, revision)
     corrected = rows(revision)["嘉顺社区居委会"]
     assert corrected["veto"] and corrected["grade"] == "差" and "一票否决" in corrected["reason"]
@@ -106,6 +108,7 @@ def test_the_steps_go_in_order_and_only_for_the_scopes_assessor(world, setup):
 
 def test_the_result_page_shows_rules_grades_and_derivation_in_scope(world, setup, login):
     ann, period, *_ = setup
+    periods.advance(ann, period, S.COLLECTED)
     periods.compute(ann, period)
     page = login("erin").get(f"/evaluation/periods/{period.pk}/").content.decode()
     assert "同分不拆分" in page and "嘉顺社区居委会" in page and "审计报告" in page
@@ -127,6 +130,7 @@ def test_the_period_exports_to_excel_within_the_scope(world, setup, login):
     import openpyxl
 
     ann, period, *_ = setup
+    periods.advance(ann, period, S.COLLECTED)
     periods.compute(ann, period)
     response = login("erin").get(f"/evaluation/periods/{period.pk}/export.xlsx")
     sheet = openpyxl.load_workbook(BytesIO(response.content)).active
@@ -148,6 +152,7 @@ def test_the_period_exports_to_excel_within_the_scope(world, setup, login):
 
 def test_the_period_page_has_a_star_map_per_county(world, setup, login):
     ann, period, *_ = setup
+    periods.advance(ann, period, S.COLLECTED)
     periods.compute(ann, period)
     page = login("erin").get(f"/evaluation/periods/{period.pk}/").content.decode()
     assert "星级分布" in page and 'class="tile s4"' in page

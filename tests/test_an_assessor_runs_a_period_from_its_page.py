@@ -116,7 +116,7 @@ def test_before_review_a_computed_period_goes_back_to_entry(ann, rui, period):
         {"file": sheet([["652301004012", "", "income", "", 80, "财务报表"]])},
     )
     for action in ["collect", "compute", "reopen"]:
-        ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": action})
+        ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": action, "missing": "rescale"})
     period.refresh_from_db()
     assert period.state == S.OPEN and period.results == {}  # stale results are dropped
     ann.post(
@@ -124,7 +124,7 @@ def test_before_review_a_computed_period_goes_back_to_entry(ann, rui, period):
         {"file": sheet([["652301004012", "", "income", "", 60, "更正后的财务报表"]])},
     )
     for action in ["collect", "compute"]:
-        ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": action})
+        ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": action, "missing": "rescale"})
     rui.post(f"/evaluation/periods/{period.pk}/act/", {"action": "review"})
     response = ann.post(f"/evaluation/periods/{period.pk}/act/", {"action": "reopen"}, follow=True)
     assert "发布后如需更正请建立更正期" in response.content.decode()
@@ -183,7 +183,10 @@ def test_the_assessor_moves_the_period_to_publication_and_corrects_it(ann, rui, 
     page = ann.get(f"/evaluation/periods/{period.pk}/").content.decode()
     assert "确认数据已收齐" in page and "已录入 1 个数值" in page
     for client, action in [(ann, "collect"), (ann, "compute"), (rui, "review"), (rui, "publish")]:
-        response = client.post(f"/evaluation/periods/{period.pk}/act/", {"action": action})
+        response = client.post(
+            f"/evaluation/periods/{period.pk}/act/",
+            {"action": action, "missing": "rescale", "confirm": "1"},
+        )
         assert response.status_code == 302
     period.refresh_from_db()
     assert period.state == S.PUBLISHED and period.published_at is not None
@@ -254,7 +257,8 @@ def test_the_period_command_runs_the_same_steps_as_named_assessors(period, world
         ("review", "rui"),
         ("publish", "rui"),
     ]:
-        call_command("period", step, str(period.pk), "--user", user)
+        extra = ["--missing", "rescale"] if step == "compute" else []
+        call_command("period", step, str(period.pk), "--user", user, *extra)
     with pytest.raises(CommandError, match="invalid_transition"):
         call_command("period", "compute", str(period.pk), "--user", "ann")
     period.refresh_from_db()

@@ -176,7 +176,7 @@ def check_cell(flow, state, step, role, world, actor):
 
 
 def test_every_cell_of_the_period_table(world, actors):
-    assert walk("period", world, actors) == 5 * 9 * len(ROLES)
+    assert walk("period", world, actors) == 5 * 10 * len(ROLES)
 
 
 def test_every_cell_of_the_selection_table(world, actors):

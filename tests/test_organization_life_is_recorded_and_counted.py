@@ -67,6 +67,7 @@ def test_meetings_feed_the_meetings_indicator(world, ann):
     period = AssessmentPeriod.objects.create(
         scheme=scheme, label="第三季度", starts_on=date(2026, 7, 1), ends_on=date(2026, 9, 30)
     )
+    periods.advance(ann, period, "collected")
     periods.compute(ann, period)
     row = next(
         r

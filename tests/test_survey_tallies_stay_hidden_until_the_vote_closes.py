@@ -61,6 +61,7 @@ def test_a_period_computed_meanwhile_does_not_read_an_open_survey(voted, world):
         starts_on=date(2026, 10, 1),
         ends_on=date(2099, 12, 31),
     )
+    periods.advance(ann, period, "collected")
     period = periods.compute(ann, period)
     row = next(r for r in period.results["rows"] if r["region"] == world["jiashun"].code)
     assert row["parts"][0]["raw"] is None  # the open survey is not data yet

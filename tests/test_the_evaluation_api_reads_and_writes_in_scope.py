@@ -96,12 +96,13 @@ def test_a_period_reads_with_its_derivation(setup, world):
     periods.enter_value(
         ann, period, world["jiashun"], Indicator.objects.get(code="income"), 80, "报表"
     )
+    periods.advance(ann, period, "collected")
     periods.compute(ann, period)
     body = client_for(ann).get(f"/api/v1/evaluation/periods/{period.pk}").json()
     jiashun = next(r for r in body["rows"] if r["region_code"] == world["jiashun"].code)
     assert jiashun["score"] == 80.0 and jiashun["parts"][0]["source"].startswith("录入：报表")
     events = client_for(ann).get(f"/api/v1/evaluation/periods/{period.pk}/events").json()
-    assert [e["action"] for e in events] == ["enter", "compute"]
+    assert [e["action"] for e in events] == ["enter", "collect", "compute"]
     listing = client_for(ann).get("/api/v1/evaluation/periods").json()
     assert listing["count"] == 1 and listing["items"][0]["state"] == "computed"
 

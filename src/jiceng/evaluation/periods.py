@@ -273,13 +273,63 @@ def _part(period, region, item, start, end, entered) -> scoring.Part:
     return scoring.Part(ind.code, ind.name, float(item.weight), raw, normalised, source or "无数据")
 
 
-def compute(actor, period) -> AssessmentPeriod:
-    """Compute the period's results from the live inputs (again, until it is reviewed)."""
-    return transitions.apply(actor, FLOW, period, "compute", change=_compute)
+def compute(
+    actor, period, *, missing_policy: str | None = None, trial: bool = False
+) -> AssessmentPeriod:
+    """Compute the period's results from the live inputs (again, until it is reviewed).
+
+    Only once the figures are 已收齐; before that, `trial=True` computes a 试算 that leaves the
+    period 录入中 and is marked as not final on every page and export. `missing_policy`
+    (`scoring.MISSING_POLICIES`) is how the assessor chose to treat missing values, after
+    seeing them (`missing_values`); the scheme's own policy when not given."""
+    policy = missing_policy or period.scheme.missing_policy
+    if policy not in scoring.MISSING_POLICIES:
+        raise ValidationError({"missing": "请选择缺项的处理方式：按比例折算，或视为 0"})
+
+    def change(locked):
+        return _compute(locked, policy, trial=trial)
+
+    return transitions.apply(actor, FLOW, period, "trial" if trial else "compute", change=change)
 
 
-def _compute(period) -> dict:
+def missing_values(period) -> dict:
+    """What a computation would lack, before it runs: each village's indicators with no data,
+    and the 一票否决 items nobody entered (read as 否). `by_indicator` counts them."""
     scheme = period.scheme
+    items = list(scheme.items.select_related("indicator"))
+    start, end = _bounds(period)
+    entered = {(v.region_id, v.indicator_id): v for v in period.values.all()}
+    villages, by_indicator = [], {}
+    for region in subjects(period):
+        lacking = [
+            item.indicator.name
+            for item in items
+            if item.indicator.kind != Indicator.Kind.VETO
+            and _part(period, region, item, start, end, entered).normalised is None
+        ]
+        vetoes = [
+            item.indicator.name
+            for item in items
+            if item.indicator.kind == Indicator.Kind.VETO
+            and (region.pk, item.indicator_id) not in entered
+        ]
+        for name in lacking + vetoes:
+            by_indicator[name] = by_indicator.get(name, 0) + 1
+        if lacking or vetoes:
+            villages.append(
+                {"name": region.name, "code": region.code, "lacking": lacking, "vetoes": vetoes}
+            )
+    return {
+        "villages": villages,
+        "by_indicator": sorted(by_indicator.items(), key=lambda kv: -kv[1]),
+        "count": sum(len(v["lacking"]) for v in villages),
+        "vetoes_blank": sum(len(v["vetoes"]) for v in villages),
+    }
+
+
+def _compute(period, policy: str | None = None, *, trial: bool = False) -> dict:
+    scheme = period.scheme
+    policy = policy or scheme.missing_policy
     items = list(scheme.items.select_related("indicator"))
     start, end = _bounds(period)
     entered = {(v.region_id, v.indicator_id): v for v in period.values.all()}
@@ -293,7 +343,7 @@ def _compute(period) -> dict:
             for item in items
             if item.indicator.kind != Indicator.Kind.VETO
         ]
-        scored = scoring.weighted(parts, scheme.missing_policy)
+        scored = scoring.weighted(parts, policy)
         rows.append(
             {
                 "region": region.code,
@@ -335,17 +385,24 @@ def _compute(period) -> dict:
     period.results = {
         "computed_at": timezone.now().isoformat(timespec="seconds"),
         "rules": rules.describe(),
-        "missing_policy": scoring.MISSING_POLICIES[scheme.missing_policy],
+        "missing_policy": scoring.MISSING_POLICIES[policy],
+        "missing_policy_code": policy,
+        # a 试算 before the figures were 已收齐: never final, said on every page and export
+        "trial": trial,
         "stars": f"{scheme.star5}/{scheme.star4}/{scheme.star3}/{scheme.star2} 分为五/四/三/二星，其余一星",
         "weights": [{"indicator": i.indicator.name, "weight": float(i.weight)} for i in items],
         "rows": rows,
     }
     period.save(update_fields=["results"])
     ranked_count = sum(1 for r in rows if r["score"] is not None)
+    missing = sum(len(r["missing"]) for r in rows)
     return {
         "subjects": len(rows),
         "ranked": ranked_count,
-        "note": f"计算 {len(rows)} 个村（社区），{ranked_count} 个参加排名",
+        "missing_policy": policy,
+        "trial": trial,
+        "note": f"{'试算' if trial else '计算'} {len(rows)} 个村（社区），{ranked_count} 个参加排名；"
+        f"缺项 {missing} 个，{scoring.MISSING_POLICIES[policy]}",
     }
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -27,6 +28,7 @@ from .. import (
     figures,
     flows,
     periods,
+    scoring,
     transitions,
 )
 from ..models import (
@@ -122,15 +124,21 @@ def period_export(request, pk: int):
     book = Workbook()
     sheet = book.active
     sheet.title = "考评通报"
-    sheet.append(
-        [f"{period.scheme.name} {period.label} 考评结果通报（{period.get_state_display()}）"]
-    )
+    trial = bool(period.results.get("trial"))
+    state = "试算，非最终结果" if trial else period.get_state_display()
+    sheet.append([f"{period.scheme.name} {period.label} 考评结果通报（{state}）"])
     sheet["A1"].font = Font(size=14, bold=True)
+    if trial:
+        sheet.append(["试算：计算时数据尚未收齐，本表不是最终结果，不得用于通报或任用。"])
+        sheet["A2"].font = Font(bold=True, color="B71C1C")
     sheet.append(
-        [f"规则：{period.results.get('rules', '')}。星级：{period.results.get('stars', '')}"]
+        [
+            f"规则：{period.results.get('rules', '')}。星级：{period.results.get('stars', '')}。"
+            f"缺数据：{period.results.get('missing_policy', '')}"
+        ]
     )
     sheet.append(["县市", "排名", "村（社区）", "得分", "星级", "等次", *names, "说明"])
-    for cell in sheet[3]:
+    for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for r in rows:
         raw = {p["name"]: p["raw"] for p in r["parts"]}
@@ -154,6 +162,9 @@ def period_export(request, pk: int):
     return response
 
 
+GRADE_ORDER = {"优秀": 0, "良好": 1, "差": 2, "未评定": 3}
+
+
 def _periods(request):
     return AssessmentPeriod.objects.select_related("scheme__region", "revision_of")
 
@@ -175,9 +186,23 @@ def period_detail(request, pk: int, errors=None):
     held_apart = evaluation_access.held_apart(request.user, period)
     if held_apart:  # the service would refuse them: say why instead of offering them
         actions = [(step, label) for step, label in actions if step not in ("review", "publish")]
+    steps = [step for step, _ in actions]
+    computing = [step for step in ("compute", "trial") if step in steps]
+    grades: dict[str, int] = {}
+    for row in period.results.get("rows", []):
+        grades[row.get("grade") or "未评定"] = grades.get(row.get("grade") or "未评定", 0) + 1
     context = {
         "period": period,
         "counties": counties,
+        # 计算 and 试算 come with the missing values and the choice of how to treat them;
+        # 发布 with a confirmation of what it freezes
+        "plain_actions": [(s, label) for s, label in actions if s not in ("compute", "trial")],
+        "computing": computing,
+        "missing": periods.missing_values(period) if computing else None,
+        "policies": list(scoring.MISSING_POLICIES.items()),
+        "default_policy": period.scheme.missing_policy,
+        "confirm_publish": "publish" in steps and request.GET.get("confirm") == "publish",
+        "grades": sorted(grades.items(), key=lambda kv: GRADE_ORDER.get(kv[0], 9)),
         "assessor": assessor,
         "actions": actions,
         "held_apart": held_apart,
@@ -198,9 +223,29 @@ def period_act(request, pk: int):
     period = get_for_user(request.user, _periods(request), pk=pk)
     action = request.POST.get("action", "")
     try:
-        if action == "compute":
-            periods.compute(request.user, period)
-            messages.success(request, "已计算：请核对排名与依据后审核")
+        if action in ("compute", "trial"):
+            policy = request.POST.get("missing", "")
+            if (
+                policy not in scoring.MISSING_POLICIES
+                and flows.PERIOD.allowed(action, period.state)
+                and periods.missing_values(period)["count"]
+            ):
+                messages.error(
+                    request, "有缺项：请先选择缺项的处理方式（按比例折算或视为 0），再计算"
+                )
+                return redirect(reverse("period-detail", args=[pk]) + "#compute")
+            periods.compute(
+                request.user, period, missing_policy=policy or None, trial=action == "trial"
+            )
+            messages.success(
+                request,
+                "已试算：结果标明“试算，非最终结果”，确认数据已收齐后须重新计算"
+                if action == "trial"
+                else "已计算：请核对排名与依据后审核",
+            )
+        elif action == "publish" and request.POST.get("confirm") != "1":
+            # what publishing freezes is shown first, and confirmed
+            return redirect(reverse("period-detail", args=[pk]) + "?confirm=publish#confirm")
         elif action in periods.ADVANCE:
             periods.advance(request.user, period, periods.ADVANCE[action])
             messages.success(request, "已发布，结果已冻结" if action == "publish" else "已保存")

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0032_staff_channels'),
+        ("tickets", "0032_staff_channels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rankingsettings',
-            name='windows',
-            field=models.JSONField(blank=True, default=dict, verbose_name='各组排名窗口'),
+            model_name="rankingsettings",
+            name="windows",
+            field=models.JSONField(blank=True, default=dict, verbose_name="各组排名窗口"),
         ),
     ]

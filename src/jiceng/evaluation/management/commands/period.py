@@ -9,7 +9,7 @@ from django.http import Http404
 
 from jiceng.core.errors import ServiceError
 from jiceng.core.tabular import ImportRefused
-from jiceng.evaluation import flows, periods
+from jiceng.evaluation import flows, periods, scoring
 from jiceng.evaluation.models import AssessmentPeriod
 
 S = AssessmentPeriod.State
@@ -32,6 +32,12 @@ class Command(BaseCommand):
             command.add_argument(
                 "--user", required=True, help="以该考评员身份操作（必填，记入办理记录）"
             )
+            if name in ("compute", "trial"):
+                command.add_argument(
+                    "--missing",
+                    choices=sorted(scoring.MISSING_POLICIES),
+                    help="缺项的处理：rescale 按比例折算，zero 视为 0；有缺项时必填",
+                )
         command = sub.add_parser("import", help="导入填好的录入表（.xlsx 或 .csv）")
         command.add_argument("period", type=int)
         command.add_argument("file")
@@ -50,11 +56,22 @@ class Command(BaseCommand):
             if action == "import":
                 count = periods.import_values(actor, period, options["file"], options["file"])
                 self.stderr.write(f"已导入：新增或修改 {count} 个数值")
-            elif action == "compute":
-                period = periods.compute(actor, period)
+            elif action in ("compute", "trial"):
+                allowed = flows.PERIOD.allowed(action, period.state)
+                missing = periods.missing_values(period) if allowed else {"count": 0}
+                if missing["count"] and not options.get("missing"):
+                    lines = [f"{name}：{n} 个村（社区）缺" for name, n in missing["by_indicator"]]
+                    raise CommandError(
+                        "有缺项，请用 --missing rescale（按比例折算）或 --missing zero（视为 0）"
+                        "说明如何处理：\n" + "\n".join(lines)
+                    )
+                period = periods.compute(
+                    actor, period, missing_policy=options.get("missing"), trial=action == "trial"
+                )
                 rows = period.results["rows"]
                 ranked = sum(1 for r in rows if r["score"] is not None)
-                self.stderr.write(f"已计算 {len(rows)} 个村（社区），{ranked} 个参加排名")
+                word = "试算（非最终结果）" if action == "trial" else "已计算"
+                self.stderr.write(f"{word} {len(rows)} 个村（社区），{ranked} 个参加排名")
             elif action == "reopen":
                 periods.reopen(actor, period)
                 self.stderr.write("已退回录入")
