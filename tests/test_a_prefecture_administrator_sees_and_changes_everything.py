@@ -38,6 +38,7 @@ def test_alice_changes_a_unit_in_the_admin(login, world):
             "name": "包家店村委会",
             "type": unit.type_id,
             "region": unit.region_id,
+            "notify_channel": "inbox",
             "is_active": "on",
             "posts-TOTAL_FORMS": "0",
             "posts-INITIAL_FORMS": "0",

@@ -313,6 +313,9 @@ DEMO_ACCOUNTS = [
     ("supervisor", "supervisor", "region", "652301000000"),
     ("dispatcher", "dispatcher", "region", "652301000000"),
     ("intake", "intake", "region", "652301000000"),
+    # the prefecture's bilingual operator: writes the Chinese summaries of requests in Uyghur
+    # and Kazakh from every county (木垒's Kazakh villages included)
+    ("bilingual", "intake", "region", "652300000000"),
     ("handler", "handler", "unit", "652301004012"),
     # 建国路街道办事处: whistles 昌吉市's departments, and answers its communities' requests to
     ("street", "handler", "unit", "652301004000"),
@@ -337,11 +340,38 @@ def _seed_accounts(prefecture: Region) -> list[DemoLogin]:
         if user.person_id is None:
             user.person = _person_for(role_code, code, username)
         # the hotline's operator reads Uyghur and Kazakh: the 双语受理 queue has its reader
-        user.bilingual = role_code == "intake"
+        user.bilingual = role_code == "intake"  # both operators read Uyghur and Kazakh
         user.save()
         user.roles.set([roles[role_code]])
         logins.append(DemoLogin(username, roles[role_code].name, scope, password))
     return logins
+
+
+def secretary_login() -> DemoLogin | None:
+    """A login for a branch secretary with open 整改 items (after the evaluation demo made
+    them): 我的整改 is their page. 嘉顺社区's secretary when it has items, else the first."""
+    from jiceng.evaluation.models import Rectification
+
+    items = Rectification.objects.filter(
+        state=Rectification.State.OPEN, responsible__isnull=False
+    ).select_related("responsible", "diagnosis__party_org__region")
+    item = items.filter(diagnosis__party_org__region__code="652301004012").first() or (
+        items.filter(diagnosis__party_org__region__code__startswith="652301").first()
+    )
+    if item is None:
+        return None
+    user = User.objects.filter(username="secretary").first() or User(username="secretary")
+    password = "secretary-2026"
+    user.set_password(password)
+    user.is_active = True
+    taken = User.objects.filter(person=item.responsible).exclude(pk=user.pk).first()
+    if taken is not None:  # the person already has a login: that one is the secretary's
+        return None
+    user.person = item.responsible
+    user.scope_region, user.scope_unit = item.diagnosis.party_org.region, None
+    user.save()
+    user.roles.clear()
+    return DemoLogin("secretary", "支部书记", user.scope_region.name, password)
 
 
 def _person_for(role_code: str, code: str, username: str) -> Person | None:

@@ -48,11 +48,9 @@ def _open_rectifications(user) -> int:
         return 0
     from jiceng.evaluation.models import Rectification
 
-    return (
-        Rectification.objects.filter(responsible_id=user.person_id)
-        .exclude(status__in=["reported", "verified"])
-        .count()
-    )
+    return Rectification.objects.filter(
+        responsible_id=user.person_id, state=Rectification.State.OPEN
+    ).count()
 
 
 def _top_regions(user):

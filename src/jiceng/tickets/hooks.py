@@ -12,11 +12,15 @@ ticket simply waits for a person.
 - `assigned(actor, ticket)`: a person dispatched with (or kept) a category.
 - `advice(user, ticket)`: the suggestion and routed unit for the ticket page and the API.
 - `similar_open(user, ticket)`: open tickets that say the same, for a merge.
+- `swept(now)`: at the end of `jiceng sweep`, another app's reminders (evaluation: 整改 items
+  falling due); returns how many it queued.
 """
 
 from collections.abc import Callable
 
-NAMES = frozenset({"advise", "received", "after_received", "assigned", "advice", "similar_open"})
+NAMES = frozenset(
+    {"advise", "received", "after_received", "assigned", "advice", "similar_open", "swept"}
+)
 
 _registry: dict[str, Callable] = {}
 

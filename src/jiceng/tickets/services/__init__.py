@@ -11,7 +11,7 @@ public pages); the callers of those paths are responsible for who may trigger th
 
 from jiceng.core.errors import ServiceError
 
-from .base import Conflict, as_system
+from .base import Conflict, as_system, record_history
 from .bilingual import awaiting_summary, summarize, translate_reply
 from .intake import (
     MAX_PHOTO_BYTES,
@@ -89,6 +89,7 @@ __all__ = [
     "read_phone",
     "receive",
     "receive_public",
+    "record_history",
     "record_meeting",
     "redispatch",
     "reject_return",

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from jiceng.demo import seed
+from jiceng.demo import secretary_login, seed
 from jiceng.dispatch import demo as dispatch_demo
 from jiceng.dispatch.models import Suggestion
 from jiceng.evaluation import demo as evaluation_demo
@@ -9,6 +9,7 @@ from jiceng.evaluation import demo_periods
 from jiceng.orgs.models import Person, Unit
 from jiceng.regions.models import Grid
 from jiceng.tickets import demo as ticket_demo
+from jiceng.tickets import demo_history
 from jiceng.tickets.models import EngineSettings, Ticket
 
 AT_ONCE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -36,8 +37,13 @@ class Command(BaseCommand):
         version = dispatch_demo.train(stdout=self.stdout)
         if version is not None:
             self.stdout.write(f"智能派单模型 v{version.version}：{version.examples} 条样本")
+        self.stdout.write("生成近两年的历史工单（按文中昌吉市的件量和各县市人口比例，批量写入）……")
+        demo_history.seed(stdout=self.stdout)
         self.stdout.write("生成近半年的演示工单（经由办理服务，逐件派单、接单、答复、回访）……")
         ticket_demo.seed(stdout=self.stdout)
+        published = ticket_demo.publish_some()
+        if published:
+            self.stdout.write(f"已公开审核 {published} 件已办结诉求：公开接口 /open311/ 可见")
         fresh = dispatch_demo.today(stdout=self.stdout)
         if fresh:
             auto = Suggestion.objects.filter(ticket__in=fresh, auto_dispatched=True).count()
@@ -50,6 +56,9 @@ class Command(BaseCommand):
             self.stdout.write(f"“担当我先行”评选已进入公示，有一条异议待考评员处理：{chosen}")
         if period is not None:
             self.stdout.write(f"已计算并发布演示星级考评：{period}")
+        secretary = secretary_login()
+        if secretary is not None:
+            logins.append(secretary)
         self.stdout.write(
             f"单位 {Unit.objects.count()} 个，网格 {Grid.objects.count()} 个，"
             f"人员 {Person.objects.count()} 人，工单 {Ticket.objects.count()} 件。"

@@ -2,8 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from jiceng.core.observe import Job
-from jiceng.evaluation import reminders
-from jiceng.tickets import metrics, services
+from jiceng.tickets import hooks, metrics, services
 from jiceng.tickets.rates import rollup
 
 
@@ -16,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with Job("sweep") as job:
             result = services.sweep()
-            rectifications = reminders.remind_rectifications()
+            rectifications = hooks.call("swept", default=0)
             # recount the months that events changed, here rather than on a leader's request
             this_month = metrics.month_of(timezone.now())
             months = [metrics.shift_month(this_month, -i) for i in range(1, 14)]
