@@ -23,6 +23,7 @@ from jiceng.core.redact import redact
 from jiceng.core.text import initials, is_id
 from jiceng.orgs.access import visible
 from jiceng.orgs.models import RoleCode, Unit
+from jiceng.regions.labels import places
 from jiceng.regions.models import Grid, Region
 
 from . import access, batch, hooks, rates, selectors, services, states
@@ -323,9 +324,19 @@ def _unit_choices(units, ticket: Ticket, suggested) -> list[dict]:
             u.name,
         )
 
+    chosen = sorted(units.select_related("region"), key=order)
+    seen: dict[str, int] = {}
+    for u in chosen:
+        seen[u.name] = seen.get(u.name, 0) + 1
+    # a name that appears twice (住建局 in every county) says where each one is
+    where = places(u.region for u in chosen if seen[u.name] > 1)
     return [
-        {"pk": u.pk, "name": u.name, "initials": initials(u.name)}
-        for u in sorted(units.select_related("region"), key=order)
+        {
+            "pk": u.pk,
+            "name": f"{u.name}（{where[u.region_id]}）" if u.region_id in where else u.name,
+            "initials": initials(u.name),
+        }
+        for u in chosen
     ]
 
 

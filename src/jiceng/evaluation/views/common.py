@@ -4,6 +4,7 @@ organization picker, and how a refused step reaches the page."""
 from django.core.exceptions import PermissionDenied
 
 from jiceng.core.errors import ServiceError
+from jiceng.regions.labels import places
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -20,6 +21,9 @@ def _pick_orgs(request, orgs) -> dict:
         orgs = orgs.filter(name__icontains=q)
     orgs = orgs.order_by("name")
     shown = list(orgs.select_related("region")[:PICK_LIMIT])
+    where = places(o.region for o in shown)
+    for o in shown:  # two branches of a 下六工村 in two townships are told apart
+        o.place = where.get(o.region_id, "")
     return {"q": q, "orgs": shown, "more": len(shown) == PICK_LIMIT and orgs.count() > PICK_LIMIT}
 
 
