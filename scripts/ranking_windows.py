@@ -13,10 +13,10 @@ if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
     django.setup()
 
-from django.utils import timezone  # noqa: E402
+from django.utils import timezone
 
-from jiceng.dashboards import selectors  # noqa: E402
-from jiceng.tickets import metrics, rates  # noqa: E402
+from jiceng.dashboards import selectors
+from jiceng.tickets import metrics, rates
 
 
 def table(period: str | None = None) -> str:
@@ -32,7 +32,7 @@ def table(period: str | None = None) -> str:
     ]
     over = {n: dict(rates.grouped_ranking(metrics.trailing(asked, n).text)) for n in (1, 3, 6, 12)}
     chosen = {g.label: g for g in rates.windowed_ranking(period)}
-    for label, rows in over[1].items():
+    for label in over[1]:
         counts = [
             sum(1 for r in over[n].get(label, []) if r.rank is not None) for n in (1, 3, 6, 12)
         ]

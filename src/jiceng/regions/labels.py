@@ -12,9 +12,5 @@ def places(regions: Iterable[Region]) -> dict[int, str]:
     """Each region's county and township (those above it, and itself when it is one)."""
     regions = list(regions)
     codes = {code for r in regions for code in r.ancestor_codes()}
-    names = dict(
-        Region.objects.filter(code__in=codes, level__in=SHOWN).values_list("code", "name")
-    )
-    return {
-        r.pk: " · ".join(names[c] for c in r.ancestor_codes() if c in names) for r in regions
-    }
+    names = dict(Region.objects.filter(code__in=codes, level__in=SHOWN).values_list("code", "name"))
+    return {r.pk: " · ".join(names[c] for c in r.ancestor_codes() if c in names) for r in regions}
