@@ -28,13 +28,13 @@ RECOUNT_SECONDS = 300  # one recount queued per scope and window at a time
 
 def _key(user, days: int) -> str:
     scope = scope_of(user)
-    return f"hotspots:v1:{int(scope.everything)}:{scope.path}:{scope.unit_id}:{days}"
+    return f"hotspots:v2:{int(scope.everything)}:{scope.path}:{scope.unit_id}:{days}"
 
 
 def _count(user, days: int) -> tuple[datetime, list, int]:
     clusters, looked_at = selectors.hot_spots(user, days=days)
     for spot in clusters:  # the cache is a plain table: no resident's name or phone goes in
-        for ticket in spot.representatives:
+        for ticket in [*spot.representatives, *spot.tickets]:
             ticket.requester_name = ticket.requester_phone = ticket.requester_phone_index = ""
     counted = (timezone.now(), clusters, looked_at)
     cache.set(_key(user, days), counted, KEEP_SECONDS)

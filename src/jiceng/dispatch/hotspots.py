@@ -64,16 +64,62 @@ def recent_tickets(days: int, threshold: float):
     return items, {t.number: t.title for t in tickets}, clusters
 
 
+# what a place's name ends with, dropped to find the name people write ("嘉顺社区" → "嘉顺")
+PLACE_SUFFIXES = (
+    "社区居委会",
+    "居委会",
+    "村民委员会",
+    "村委会",
+    "委员会",
+    "社区",
+    "街道",
+    "镇",
+    "乡",
+    "村",
+    "县",
+    "市",
+)
+
+
+def place_words(names) -> list[str]:
+    """The ways a place is written: its name and its name without the kind ("嘉顺社区居委会",
+    "嘉顺社区", "嘉顺"), longest first, none shorter than two characters."""
+    found = set()
+    for name in names:
+        name = (name or "").strip()
+        if len(name) >= 2:
+            found.add(name)
+        for suffix in PLACE_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                found.add(name[: -len(suffix)])
+    return sorted(found, key=len, reverse=True)
+
+
+def without_places(text: str, words: list[str]) -> str:
+    """The text without its place names: within one township, what two requests share is
+    then what they complain of, not the village they both name (a street light, a pothole and
+    a blocked fire lane of 嘉顺小区 are three problems, not one hot spot)."""
+    for word in words:
+        text = text.replace(word, " ")
+    return text
+
+
 def ticket_items(tickets, key) -> list[similarity.Item]:
     """Tickets as items to cluster, each placed in its township (street), so that the same
-    words in two townships make two hot spots."""
+    words in two townships make two hot spots, and compared on what they say without the names
+    of their own places (`without_places`)."""
+    from jiceng.regions.models import Region
+
+    codes = {code for t in tickets for code in t.region.ancestor_codes()}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     items = []
     for t in tickets:
         codes = t.region.ancestor_codes()  # province, prefecture, county, township, village
+        words = place_words(names.get(c, "") for c in codes[2:])
         items.append(
             similarity.Item(
                 key(t),
-                similarity.message_text(t.title, t.content),
+                without_places(similarity.message_text(t.title, t.content), words),
                 t.received_at,
                 place=codes[3] if len(codes) > 3 else codes[-1],
             )

@@ -106,6 +106,7 @@ class HotSpot:
     last: datetime | None
     categories: list[str]
     members: list[int]  # every ticket of the cluster
+    tickets: list[Ticket]  # every ticket: the representatives first, then the newest
     region_code: str  # the deepest place all members share
     category_code: str  # the most common first-level category, if any
 
@@ -149,6 +150,12 @@ def hot_spots(
                 last=c.last,
                 categories=[n for n, _ in sorted(names.items(), key=lambda kv: -kv[1])],
                 members=[t.pk for t in members],
+                tickets=[by_id[k] for k in c.representatives]
+                + sorted(
+                    (t for t in members if t.pk not in set(c.representatives)),
+                    key=lambda t: t.received_at,
+                    reverse=True,
+                ),
                 region_code=region.code,
                 category_code=max(codes, key=codes.get) if codes else "",
             )
