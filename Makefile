@@ -40,12 +40,13 @@ demo: install
 	@echo
 	@echo "基层治理平台演示：http://$(HOST):$(PORT)/  （账号见上方；Ctrl-C 停止）"
 	@echo "演示环境没有短信网关：发给群众的短信（评价链接、验证码）写入 var/outbox/messages.log"
-	@echo "后台任务进程（新诉求的派单建议与自动派单）和短信发送进程与网站一起启动，一起停止"
+	@echo "后台任务进程（派单建议、自动派单、大批量导出）、短信发送进程和每 5 分钟一次的超时巡检（同时预先统计三率月度汇总）与网站一起启动，一起停止"
 	@export NOTIFY_BACKEND=$${NOTIFY_BACKEND:-jiceng.tickets.notify.FileBackend}; \
 	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
 	$(JICENG) worker --interval 0.5 --no-startup-delay & worker=$$!; \
 	$(JICENG) send-notifications --every 2 & sender=$$!; \
-	trap 'kill $$worker $$sender 2>/dev/null' EXIT INT TERM; \
+	( while true; do $(JICENG) sweep >/dev/null 2>&1; sleep 300; done ) & sweeper=$$!; \
+	trap 'kill $$worker $$sender $$sweeper 2>/dev/null' EXIT INT TERM; \
 	$(JICENG) runserver $(HOST):$(PORT)
 
 serve: install

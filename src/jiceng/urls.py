@@ -72,6 +72,8 @@ urlpatterns = [
     path("work/themes/<id:pk>/", theme_views.theme_detail, name="theme-detail"),
     path("work/themes/<id:pk>/<str:action>/", theme_views.theme_act, name="theme-act"),
     path("work/tickets/export.xlsx", ticket_records.export, name="work-export"),
+    path("work/exports/<id:pk>/", ticket_records.export_status, name="export-status"),
+    path("work/exports/<id:pk>/file/", ticket_records.export_file, name="export-file"),
     path("work/integrity/", ticket_records.integrity, name="work-integrity"),
     path(
         "work/integrity/export.xlsx",

@@ -5,6 +5,7 @@ Nothing here changes a ticket's state: `services.py` does, one function per chan
 """
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -992,3 +993,46 @@ def text_for_model(ticket: Ticket) -> str:
     if ticket.summary:
         return ticket.summary
     return f"{ticket.title}\n{ticket.content}"
+
+
+class ExportJob(models.Model):
+    """A large export of the work list's search, made by the background worker: the page shows
+    its progress and offers the file when it is ready. The file is the requester's alone and is
+    kept for `KEEP` (the sweep deletes it after)."""
+
+    KEEP = timedelta(days=1)
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports"
+    )
+    query = models.TextField("检索条件", blank=True)  # the work list's GET parameters
+    title = models.CharField("标题", max_length=200)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField("工单数", default=0)
+    done = models.PositiveIntegerField("已处理", default=0)
+    file = models.FileField("文件", upload_to="exports/", blank=True)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台导出"
+        verbose_name_plural = "后台导出"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def expires_at(self):
+        return (self.finished_at or self.created_at) + self.KEEP

@@ -5,16 +5,16 @@ from io import BytesIO
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from openpyxl import Workbook
 
 from jiceng.core.tabular import defuse
 
-from . import access, metrics, records, selectors
+from . import access, exports, metrics, records
 from . import integrity as integrity_leads
-from .models import TicketEvent, TicketUnit
+from .models import ExportJob, TicketEvent, TicketUnit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,15 +22,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def export(request):
     """The tickets of the work list's search (its filters, in the user's scope) with their
-    history, as .xlsx."""
-    tickets = access.visible_tickets(request.user)
-    tab = request.GET.get("view", "")
-    if tab in selectors.QUEUES:  # the work-list tab the search was made in
-        tickets = tickets.filter(selectors.queue_q(tab, request.user))
-    found = selectors.search(tickets, request.GET)
+    history, as .xlsx; a large one is made by the background worker (`exports`), and the
+    browser is sent to its progress page."""
+    found = exports.searched(request.user, request.GET.urlencode())
     if found.problems:
         return HttpResponse("；".join(found.problems), status=400, content_type="text/plain")
     title = "工单导出" + (f"（检索：{found.q}）" if found.q else "")
+    total = found.tickets.count()
+    if total > exports.BACKGROUND_FROM:
+        job = exports.start(
+            request.user, request.GET.urlencode(), title, min(total, records.MAX_EXPORT)
+        )
+        return redirect("export-status", job.pk)
     data, count, cut = records.workbook(found.tickets, title=title)
     response = HttpResponse(data, content_type=XLSX)
     name = f"工单导出-{count}件.xlsx"
@@ -38,6 +41,24 @@ def export(request):
     if cut:
         response["X-Truncated"] = "1"
     return response
+
+
+@login_required
+def export_status(request, pk: int):
+    """A background export: its progress while it is made (the page refreshes itself), then
+    its file, for a day. Another person's export is not found."""
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    recent = ExportJob.objects.filter(user=request.user).exclude(pk=job.pk)[:10]
+    return render(request, "tickets/work/export.html", {"job": job, "recent": recent})
+
+
+@login_required
+def export_file(request, pk: int):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, state=ExportJob.State.DONE)
+    if not job.file or job.expires_at <= timezone.now():
+        raise Http404("导出文件已过期（保留一天），请重新导出")
+    name = f"工单导出-{job.total}件.xlsx"
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
 
 
 @login_required

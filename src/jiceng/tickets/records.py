@@ -76,10 +76,11 @@ def _sheet(book: Workbook, title: str, columns) -> "Workbook":
     return sheet
 
 
-def workbook(tickets, *, title: str) -> tuple[bytes, int, bool]:
+def workbook(tickets, *, title: str, progress=None) -> tuple[bytes, int, bool]:
     """The workbook of `tickets` (a queryset already limited to the user's scope): a sheet of
     tickets and a sheet of every event, oldest first. Returns the bytes, the count written and
-    whether the search had more than `MAX_EXPORT` (then the newest are written)."""
+    whether the search had more than `MAX_EXPORT` (then the newest are written). `progress(done,
+    total)`, when given, is told how far it is every few hundred tickets."""
     rows = list(
         tickets.select_related("region", "main_unit", "category").order_by("-received_at", "-id")[
             : MAX_EXPORT + 1
@@ -94,7 +95,9 @@ def workbook(tickets, *, title: str) -> tuple[bytes, int, bool]:
     book = Workbook()
     book.remove(book.active)
     sheet = _sheet(book, "工单", TICKET_COLUMNS)
-    for t in rows:
+    for n, t in enumerate(rows):
+        if progress is not None and n % 250 == 0:
+            progress(n // 2, len(rows))  # the tickets are the first half of the work
         sheet.append(
             [
                 t.number,
@@ -128,7 +131,12 @@ def workbook(tickets, *, title: str) -> tuple[bytes, int, bool]:
         .select_related("unit")
         .order_by("ticket_id", "at", "id")
     )
+    seen: set[int] = set()
     for e in events.iterator(chunk_size=2000):
+        if progress is not None and e.ticket_id not in seen:
+            seen.add(e.ticket_id)
+            if len(seen) % 250 == 0:
+                progress(len(rows) // 2 + len(seen) // 2, len(rows))
         label = states.ACTIONS[e.action].label if e.action in states.ACTIONS else e.action
         change = (
             f"{states.STATUS_LABELS.get(e.from_status, e.from_status)} → "

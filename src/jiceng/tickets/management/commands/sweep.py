@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from jiceng.core.observe import Job
-from jiceng.tickets import hooks, metrics, services
+from jiceng.tickets import exports, hooks, metrics, services
 from jiceng.tickets.rates import rollup
 
 
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         with Job("sweep") as job:
             result = services.sweep()
             rectifications = hooks.call("swept", default=0)
+            exports.prune()  # large exports are kept for a day
             # recount the months that events changed, here rather than on a leader's request
             this_month = metrics.month_of(timezone.now())
             months = [metrics.shift_month(this_month, -i) for i in range(1, 14)]
