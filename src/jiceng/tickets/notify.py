@@ -386,7 +386,9 @@ def _hour_window(row: Notification, now) -> tuple[int, object]:
 
 def _waiting_for_unit(row: Notification, now):
     return (
-        Notification.objects.select_for_update(skip_locked=True)
+        # OF the notification alone: PostgreSQL locks no row of the nullable side of the join
+        # to its ticket (the digest lists the ticket numbers)
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(unit_id=row.unit_id, recipient="", state=Notification.State.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .order_by("created_at", "id")
